@@ -1,0 +1,79 @@
+import CBLAS
+
+/// Matrix products, all through `cblas_sgemm` (row-major).
+///
+/// Transposed operands are passed to BLAS as flags, never copied. Tensors of rank > 2 are
+/// seen as matrices of shape (rows, last axis).
+public enum MatMul {
+    /// The raw product `C = alpha·op(A)·op(B) + beta·C` with explicit leading dimensions,
+    /// for strided views such as one attention head inside a (B, T, C) activation.
+    ///
+    /// op(A) is (m, k), op(B) is (k, n), C is (m, n); `lda`, `ldb`, `ldc` are the row
+    /// strides of A, B, C as stored (A stored (k, m) when `transposeA`).
+    @inline(__always)
+    public static func gemm(
+        m: Int, n: Int, k: Int,
+        a: UnsafePointer<Float>, lda: Int, transposeA: Bool = false,
+        b: UnsafePointer<Float>, ldb: Int, transposeB: Bool = false,
+        c: UnsafeMutablePointer<Float>, ldc: Int,
+        alpha: Float = 1, beta: Float = 0
+    ) {
+        if m == 0 || n == 0 { return }
+        if k == 0 {
+            // BLAS leaves C untouched for k = 0 only when beta = 1; make the result explicit.
+            for i in 0..<m { for j in 0..<n { c[i * ldc + j] = beta == 0 ? 0 : beta * c[i * ldc + j] } }
+            return
+        }
+        cblas_sgemm(CblasRowMajor,
+                    transposeA ? CblasTrans : CblasNoTrans,
+                    transposeB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k),
+                    alpha, a, Int32(lda), b, Int32(ldb),
+                    beta, c, Int32(ldc))
+    }
+
+    /// `c = alpha·op(a)·op(b) + beta·c` for matrices (tensors of rank ≥ 2 are flattened to
+    /// (rows, last axis)).
+    ///
+    /// Shapes: op(a) (m, k), op(b) (k, n), c (m, n). With `beta = 1` the product
+    /// accumulates into `c`, which is how backward passes add into gradients.
+    public static func multiply(
+        _ a: Tensor, _ b: Tensor, into c: Tensor,
+        transposeA: Bool = false, transposeB: Bool = false,
+        alpha: Float = 1, beta: Float = 0
+    ) {
+        let (aRows, aCols) = (a.shape.rows, a.shape.last)
+        let (bRows, bCols) = (b.shape.rows, b.shape.last)
+        let m = transposeA ? aCols : aRows, k = transposeA ? aRows : aCols
+        let kB = transposeB ? bCols : bRows, n = transposeB ? bRows : bCols
+        precondition(k == kB,
+                     "matmul: inner dimensions differ: a \(a.shape)\(transposeA ? "ᵀ" : "") · b \(b.shape)\(transposeB ? "ᵀ" : "")")
+        precondition(c.shape.rows == m && c.shape.last == n,
+                     "matmul: output \(c.shape) should be (\(m), \(n)) for a \(a.shape)\(transposeA ? "ᵀ" : "") · b \(b.shape)\(transposeB ? "ᵀ" : "")")
+        gemm(m: m, n: n, k: k,
+             a: a.data, lda: aCols, transposeA: transposeA,
+             b: b.data, ldb: bCols, transposeB: transposeB,
+             c: c.data, ldc: n, alpha: alpha, beta: beta)
+    }
+
+    /// Batched product over the first axis: `c[i] = alpha·op(a[i])·op(b[i]) + beta·c[i]`,
+    /// one `sgemm` call per batch item on strided views (no copies).
+    ///
+    /// Shapes: a (batch, …), b (batch, …), c (batch, m, n) where each item is seen as a
+    /// matrix of (rows, last axis).
+    public static func batchedMultiply(
+        _ a: Tensor, _ b: Tensor, into c: Tensor,
+        transposeA: Bool = false, transposeB: Bool = false,
+        alpha: Float = 1, beta: Float = 0
+    ) {
+        precondition(a.shape.rank >= 3 && b.shape.rank >= 3 && c.shape.rank >= 3,
+                     "batched matmul needs rank ≥ 3 operands, got a \(a.shape), b \(b.shape), c \(c.shape)")
+        let batch = a.shape[0]
+        precondition(b.shape[0] == batch && c.shape[0] == batch,
+                     "batched matmul: batch sizes differ: a \(a.shape), b \(b.shape), c \(c.shape)")
+        for i in 0..<batch {
+            multiply(a.slice(i), b.slice(i), into: c.slice(i),
+                     transposeA: transposeA, transposeB: transposeB, alpha: alpha, beta: beta)
+        }
+    }
+}

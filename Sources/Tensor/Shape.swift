@@ -1,0 +1,38 @@
+/// The extents of a tensor of rank 0 to 4, stored inline so that making a shape in the
+/// training loop never allocates.
+public struct Shape: Equatable, Hashable, Sendable, CustomStringConvertible {
+    /// Extents, outermost first; entries past `rank` are 1.
+    public private(set) var extents: SIMD4<Int>
+    public let rank: Int
+
+    public init(_ dims: Int...) {
+        self.init(dims)
+    }
+
+    public init(_ dims: [Int]) {
+        precondition(dims.count <= 4, "Shape supports rank ≤ 4, got \(dims)")
+        precondition(dims.allSatisfy { $0 >= 0 }, "Shape extents must be ≥ 0, got \(dims)")
+        var e = SIMD4<Int>(repeating: 1)
+        for (i, d) in dims.enumerated() { e[i] = d }
+        extents = e
+        rank = dims.count
+    }
+
+    public subscript(axis: Int) -> Int {
+        precondition(axis >= 0 && axis < rank, "axis \(axis) out of range for shape \(self)")
+        return extents[axis]
+    }
+
+    /// Number of elements.
+    public var count: Int { extents[0] * extents[1] * extents[2] * extents[3] }
+
+    /// Extent of the last axis (1 for a scalar).
+    public var last: Int { rank == 0 ? 1 : extents[rank - 1] }
+
+    /// Number of rows when the tensor is seen as a matrix (product of all but the last axis).
+    public var rows: Int { last == 0 ? 0 : count / last }
+
+    public var dims: [Int] { (0..<rank).map { extents[$0] } }
+
+    public var description: String { "(" + dims.map(String.init).joined(separator: ", ") + ")" }
+}

@@ -1,0 +1,49 @@
+import CBLAS
+import Dispatch
+
+/// The number of threads used by matrix products (OpenBLAS) and by the SIMD kernels.
+///
+/// One setting drives both, as `--threads N` on the command line. Results are
+/// deterministic for a given thread count: work is split into the same contiguous row
+/// ranges every time, and reductions combine per-range partials in range order.
+public enum Threads {
+    nonisolated(unsafe) private static var current = 1
+
+    /// Threads in use now.
+    public static var count: Int { current }
+
+    /// Sets the thread count for OpenBLAS and for the kernels (clamped to ≥ 1).
+    public static func set(_ n: Int) {
+        current = max(1, n)
+        openblas_set_num_threads(Int32(current))
+    }
+
+    /// Calls `body(range)` for contiguous chunks of `0..<total`, in parallel when there are
+    /// several threads and at least `minPerChunk` items per chunk. Chunk `i` of `n` always
+    /// covers the same range for the same `total` and thread count.
+    @inline(__always)
+    public static func parallelFor(_ total: Int, minPerChunk: Int = 16, _ body: (Range<Int>) -> Void) {
+        let chunks = chunkCount(total, minPerChunk: minPerChunk)
+        if chunks <= 1 {
+            if total > 0 { body(0..<total) }
+            return
+        }
+        withoutActuallyEscaping(body) { body in
+            DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                body(chunkRange(c, of: chunks, total: total))
+            }
+        }
+    }
+
+    /// How many chunks `parallelFor` splits `total` items into.
+    public static func chunkCount(_ total: Int, minPerChunk: Int = 16) -> Int {
+        max(1, min(current, total / max(minPerChunk, 1)))
+    }
+
+    /// The `index`-th of `chunks` near-equal contiguous ranges of `0..<total`.
+    public static func chunkRange(_ index: Int, of chunks: Int, total: Int) -> Range<Int> {
+        let base = total / chunks, extra = total % chunks
+        let start = index * base + min(index, extra)
+        return start..<(start + base + (index < extra ? 1 : 0))
+    }
+}
