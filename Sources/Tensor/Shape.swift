@@ -30,7 +30,11 @@ public struct Shape: Equatable, Hashable, Sendable, CustomStringConvertible {
     public var last: Int { rank == 0 ? 1 : extents[rank - 1] }
 
     /// Number of rows when the tensor is seen as a matrix (product of all but the last axis).
-    public var rows: Int { last == 0 ? 0 : count / last }
+    public var rows: Int {
+        var r = 1
+        for axis in 0..<max(rank - 1, 0) { r *= extents[axis] }
+        return r
+    }
 
     public var dims: [Int] { (0..<rank).map { extents[$0] } }
 

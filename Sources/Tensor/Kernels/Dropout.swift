@@ -1,0 +1,59 @@
+/// Inverted dropout whose mask is a pure function of (key, element index).
+///
+/// Nothing is stored for the backward pass: it recomputes the same mask from the same key.
+/// The mask does not depend on the thread count, and a training run reproduces it from
+/// its seed (callers derive one key per step and dropout site with `Dropout.key`).
+public enum Dropout {
+    /// A key for one dropout site in one step, mixed from the run seed, the step and the site.
+    public static func key(seed: UInt64, step: UInt64, site: UInt64) -> UInt64 {
+        mix(mix(seed ^ 0x9E37_79B9_7F4A_7C15) ^ mix(step &+ 0x632B_E59B_D9B4_E019) ^ (site &* 0xD1B5_4A32_D192_ED03))
+    }
+
+    /// y = x · keep / (1 − p), keep = [uniform(key, i) ≥ p]. y may alias x. p ∈ [0, 1).
+    public static func forward(_ x: Tensor, into y: Tensor, probability p: Float, key: UInt64) {
+        precondition(x.count == y.count, "dropout: sizes differ: x \(x.shape), y \(y.shape)")
+        precondition(p >= 0 && p < 1, "dropout probability must be in [0, 1), got \(p)")
+        apply(x.data, y.data, x.count, p, key)
+    }
+
+    /// dx = dy · keep / (1 − p) with the forward pass's mask. dx may alias dy.
+    public static func backward(_ dy: Tensor, into dx: Tensor, probability p: Float, key: UInt64) {
+        precondition(dy.count == dx.count, "dropoutBackward: sizes differ: dy \(dy.shape), dx \(dx.shape)")
+        apply(dy.data, dx.data, dy.count, p, key)
+    }
+
+    /// Whether element `index` is kept (exposed for tests).
+    @inline(__always)
+    public static func keeps(_ index: Int, probability p: Float, key: UInt64) -> Bool {
+        uniform(key, UInt64(index)) >= p
+    }
+
+    private static func apply(_ src: UnsafeMutablePointer<Float>, _ dst: UnsafeMutablePointer<Float>,
+                              _ n: Int, _ p: Float, _ key: UInt64) {
+        if p == 0 {
+            if src != dst { dst.update(from: src, count: n) }
+            return
+        }
+        let scale = 1 / (1 - p)
+        Threads.parallelFor(n, minPerChunk: 4096) { range in
+            for i in range {
+                dst[i] = uniform(key, UInt64(i)) >= p ? src[i] * scale : 0
+            }
+        }
+    }
+
+    /// A uniform float in [0, 1) with 24 random bits, from a SplitMix64 finaliser.
+    @inline(__always)
+    static func uniform(_ key: UInt64, _ index: UInt64) -> Float {
+        Float(mix(key &+ index &* 0x9E37_79B9_7F4A_7C15) >> 40) * (1.0 / 16_777_216.0)
+    }
+
+    /// SplitMix64's finaliser (Steele, Lea, Flood 2014): a bijective 64-bit mix.
+    @inline(__always)
+    static func mix(_ z0: UInt64) -> UInt64 {
+        var z = z0
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

@@ -1,0 +1,77 @@
+/// A bump allocator for the activations of one training or decoding step.
+///
+/// Buffers handed out during a step stay valid until `reset()`, which starts the next
+/// step. When a step needs more than the current block, extra blocks are allocated; the
+/// next `reset()` replaces them with one block as large as the whole step needed. From
+/// then on, steps of the same or smaller size allocate nothing (`allocationCount` stays
+/// the same, which the tests check).
+public final class Workspace {
+    private struct Block {
+        let base: UnsafeMutableRawPointer
+        let capacity: Int
+    }
+
+    private static let alignment = 64
+    private var blocks: [Block] = []
+    private var offset = 0            // bytes used in the last block
+    private var usedThisStep = 0      // bytes handed out since the last reset
+
+    /// How many times memory was requested from the system (for allocation tests).
+    public private(set) var allocationCount = 0
+    /// The largest number of bytes any step has used.
+    public private(set) var highWaterBytes = 0
+
+    public init(initialBytes: Int = 0) {
+        if initialBytes > 0 { addBlock(initialBytes) }
+        blocks.reserveCapacity(16)
+    }
+
+    deinit { for block in blocks { block.base.deallocate() } }
+
+    /// Starts a new step: every buffer handed out before becomes invalid.
+    public func reset() {
+        highWaterBytes = max(highWaterBytes, usedThisStep)
+        if blocks.count > 1 {
+            for block in blocks { block.base.deallocate() }
+            blocks.removeAll(keepingCapacity: true)
+            addBlock(highWaterBytes + highWaterBytes / 8)
+        }
+        offset = 0
+        usedThisStep = 0
+    }
+
+    /// Bytes of capacity held now.
+    public var capacityBytes: Int { blocks.reduce(0) { $0 + $1.capacity } }
+
+    /// An uninitialised, 64-byte-aligned buffer of `count` elements of `T`.
+    public func buffer<T>(_ type: T.Type, count: Int) -> UnsafeMutablePointer<T> {
+        let bytes = max(count * MemoryLayout<T>.stride, 1)
+        let rounded = (bytes + Self.alignment - 1) / Self.alignment * Self.alignment
+        if blocks.isEmpty || offset + rounded > blocks[blocks.count - 1].capacity {
+            addBlock(max(rounded, (blocks.last?.capacity ?? 0)))
+            offset = 0
+        }
+        let pointer = blocks[blocks.count - 1].base + offset
+        offset += rounded
+        usedThisStep += rounded
+        return pointer.bindMemory(to: T.self, capacity: max(count, 1))
+    }
+
+    /// A tensor of `shape` whose contents are undefined unless `zeroed`.
+    public func tensor(_ shape: Shape, zeroed: Bool = false) -> Tensor {
+        let data = buffer(Float.self, count: shape.count)
+        if zeroed { data.initialize(repeating: 0, count: shape.count) }
+        return Tensor(data: data, shape: shape)
+    }
+
+    public func tensor(_ dims: Int..., zeroed: Bool = false) -> Tensor {
+        tensor(Shape(dims), zeroed: zeroed)
+    }
+
+    private func addBlock(_ bytes: Int) {
+        let capacity = max(bytes, 1 << 16)
+        blocks.append(Block(base: .allocate(byteCount: capacity, alignment: Self.alignment),
+                            capacity: capacity))
+        allocationCount += 1
+    }
+}

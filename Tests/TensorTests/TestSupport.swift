@@ -1,0 +1,84 @@
+import Foundation
+import Testing
+@testable import Tensor
+
+/// Deterministic pseudo-random numbers for test inputs (SplitMix64).
+struct TestRandom {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        return Dropout.mix(state)
+    }
+
+    /// Uniform in [lo, hi).
+    mutating func uniform(_ lo: Float = -1, _ hi: Float = 1) -> Float {
+        lo + (hi - lo) * Float(next() >> 40) / Float(1 << 24)
+    }
+
+    mutating func tensor(_ shape: Shape, _ lo: Float = -1, _ hi: Float = 1) -> TensorStorage {
+        TensorStorage(shape, values: (0..<shape.count).map { _ in uniform(lo, hi) })
+    }
+}
+
+/// Asserts |actual − expected| ≤ atol + rtol·|expected| elementwise; on failure reports the
+/// largest violation, its index and both values.
+func expectClose(_ actual: [Float], _ expected: [Double], atol: Double, rtol: Double,
+                 _ what: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(actual.count == expected.count, "\(what): \(actual.count) values, expected \(expected.count)",
+            sourceLocation: sourceLocation)
+    var worst = 0.0, worstIndex = -1
+    for i in 0..<min(actual.count, expected.count) {
+        let a = Double(actual[i]), e = expected[i]
+        guard a.isFinite else { worst = .infinity; worstIndex = i; break }
+        let excess = abs(a - e) - (atol + rtol * abs(e))
+        if excess > worst { worst = excess; worstIndex = i }
+    }
+    #expect(worstIndex < 0,
+            "\(what): largest difference at index \(worstIndex): got \(worstIndex >= 0 ? actual[worstIndex] : 0), expected \(worstIndex >= 0 ? expected[worstIndex] : 0) (atol \(atol), rtol \(rtol))",
+            sourceLocation: sourceLocation)
+}
+
+func expectClose(_ actual: [Float], _ expected: [Float], atol: Double, rtol: Double,
+                 _ what: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    expectClose(actual, expected.map(Double.init), atol: atol, rtol: rtol, what, sourceLocation: sourceLocation)
+}
+
+/// Central finite differences of a scalar loss (accumulated in Double by the caller) with
+/// respect to every element of `input`, compared with `analytic`.
+///
+/// The step is the actual difference of the two perturbed Float values, so rounding of
+/// x ± eps does not bias the quotient.
+func checkGradient(_ what: String, input: Tensor, analytic: [Float],
+                   eps: Float = 1e-2, atol: Double = 1e-3, rtol: Double = 1e-2,
+                   sourceLocation: SourceLocation = #_sourceLocation,
+                   loss: () -> Double) {
+    var numeric = [Double](repeating: 0, count: input.count)
+    for i in 0..<input.count {
+        let saved = input[i]
+        let up = saved + eps, down = saved - eps
+        input[i] = up
+        let lossUp = loss()
+        input[i] = down
+        let lossDown = loss()
+        input[i] = saved
+        numeric[i] = (lossUp - lossDown) / (Double(up) - Double(down))
+    }
+    expectClose(analytic, numeric, atol: atol, rtol: rtol, "\(what) gradient vs finite differences",
+                sourceLocation: sourceLocation)
+}
+
+/// Σ y ⊙ w in Double: a loss whose gradient with respect to y is w.
+func weightedSum(_ y: Tensor, _ w: Tensor) -> Double {
+    var s = 0.0
+    for i in 0..<y.count { s += Double(y[i]) * Double(w[i]) }
+    return s
+}
+
+/// Runs `body` with the given thread count and restores one thread afterwards.
+func withThreads<T>(_ n: Int, _ body: () throws -> T) rethrows -> T {
+    Threads.set(n)
+    defer { Threads.set(1) }
+    return try body()
+}
