@@ -31,6 +31,17 @@ let package = Package(
         ),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
 
+
+        // MARK: Benchmarks
+        .executableTarget(
+            name: "nmt-bench",
+            dependencies: [
+                "Tensor", "CBLAS",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/nmt-bench",
+            swiftSettings: kernelSettings
+        ),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -26,7 +26,11 @@ func lanewiseMin(_ a: Float8, _ b: Float8) -> Float8 { a.replacing(with: b, wher
 @inline(__always)
 public func simdExp(_ input: Float8) -> Float8 {
     let x = lanewiseMin(lanewiseMax(input, Float8(repeating: -87.3)), Float8(repeating: 88.0))
-    let n = (x * 1.442_695_04).rounded(.toNearestOrEven)
+    // Round x·log2(e) to the nearest integer n by adding 1.5·2²³: the sum's low mantissa
+    // bits then hold n, which also gives 2ⁿ's exponent bits without a float→int conversion
+    // (the generic SIMD conversions are not vectorised).
+    let shifted = x * 1.442_695_04 + 12_582_912
+    let n = shifted - 12_582_912
     var r = x.addingProduct(n, Float8(repeating: -0.693_359_375))
     r = r.addingProduct(n, Float8(repeating: 2.121_944_4e-4))
     var p = Float8(repeating: 1.987_569_15e-4)
@@ -36,21 +40,29 @@ public func simdExp(_ input: Float8) -> Float8 {
     p = p * r + 1.666_666_545_9e-1
     p = p * r + 5.000_000_120_1e-1
     p = (p * r * r + r) + 1
-    let exponent = (SIMD8<Int32>(n, rounding: .towardZero) &+ 127) &<< 23
+    let exponent = (unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- 0x4B40_0000 &+ 127) &<< 23
     return p * unsafeBitCast(exponent, to: Float8.self)
 }
 
 /// erf(x) per lane, Abramowitz & Stegun 7.1.26 (|error| ≤ 1.5e-7), odd-extended.
 @inline(__always)
 public func simdErf(_ x: Float8) -> Float8 {
+    erfWithGaussian(x).erf
+}
+
+/// erf(x) together with exp(−x²), which the formula computes anyway: GELU's backward
+/// needs both, and sharing the exponential halves its cost.
+@inline(__always)
+func erfWithGaussian(_ x: Float8) -> (erf: Float8, gaussian: Float8) {
     let a = x.replacing(with: -x, where: x .< 0)
-    let tt = 1 / (a * 0.327_591_1 + 1)
+    let t = 1 / (a * 0.327_591_1 + 1)
     var poly = Float8(repeating: 1.061_405_429)
-    poly = poly * tt - 1.453_152_027
-    poly = poly * tt + 1.421_413_741
-    poly = poly * tt - 0.284_496_736
-    poly = poly * tt + 0.254_829_592
-    poly = poly * tt
-    let y = 1 - poly * simdExp(-(a * a))
-    return y.replacing(with: -y, where: x .< 0)
+    poly = poly * t - 1.453_152_027
+    poly = poly * t + 1.421_413_741
+    poly = poly * t - 0.284_496_736
+    poly = poly * t + 0.254_829_592
+    poly = poly * t
+    let gaussian = simdExp(-(a * a))
+    let y = 1 - poly * gaussian
+    return (y.replacing(with: -y, where: x .< 0), gaussian)
 }

@@ -38,9 +38,9 @@ public enum Activation {
 
     @inline(__always)
     static func geluDerivative(_ v: Float8) -> Float8 {
-        let cdf = 0.5 * (1 + simdErf(v * 0.707_106_781_186_547_5))
-        let pdf = 0.398_942_280_401_432_7 * simdExp(-0.5 * v * v)
-        return cdf + v * pdf
+        // erf(v/√2) and exp(−v²/2) = exp(−(v/√2)²) come from one exponential.
+        let (erf, gaussian) = erfWithGaussian(v * 0.707_106_781_186_547_5)
+        return 0.5 * (1 + erf) + v * (0.398_942_280_401_432_7 * gaussian)
     }
 
     @inline(__always)

@@ -1,0 +1,72 @@
+import CBLAS
+import Tensor
+
+/// The tensor-core scenario: sgemm through `MatMul` against a direct `cblas_sgemm` call,
+/// and the per-call time of the fused kernels on a (4096, 512) activation.
+enum TensorCoreBenchmarks {
+    static let gemmShapes = [(m: 4096, k: 512, n: 512), (m: 4096, k: 512, n: 2048), (m: 4096, k: 512, n: 8000)]
+
+    static func sgemm(threads: Int, rounds: Int) -> [Measurement] {
+        Threads.set(threads)
+        var rows: [Measurement] = []
+        for shape in gemmShapes {
+            let a = filled(Shape(shape.m, shape.k)), b = filled(Shape(shape.k, shape.n))
+            let c = TensorStorage(Shape(shape.m, shape.n))
+            let viaTensor = { MatMul.multiply(a.tensor, b.tensor, into: c.tensor) }
+            let direct = {
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(shape.m), Int32(shape.n), Int32(shape.k),
+                            1, a.tensor.data, Int32(shape.k), b.tensor.data, Int32(shape.n), 0, c.tensor.data, Int32(shape.n))
+            }
+            let times = Timing.medians([viaTensor, direct], rounds: rounds, callsPerRound: 3)
+            let flops = 2.0 * Double(shape.m * shape.k * shape.n)
+            let ours = flops / times[0] / 1e9, reference = flops / times[1] / 1e9
+            rows.append(Measurement(
+                scenario: "sgemm", name: "\(shape.m)x\(shape.k)·\(shape.k)x\(shape.n)", threads: threads,
+                value: ours, unit: "GFLOP/s", reference: reference, ratio: ours / reference,
+                target: "≥ 0.95 × direct cblas_sgemm", meetsTarget: ours >= 0.95 * reference))
+        }
+        return rows
+    }
+
+    static func kernels(threads: Int, rounds: Int) -> [Measurement] {
+        Threads.set(threads)
+        let shape = Shape(4096, 512)
+        let x = filled(shape), dy = filled(shape), y = TensorStorage(shape), dx = TensorStorage(shape)
+        let gamma = filled(Shape(512)), beta = filled(Shape(512))
+        let dGamma = TensorStorage(Shape(512)), dBeta = TensorStorage(Shape(512))
+        let mean = TensorStorage(Shape(4096)), rstd = TensorStorage(Shape(4096))
+        let cases: [(String, Double?, () -> Void)] = [
+            ("softmax forward", 2.5, { Softmax.forward(x.tensor, into: y.tensor) }),
+            ("softmax backward", nil, { Softmax.backward(dy.tensor, output: y.tensor, into: dx.tensor) }),
+            ("layer norm forward", 0.8, {
+                LayerNorm.forward(x.tensor, gamma: gamma.tensor, beta: beta.tensor, into: y.tensor,
+                                  mean: mean.tensor, rstd: rstd.tensor)
+            }),
+            ("layer norm backward", nil, {
+                LayerNorm.backward(dy.tensor, input: x.tensor, gamma: gamma.tensor, mean: mean.tensor, rstd: rstd.tensor,
+                                   dx: dx.tensor, dGamma: dGamma.tensor, dBeta: dBeta.tensor, accumulate: false)
+            }),
+            ("gelu forward", 3.5, { Activation.geluForward(x.tensor, into: y.tensor) }),
+            ("gelu backward", nil, { Activation.geluBackward(dy.tensor, input: x.tensor, into: dx.tensor) }),
+        ]
+        let times = Timing.medians(cases.map(\.2), rounds: rounds, callsPerRound: 10)
+        return zip(cases, times).map { kernel, seconds in
+            let ms = seconds * 1e3
+            let target = threads == 1 ? kernel.1 : nil
+            return Measurement(scenario: "kernels", name: "\(kernel.0) 4096x512", threads: threads,
+                               value: ms, unit: "ms", reference: nil, ratio: nil,
+                               target: target.map { "≤ \($0) ms" }, meetsTarget: target.map { ms <= $0 })
+        }
+    }
+
+    /// Values in [−2, 2) from a fixed pattern, so runs are comparable.
+    static func filled(_ shape: Shape) -> TensorStorage {
+        let storage = TensorStorage(shape, zeroed: false)
+        var state: UInt32 = 12345
+        for i in 0..<shape.count {
+            state = state &* 1_664_525 &+ 1_013_904_223
+            storage.tensor[i] = Float(state >> 8) / Float(1 << 24) * 4 - 2
+        }
+        return storage
+    }
+}
