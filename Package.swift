@@ -29,8 +29,18 @@ let package = Package(
             dependencies: ["CBLAS"],
             swiftSettings: kernelSettings
         ),
-        .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
+        .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
+        // Helpers shared by the test targets: seeded inputs, tolerances, finite differences.
+        .target(name: "TestSupport", dependencies: ["Tensor"], path: "Tests/TestSupport"),
 
+
+        // MARK: Transformer
+        .target(
+            name: "Transformer",
+            dependencies: ["Tensor"],
+            swiftSettings: kernelSettings
+        ),
+        .testTarget(name: "TransformerTests", dependencies: ["Transformer", "Tensor", "TestSupport"]),
 
         // MARK: Benchmarks
         .executableTarget(

@@ -19,18 +19,19 @@ public enum Embedding {
         }
     }
 
-    /// dTable[ids[i], :] += scale · dOut[i, :]. Shapes: dOut (N, C), dTable (V, C).
+    /// dTable[ids[i], :] += scale · dOut[i, :] for every id but `skipping` (PyTorch's
+    /// `padding_idx`: the padding row gets no gradient). Shapes: dOut (N, C), dTable (V, C).
     ///
     /// Split over column blocks, each walking the tokens in order, so repeated ids add up in
     /// the same order for any thread count (bitwise deterministic, no atomics).
     public static func backward(_ dOut: Tensor, ids: UnsafePointer<Int32>, count n: Int,
-                                scale: Float = 1, into dTable: Tensor) {
+                                scale: Float = 1, skipping: Int32? = nil, into dTable: Tensor) {
         let cols = dTable.shape.last
         precondition(dOut.shape.rows == n && dOut.shape.last == cols,
                      "embeddingBackward: dOut \(dOut.shape) should be (\(n), \(cols)) for table \(dTable.shape)")
         Threads.parallelFor(cols / 8 + (cols % 8 == 0 ? 0 : 1), minPerChunk: 4) { blocks in
             let c0 = blocks.lowerBound * 8, c1 = min(blocks.upperBound * 8, cols)
-            for i in 0..<n {
+            for i in 0..<n where ids[i] != skipping {
                 let src = dOut.data + i * cols, dst = dTable.data + Int(ids[i]) * cols
                 var c = c0
                 while c + 8 <= c1 { store8(load8(dst + c).addingProduct(load8(src + c), scale), dst + c); c += 8 }

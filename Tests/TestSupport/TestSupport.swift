@@ -1,30 +1,31 @@
 import Foundation
 import Testing
-@testable import Tensor
+import Tensor
 
 /// Deterministic pseudo-random numbers for test inputs (SplitMix64).
-struct TestRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
+public struct TestRandom {
+    public var state: UInt64
+    public init(seed: UInt64) { state = seed }
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        return Dropout.mix(state)
+    public mutating func next() -> UInt64 {
+        var generator = SeededGenerator(seed: state)
+        defer { state = generator.state }
+        return generator.next()
     }
 
     /// Uniform in [lo, hi).
-    mutating func uniform(_ lo: Float = -1, _ hi: Float = 1) -> Float {
+    public mutating func uniform(_ lo: Float = -1, _ hi: Float = 1) -> Float {
         lo + (hi - lo) * Float(next() >> 40) / Float(1 << 24)
     }
 
-    mutating func tensor(_ shape: Shape, _ lo: Float = -1, _ hi: Float = 1) -> TensorStorage {
+    public mutating func tensor(_ shape: Shape, _ lo: Float = -1, _ hi: Float = 1) -> TensorStorage {
         TensorStorage(shape, values: (0..<shape.count).map { _ in uniform(lo, hi) })
     }
 }
 
 /// Asserts |actual − expected| ≤ atol + rtol·|expected| elementwise; on failure reports the
 /// largest violation, its index and both values.
-func expectClose(_ actual: [Float], _ expected: [Double], atol: Double, rtol: Double,
+public func expectClose(_ actual: [Float], _ expected: [Double], atol: Double, rtol: Double,
                  _ what: String, sourceLocation: SourceLocation = #_sourceLocation) {
     #expect(actual.count == expected.count, "\(what): \(actual.count) values, expected \(expected.count)",
             sourceLocation: sourceLocation)
@@ -40,7 +41,7 @@ func expectClose(_ actual: [Float], _ expected: [Double], atol: Double, rtol: Do
             sourceLocation: sourceLocation)
 }
 
-func expectClose(_ actual: [Float], _ expected: [Float], atol: Double, rtol: Double,
+public func expectClose(_ actual: [Float], _ expected: [Float], atol: Double, rtol: Double,
                  _ what: String, sourceLocation: SourceLocation = #_sourceLocation) {
     expectClose(actual, expected.map(Double.init), atol: atol, rtol: rtol, what, sourceLocation: sourceLocation)
 }
@@ -50,7 +51,7 @@ func expectClose(_ actual: [Float], _ expected: [Float], atol: Double, rtol: Dou
 ///
 /// The step is the actual difference of the two perturbed Float values, so rounding of
 /// x ± eps does not bias the quotient.
-func checkGradient(_ what: String, input: Tensor, analytic: [Float],
+public func checkGradient(_ what: String, input: Tensor, analytic: [Float],
                    eps: Float = 1e-2, atol: Double = 1e-3, rtol: Double = 1e-2,
                    sourceLocation: SourceLocation = #_sourceLocation,
                    loss: () -> Double) {
@@ -70,14 +71,14 @@ func checkGradient(_ what: String, input: Tensor, analytic: [Float],
 }
 
 /// Σ y ⊙ w in Double: a loss whose gradient with respect to y is w.
-func weightedSum(_ y: Tensor, _ w: Tensor) -> Double {
+public func weightedSum(_ y: Tensor, _ w: Tensor) -> Double {
     var s = 0.0
     for i in 0..<y.count { s += Double(y[i]) * Double(w[i]) }
     return s
 }
 
 /// Runs `body` with the given thread count and restores one thread afterwards.
-func withThreads<T>(_ n: Int, _ body: () throws -> T) rethrows -> T {
+public func withThreads<T>(_ n: Int, _ body: () throws -> T) rethrows -> T {
     Threads.set(n)
     defer { Threads.set(1) }
     return try body()

@@ -1,0 +1,44 @@
+/// A batch of sentence pairs as the model reads them, padded on the right.
+///
+/// fairseq's conventions: the encoder reads the source ids followed by eos; the decoder
+/// reads eos followed by the target ids and predicts the target ids followed by eos.
+/// Shapes: source (B, S), decoderInput and target (B, T); lengths count eos.
+public struct Batch: Sendable {
+    public let size: Int
+    public let sourceLength: Int
+    public let targetLength: Int
+    public var source: [Int32]
+    public var sourceLengths: [Int32]
+    public var decoderInput: [Int32]
+    public var target: [Int32]
+    public var targetLengths: [Int32]
+
+    /// Builds a batch from sentences of ids without eos. Padding makes every row as long
+    /// as the longest sentence of its side.
+    public init(sources: [[Int32]], targets: [[Int32]], padID: Int32, eosID: Int32) {
+        precondition(sources.count == targets.count, "batch: \(sources.count) sources but \(targets.count) targets")
+        size = sources.count
+        sourceLength = (sources.map(\.count).max() ?? 0) + 1
+        targetLength = (targets.map(\.count).max() ?? 0) + 1
+        source = [Int32](repeating: padID, count: size * sourceLength)
+        decoderInput = [Int32](repeating: padID, count: size * targetLength)
+        target = [Int32](repeating: padID, count: size * targetLength)
+        sourceLengths = sources.map { Int32($0.count + 1) }
+        targetLengths = targets.map { Int32($0.count + 1) }
+        for b in 0..<size {
+            let s = sources[b], t = targets[b]
+            for (i, id) in s.enumerated() { source[b * sourceLength + i] = id }
+            source[b * sourceLength + s.count] = eosID
+            decoderInput[b * targetLength] = eosID
+            for (i, id) in t.enumerated() {
+                decoderInput[b * targetLength + i + 1] = id
+                target[b * targetLength + i] = id
+            }
+            target[b * targetLength + t.count] = eosID
+        }
+    }
+
+    /// Target tokens that count in the loss (everything but padding).
+    public var targetTokenCount: Int { targetLengths.reduce(0) { $0 + Int($1) } }
+    public var sourceTokenCount: Int { sourceLengths.reduce(0) { $0 + Int($1) } }
+}

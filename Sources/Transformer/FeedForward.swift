@@ -1,0 +1,40 @@
+import Tensor
+
+struct FeedForwardCache {
+    let input: Tensor        // (N, d)
+    let preActivation: Tensor // (N, F) fc1 output
+    let hidden: Tensor       // (N, F) activation, after activation dropout: fc2's input
+    let dropout: DropoutSite
+}
+
+/// fc2(dropout(act(fc1(x)))), fairseq's position-wise feed-forward sublayer.
+enum FeedForward {
+    static func forward(_ x: Tensor, fc1: LinearWeights, fc2: LinearWeights, activation: ActivationKind,
+                        dropout: DropoutSite, workspace ws: Workspace) -> (Tensor, FeedForwardCache) {
+        let f = fc1.weight.shape[0]
+        let pre = ws.tensor(x.shape.rows, f), hidden = ws.tensor(x.shape.rows, f)
+        Linear.forward(x, fc1, into: pre)
+        switch activation {
+        case .relu: Activation.reluForward(pre, into: hidden)
+        case .gelu: Activation.geluForward(pre, into: hidden)
+        }
+        ResidualBlock.applyDropout(hidden, dropout)
+        let out = ws.tensor(x.shape.rows, fc2.weight.shape[0])
+        Linear.forward(hidden, fc2, into: out)
+        return (out, FeedForwardCache(input: x, preActivation: pre, hidden: hidden, dropout: dropout))
+    }
+
+    static func backward(_ dy: Tensor, cache c: FeedForwardCache, fc1: LinearWeights, fc2: LinearWeights,
+                         gradients g1: LinearWeights, _ g2: LinearWeights, activation: ActivationKind,
+                         workspace ws: Workspace, dx: Tensor, accumulate: Bool) {
+        let dHidden = ws.tensor(c.hidden.shape)
+        Linear.backward(dy, input: c.hidden, weights: fc2, gradients: g2, dx: dHidden)
+        ResidualBlock.dropoutBackward(dHidden, into: dHidden, c.dropout)
+        switch activation {
+        // relu(x) > 0 exactly where x > 0, so the pre-activation serves as the mask.
+        case .relu: Activation.reluBackward(dHidden, output: c.preActivation, into: dHidden)
+        case .gelu: Activation.geluBackward(dHidden, input: c.preActivation, into: dHidden)
+        }
+        Linear.backward(dHidden, input: c.input, weights: fc1, gradients: g1, dx: dx, accumulate: accumulate)
+    }
+}

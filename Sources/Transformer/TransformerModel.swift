@@ -1,0 +1,232 @@
+import Foundation
+import Tensor
+
+/// Bad model input: ids outside the vocabulary, a config that cannot be built.
+public enum ModelError: Error, LocalizedError, Equatable {
+    case invalidConfig([String])
+    case idOutOfVocabulary(side: String, sentence: Int, position: Int, id: Int32, vocabularySize: Int)
+    case sequenceTooLong(side: String, sentence: Int, length: Int, maxPositions: Int)
+
+    public var errorDescription: String? {
+        switch self {
+        case .invalidConfig(let problems): "invalid model config: " + problems.joined(separator: "; ")
+        case let .idOutOfVocabulary(side, sentence, position, id, size):
+            "\(side) sentence \(sentence), token \(position): id \(id) is outside the vocabulary 0..<\(size)"
+        case let .sequenceTooLong(side, sentence, length, maxPositions):
+            "\(side) sentence \(sentence) has \(length) tokens with eos, more than max_positions \(maxPositions)"
+        }
+    }
+}
+
+/// How a forward pass runs: with dropout (training, masks drawn from `seed` and `step`)
+/// or without (validation, translation, gradient checks).
+public enum ForwardMode: Sendable {
+    case training(seed: UInt64, step: UInt64)
+    case inference
+}
+
+/// A Transformer encoder-decoder with hand-written forward and backward passes.
+///
+/// Parameters and gradients are two arenas of one `ParameterTable`. `forward` keeps the
+/// activations its backward pass needs in the workspace; `backward` then adds the
+/// gradients of the summed loss into `gradients` (zero them once per update).
+public final class TransformerModel {
+    public let config: TransformerConfig
+    public let table: ParameterTable
+    public let parameters: ParameterArena
+    public let gradients: ParameterArena
+    public let weights: ModelWeights
+    public let gradientWeights: ModelWeights
+    let positions: SinusoidalPositions
+
+    /// The caches of the last forward pass (kept in arrays reused across steps).
+    private var encoderCaches: [EncoderLayerCache] = []
+    private var decoderCaches: [DecoderLayerCache] = []
+    private var pass: PassState?
+
+    struct PassState {
+        let batch: Int, sourceLength: Int, targetLength: Int
+        let sourceIDs: UnsafeMutablePointer<Int32>, targetInputIDs: UnsafeMutablePointer<Int32>
+        let encoderEmbeddingDropout: DropoutSite, decoderEmbeddingDropout: DropoutSite
+        let encoderNorm: NormCache?, decoderNorm: NormCache?
+        let encoderOut: Tensor, decoderOut: Tensor
+    }
+
+    public init(config: TransformerConfig) throws {
+        let problems = config.problems()
+        guard problems.isEmpty else { throw ModelError.invalidConfig(problems) }
+        self.config = config
+        table = ParameterTable.transformer(config)
+        parameters = ParameterArena(table: table)
+        gradients = ParameterArena(table: table)
+        weights = ModelWeights(table: table, config: config, base: parameters.base)
+        gradientWeights = ModelWeights(table: table, config: config, base: gradients.base)
+        positions = SinusoidalPositions(dim: config.modelDim, maxPositions: config.maxPositions, padID: Int(config.padID))
+        encoderCaches.reserveCapacity(config.encoderLayers)
+        decoderCaches.reserveCapacity(config.decoderLayers)
+    }
+
+    public var parameterCount: Int { table.entries.reduce(0) { $0 + $1.shape.count } }
+
+    /// Throws if an id is outside its vocabulary or a sequence is longer than the positions.
+    public func validate(_ batch: Batch) throws {
+        func check(_ ids: [Int32], _ length: Int, _ lengths: [Int32], _ vocab: Int, _ side: String) throws {
+            for b in 0..<batch.size {
+                if Int(lengths[b]) > config.maxPositions {
+                    throw ModelError.sequenceTooLong(side: side, sentence: b, length: Int(lengths[b]), maxPositions: config.maxPositions)
+                }
+                for t in 0..<length where ids[b * length + t] < 0 || Int(ids[b * length + t]) >= vocab {
+                    throw ModelError.idOutOfVocabulary(side: side, sentence: b, position: t, id: ids[b * length + t], vocabularySize: vocab)
+                }
+            }
+        }
+        try check(batch.source, batch.sourceLength, batch.sourceLengths, config.sourceVocabularySize, "source")
+        try check(batch.decoderInput, batch.targetLength, batch.targetLengths, config.targetVocabularySize, "target")
+        try check(batch.target, batch.targetLength, batch.targetLengths, config.targetVocabularySize, "target")
+    }
+
+    // MARK: Dropout sites
+
+    func dropoutSite(_ p: Float, _ mode: ForwardMode, site: UInt64) -> DropoutSite {
+        guard case let .training(seed, step) = mode, p > 0 else { return .off }
+        return DropoutSite(probability: p, key: Dropout.key(seed: seed, step: step, site: site))
+    }
+
+    /// Sites are numbered per layer so that each draws an independent mask.
+    func layerDropout(_ mode: ForwardMode, base: UInt64) -> LayerDropout {
+        LayerDropout(attentionProbabilities: dropoutSite(config.attentionDropout, mode, site: base),
+                     crossAttentionProbabilities: dropoutSite(config.attentionDropout, mode, site: base + 1),
+                     residual: (0..<3).map { dropoutSite(config.dropout, mode, site: base + 2 + UInt64($0)) },
+                     activation: dropoutSite(config.activationDropout, mode, site: base + 5))
+    }
+
+    // MARK: Embeddings
+
+    /// x[b, t] = √d · E[id] + position(t) for real tokens; padding gets no position
+    /// (fairseq's padding position row is 0). Shapes: ids (B, T), out (B·T, d).
+    func embed(_ ids: UnsafePointer<Int32>, lengths: UnsafePointer<Int32>, batch: Int, length: Int,
+               table embedding: Tensor, dropout: DropoutSite, into out: Tensor) {
+        let d = config.modelDim
+        Embedding.forward(table: embedding, ids: ids, count: batch * length, scale: Float(d).squareRoot(), into: out)
+        for b in 0..<batch {
+            for t in 0..<min(Int(lengths[b]), length) {
+                let row = out.data + (b * length + t) * d, position = positions.row(t)
+                for c in 0..<d { row[c] += position[c] }
+            }
+        }
+        ResidualBlock.applyDropout(out, dropout)
+    }
+
+    // MARK: Forward
+
+    /// Runs the encoder; returns its output (B·S, d) and records the caches for backward.
+    func encode(sourceIDs: UnsafeMutablePointer<Int32>, lengths: UnsafeMutablePointer<Int32>, batch: Int, sourceLength: Int,
+                mode: ForwardMode, workspace ws: Workspace) -> (Tensor, DropoutSite, NormCache?) {
+        let d = config.modelDim
+        let embeddingDropout = dropoutSite(config.dropout, mode, site: 0)
+        var x = ws.tensor(batch * sourceLength, d)
+        embed(sourceIDs, lengths: lengths, batch: batch, length: sourceLength, table: weights.encoderEmbedding,
+              dropout: embeddingDropout, into: x)
+        let geometry = AttentionGeometry(batch: batch, heads: config.heads, headDim: config.headDim,
+                                         queries: sourceLength, keys: sourceLength, keyBatchStride: sourceLength)
+        let mask = AttentionMask(keyLengths: lengths)
+        encoderCaches.removeAll(keepingCapacity: true)
+        for (l, layerWeights) in weights.encoderLayers.enumerated() {
+            let (y, cache) = EncoderLayer.forward(x, layerWeights, config: config, geometry: geometry, mask: mask,
+                                                  dropout: layerDropout(mode, base: 16 + UInt64(l) * 8), workspace: ws)
+            encoderCaches.append(cache)
+            x = y
+        }
+        var normCache: NormCache?
+        if let norm = weights.encoderNorm { (x, normCache) = ResidualBlock.normalize(x, norm, ws) }
+        return (x, embeddingDropout, normCache)
+    }
+
+    /// Full forward pass over a batch: returns the logits (B·T, V_tgt) in the workspace.
+    /// The batch must have passed `validate`.
+    public func forward(_ batch: Batch, mode: ForwardMode, workspace ws: Workspace) -> Tensor {
+        let (B, S, T, d) = (batch.size, batch.sourceLength, batch.targetLength, config.modelDim)
+        let sourceIDs = copy(batch.source, ws), targetInputIDs = copy(batch.decoderInput, ws)
+        let sourceLengths = copy(batch.sourceLengths, ws), targetLengths = copy(batch.targetLengths, ws)
+
+        let (encoderOut, encoderDropout, encoderNorm) = encode(sourceIDs: sourceIDs, lengths: sourceLengths, batch: B,
+                                                               sourceLength: S, mode: mode, workspace: ws)
+        let decoderDropout = dropoutSite(config.dropout, mode, site: 1)
+        var x = ws.tensor(B * T, d)
+        embed(targetInputIDs, lengths: targetLengths, batch: B, length: T, table: weights.decoderEmbedding,
+              dropout: decoderDropout, into: x)
+        let selfGeometry = AttentionGeometry(batch: B, heads: config.heads, headDim: config.headDim,
+                                             queries: T, keys: T, keyBatchStride: T)
+        let crossGeometry = AttentionGeometry(batch: B, heads: config.heads, headDim: config.headDim,
+                                              queries: T, keys: S, keyBatchStride: S)
+        decoderCaches.removeAll(keepingCapacity: true)
+        for (l, layerWeights) in weights.decoderLayers.enumerated() {
+            let (y, cache) = DecoderLayer.forward(x, encoderOut: encoderOut, layerWeights, config: config,
+                                                  selfGeometry: selfGeometry,
+                                                  selfMask: AttentionMask(keyLengths: targetLengths, causal: true),
+                                                  crossGeometry: crossGeometry, crossMask: AttentionMask(keyLengths: sourceLengths),
+                                                  dropout: layerDropout(mode, base: 1 << 20 + UInt64(l) * 8), workspace: ws)
+            decoderCaches.append(cache)
+            x = y
+        }
+        var decoderNorm: NormCache?
+        if let norm = weights.decoderNorm { (x, decoderNorm) = ResidualBlock.normalize(x, norm, ws) }
+        let logits = ws.tensor(B * T, config.targetVocabularySize)
+        MatMul.multiply(x, weights.outputProjection, into: logits, transposeB: true)
+        pass = PassState(batch: B, sourceLength: S, targetLength: T, sourceIDs: sourceIDs, targetInputIDs: targetInputIDs,
+                         encoderEmbeddingDropout: encoderDropout, decoderEmbeddingDropout: decoderDropout,
+                         encoderNorm: encoderNorm, decoderNorm: decoderNorm, encoderOut: encoderOut, decoderOut: x)
+        return logits
+    }
+
+    // MARK: Backward
+
+    /// Adds the gradients of the loss whose logit gradients are `dLogits` (B·T, V_tgt)
+    /// into `gradients`. Must follow `forward` on the same workspace step.
+    public func backward(_ dLogits: Tensor, workspace ws: Workspace) {
+        guard let p = pass else { preconditionFailure("backward called without a forward pass") }
+        let d = config.modelDim, g = gradientWeights
+        precondition(dLogits.shape.rows == p.batch * p.targetLength && dLogits.shape.last == config.targetVocabularySize,
+                     "backward: dLogits \(dLogits.shape) should be (\(p.batch * p.targetLength), \(config.targetVocabularySize))")
+        var dx = ws.tensor(p.batch * p.targetLength, d)
+        MatMul.multiply(dLogits, weights.outputProjection, into: dx)
+        MatMul.multiply(dLogits, p.decoderOut, into: g.outputProjection, transposeA: true, beta: 1)
+        if let norm = weights.decoderNorm, let gn = g.decoderNorm, let cache = p.decoderNorm {
+            let dIn = ws.tensor(dx.shape)
+            ResidualBlock.normalizeBackward(dx, cache, norm, gn, dx: dIn, accumulate: false)
+            dx = dIn
+        }
+        let dEncoderOut = ws.tensor(p.encoderOut.shape, zeroed: true)
+        for l in stride(from: config.decoderLayers - 1, through: 0, by: -1) {
+            dx = DecoderLayer.backward(dx, cache: decoderCaches[l], weights.decoderLayers[l], gradients: g.decoderLayers[l],
+                                       config: config, dEncoderOut: dEncoderOut, workspace: ws)
+        }
+        embedBackward(dx, ids: p.targetInputIDs, count: p.batch * p.targetLength, dropout: p.decoderEmbeddingDropout,
+                      into: g.decoderEmbedding)
+
+        var de = dEncoderOut
+        if let norm = weights.encoderNorm, let gn = g.encoderNorm, let cache = p.encoderNorm {
+            let dIn = ws.tensor(de.shape)
+            ResidualBlock.normalizeBackward(de, cache, norm, gn, dx: dIn, accumulate: false)
+            de = dIn
+        }
+        for l in stride(from: config.encoderLayers - 1, through: 0, by: -1) {
+            de = EncoderLayer.backward(de, cache: encoderCaches[l], weights.encoderLayers[l], gradients: g.encoderLayers[l],
+                                       config: config, workspace: ws)
+        }
+        embedBackward(de, ids: p.sourceIDs, count: p.batch * p.sourceLength, dropout: p.encoderEmbeddingDropout,
+                      into: g.encoderEmbedding)
+    }
+
+    func embedBackward(_ dy: Tensor, ids: UnsafePointer<Int32>, count: Int, dropout: DropoutSite, into dTable: Tensor) {
+        ResidualBlock.dropoutBackward(dy, into: dy, dropout)
+        Embedding.backward(dy, ids: ids, count: count, scale: Float(config.modelDim).squareRoot(),
+                           skipping: config.padID, into: dTable)
+    }
+
+    func copy(_ values: [Int32], _ ws: Workspace) -> UnsafeMutablePointer<Int32> {
+        let p = ws.buffer(Int32.self, count: values.count)
+        values.withUnsafeBufferPointer { if let base = $0.baseAddress { p.update(from: base, count: values.count) } }
+        return p
+    }
+}
