@@ -31,6 +31,13 @@ let package = Package(
         ),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
 
+        // MARK: Transformer
+        .target(
+            name: "Transformer",
+            dependencies: ["Tensor"],
+            swiftSettings: kernelSettings
+        ),
+        .testTarget(name: "TransformerTests", dependencies: ["Transformer", "Tensor"]),
 
         // MARK: Benchmarks
         .executableTarget(
