@@ -37,7 +37,11 @@ let package = Package(
             dependencies: ["Tensor"],
             swiftSettings: kernelSettings
         ),
-        .testTarget(name: "TransformerTests", dependencies: ["Transformer", "Tensor"]),
+        .testTarget(
+            name: "TransformerTests",
+            dependencies: ["Transformer", "Tensor"],
+            exclude: ["Fixtures"]
+        ),
 
         // MARK: Benchmarks
         .executableTarget(

@@ -187,12 +187,15 @@ extension SafeTensorsFile {
         }
     }
 
-    /// A JSON number that is a non-negative integer; JSONSerialization gives booleans as
-    /// numbers too, and those are not extents.
+    /// A JSON number that is a non-negative integer. JSONSerialization gives booleans as
+    /// NSNumbers that cast to Int (and `is Bool` holds for the numbers 0 and 1 too), so
+    /// booleans are told apart by their class.
     private static func nonNegativeInteger(_ value: Any) -> Int? {
-        guard !(value is Bool), let int = value as? Int, int >= 0 else { return nil }
+        guard type(of: value) != booleanClass, let int = value as? Int, int >= 0 else { return nil }
         return int
     }
+
+    private static let booleanClass: Any.Type = type(of: NSNumber(value: true) as Any)
 
     /// Bytes of an F32 tensor of this shape, or nil if that overflows.
     private static func byteCount(_ shape: [Int]) -> Int? {
