@@ -19,7 +19,8 @@ extension SafeTensorsFile {
     /// with a dtype, a shape of non-negative integers and `data_offsets` whose span equals
     /// the shape's element count × 4 bytes; the tensors' byte ranges, in offset order,
     /// covering the data exactly, without gaps or overlaps. Non-finite values are data
-    /// and are kept.
+    /// and are kept. Duplicate names, which the format forbids, are not seen by the JSON
+    /// parser (the last entry wins); the bytes of the lost entry then show as a gap.
     /// - Throws: `SafeTensorsError` naming `url`'s path and, where one is at fault, the tensor.
     /// - Complexity: one pass over the file, which is memory-mapped where possible.
     public static func read(from url: URL) throws -> SafeTensorsFile {
@@ -98,6 +99,9 @@ extension SafeTensorsFile {
         // The spec requires the JSON to start with '{' so that readers need not guess.
         guard header.first == UInt8(ascii: "{") else { throw corrupt(nil, "header does not start with '{'") }
         guard String(validating: header, as: UTF8.self) != nil else { throw corrupt(nil, "header is not UTF-8") }
+        // JSON never holds a raw NUL, and JSONSerialization would take one as a sign of
+        // UTF-16 and decode the header as such.
+        guard !header.contains(0) else { throw corrupt(nil, "header contains a NUL byte") }
         let json: Any
         do {
             json = try JSONSerialization.jsonObject(with: Data(header))

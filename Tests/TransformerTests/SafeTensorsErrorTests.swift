@@ -105,6 +105,17 @@ private func entry(_ name: String, dtype: String = "\"F32\"", shape: String, off
         expectMessage(error, mentions: ["UTF-8"])
     }
 
+    @Test func headerWithANulByte() {
+        // "{\0}\0" would otherwise be decoded as the UTF-16 text "{}".
+        expectCorrupt("{\u{0}}\u{0}", tensor: nil, mentioning: ["NUL"])
+    }
+
+    @Test func duplicateNameShowsAsAGap() {
+        let header = "{" + entry("w", shape: "[1]", offsets: "[0,4]") + ","
+            + entry("w", shape: "[1]", offsets: "[4,8]") + "}"
+        expectCorrupt(header, dataBytes: 8, tensor: "w", mentioning: ["gap"])
+    }
+
     @Test func entryThatIsNotAnObject() {
         expectCorrupt("{\"w\":[0,4]}", tensor: "w")
     }
