@@ -93,6 +93,7 @@ public struct SafeTensorsFile {
     }
 
     /// Copies the tensor called `name` into `destination`, whose shape it must have.
+    /// - Throws: `missingTensor` or `shapeMismatch`; `destination` is then untouched.
     public func copy(named name: String, into destination: Tensor) throws {
         let values = try tensor(named: name, expectedShape: destination.shape)
         _ = destination.buffer.update(fromContentsOf: values)
