@@ -33,6 +33,17 @@ let package = Package(
         // Helpers shared by the test targets: seeded inputs, tolerances, finite differences.
         .target(name: "TestSupport", dependencies: ["Tensor"], path: "Tests/TestSupport"),
 
+        // MARK: Transformer
+        .target(
+            name: "Transformer",
+            dependencies: ["Tensor"],
+            swiftSettings: kernelSettings
+        ),
+        .testTarget(
+            name: "TransformerTests",
+            dependencies: ["Transformer", "Tensor"],
+            exclude: ["Fixtures"]
+        ),
 
         // MARK: Transformer
         .target(

@@ -1,0 +1,66 @@
+import Foundation
+import Glibc
+
+/// Why an atomic write failed; the destination was left as it was.
+struct AtomicWriteError: Error {
+    let reason: String
+}
+
+/// Writes a file so that readers, and a machine that loses power, see either the old file
+/// or the complete new one, never a prefix: the bytes go to a temporary file in the
+/// destination's directory (rename is atomic only within one file system), which is
+/// flushed with fsync and then renamed over the destination.
+enum AtomicFile {
+    /// Creates the temporary file, lets `body` fill it through the `write` function it is
+    /// given, then publishes it at `url`. On any error the temporary file is removed.
+    static func write(to url: URL, _ body: (_ write: (UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
+        let directory = url.deletingLastPathComponent().path
+        let temporary = directory + "/." + url.lastPathComponent + ".tmp-\(getpid())-\(UInt32.random(in: .min ... .max))"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw AtomicWriteError(reason: "cannot create \(temporary): \(errnoMessage())") }
+        var isOpen = true
+        var published = false
+        defer {
+            if isOpen { close(descriptor) }
+            if !published { unlink(temporary) }
+        }
+
+        try body { bytes in try writeAll(bytes, to: descriptor, path: temporary) }
+        guard fsync(descriptor) == 0 else { throw AtomicWriteError(reason: "fsync \(temporary): \(errnoMessage())") }
+        isOpen = false
+        guard close(descriptor) == 0 else { throw AtomicWriteError(reason: "close \(temporary): \(errnoMessage())") }
+        guard rename(temporary, url.path) == 0 else {
+            throw AtomicWriteError(reason: "rename to \(url.path): \(errnoMessage())")
+        }
+        published = true
+        syncDirectory(directory)
+    }
+
+    private static func writeAll(_ bytes: UnsafeRawBufferPointer, to descriptor: Int32, path: String) throws {
+        guard var next = bytes.baseAddress else { return }
+        var remaining = bytes.count
+        while remaining > 0 {
+            // Qualified: inside `AtomicFile`, a bare `write` would mean the method above.
+            let written = Glibc.write(descriptor, next, remaining)
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw AtomicWriteError(reason: "write \(path): \(errnoMessage())")
+            }
+            next += written
+            remaining -= written
+        }
+    }
+
+    /// Makes the rename itself durable. Best effort: the new file is already in place, so
+    /// a failure here cannot be reported as "destination left as it was".
+    private static func syncDirectory(_ path: String) {
+        let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { return }
+        fsync(descriptor)
+        close(descriptor)
+    }
+
+    private static func errnoMessage() -> String {
+        String(cString: strerror(errno))
+    }
+}
