@@ -41,17 +41,9 @@ let package = Package(
         ),
         .testTarget(
             name: "TransformerTests",
-            dependencies: ["Transformer", "Tensor"],
+            dependencies: ["Transformer", "Tensor", "TestSupport"],
             exclude: ["Fixtures"]
         ),
-
-        // MARK: Transformer
-        .target(
-            name: "Transformer",
-            dependencies: ["Tensor"],
-            swiftSettings: kernelSettings
-        ),
-        .testTarget(name: "TransformerTests", dependencies: ["Transformer", "Tensor", "TestSupport"]),
 
         // MARK: Benchmarks
         .executableTarget(
