@@ -16,11 +16,17 @@ struct AttentionCache {
 }
 
 /// Sizes of one attention call. K and V rows of batch item b start at row
-/// b·`keyBatchStride` (Tk for a plain batch, the cache capacity for incremental decoding).
+/// block(b)·`keyBatchStride` (Tk for a plain batch, the cache capacity for incremental
+/// decoding), where block(b) = `keyBlocks[b]` if given (hypotheses of one sentence
+/// sharing its encoder keys in beam search) and b otherwise.
 struct AttentionGeometry {
     let batch: Int, heads: Int, headDim: Int, queries: Int, keys: Int
     let keyBatchStride: Int
+    var keyBlocks: UnsafePointer<Int32>? = nil
     var modelDim: Int { heads * headDim }
+
+    @inline(__always)
+    func keyRow(_ b: Int) -> Int { (keyBlocks.map { Int($0[b]) } ?? b) * keyBatchStride }
 }
 
 /// A dropout call site: probability and the key its mask is drawn from (nil: no dropout).
@@ -64,7 +70,7 @@ enum MultiheadAttention {
             for h in 0..<g.heads {
                 MatMul.gemm(m: tq, n: tk, k: g.headDim,
                             a: q.data + b * tq * d + h * g.headDim, lda: d,
-                            b: k.data + b * g.keyBatchStride * d + h * g.headDim, ldb: d, transposeB: true,
+                            b: k.data + g.keyRow(b) * d + h * g.headDim, ldb: d, transposeB: true,
                             c: probabilities.data + (b * g.heads + h) * tq * tk, ldc: tk)
             }
         }
@@ -76,7 +82,7 @@ enum MultiheadAttention {
             for h in 0..<g.heads {
                 MatMul.gemm(m: tq, n: g.headDim, k: tk,
                             a: dropped.data + (b * g.heads + h) * tq * tk, lda: tk,
-                            b: v.data + b * g.keyBatchStride * d + h * g.headDim, ldb: d,
+                            b: v.data + g.keyRow(b) * d + h * g.headDim, ldb: d,
                             c: context.data + b * tq * d + h * g.headDim, ldc: d)
             }
         }
@@ -97,7 +103,7 @@ enum MultiheadAttention {
         for b in 0..<g.batch {
             for h in 0..<g.heads {
                 let head = (b * g.heads + h) * tq * tk
-                let ctx = b * tq * d + h * g.headDim, kv = b * g.keyBatchStride * d + h * g.headDim
+                let ctx = b * tq * d + h * g.headDim, kv = g.keyRow(b) * d + h * g.headDim
                 // dP' = dContext·vᵀ ; dv = P'ᵀ·dContext
                 MatMul.gemm(m: tq, n: tk, k: g.headDim, a: dContext.data + ctx, lda: d,
                             b: c.v.data + kv, ldb: d, transposeB: true, c: dScores.data + head, ldc: tk)
@@ -112,7 +118,7 @@ enum MultiheadAttention {
         for b in 0..<g.batch {
             for h in 0..<g.heads {
                 let head = (b * g.heads + h) * tq * tk
-                let qo = b * tq * d + h * g.headDim, kv = b * g.keyBatchStride * d + h * g.headDim
+                let qo = b * tq * d + h * g.headDim, kv = g.keyRow(b) * d + h * g.headDim
                 // dq = dS·k ; dk = dSᵀ·q
                 MatMul.gemm(m: tq, n: g.headDim, k: tk, a: dScores.data + head, lda: tk,
                             b: c.k.data + kv, ldb: d, c: dq.data + qo, ldc: d)
