@@ -31,6 +31,9 @@ let package = Package(
         ),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
 
+        // MARK: Training
+        .target(name: "Training", dependencies: ["Tensor"], swiftSettings: kernelSettings),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Tensor"]),
 
         // MARK: Benchmarks
         .executableTarget(
