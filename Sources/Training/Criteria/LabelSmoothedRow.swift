@@ -32,6 +32,7 @@ enum LabelSmoothedRow {
         return (loss, nll)
     }
 
+    /// Σ_v z_v in Double.
     @inline(__always)
     static func sum(_ z: UnsafePointer<Float>, _ n: Int) -> Double {
         var s = BlockedSum()
