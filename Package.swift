@@ -45,6 +45,10 @@ let package = Package(
             exclude: ["Fixtures"]
         ),
 
+        // MARK: Training
+        .target(name: "Training", dependencies: ["Tensor"], swiftSettings: kernelSettings),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Tensor"]),
+
         // MARK: Benchmarks
         .executableTarget(
             name: "nmt-bench",

@@ -5,20 +5,20 @@
 public typealias Float8 = SIMD8<Float>
 
 @inline(__always)
-func load8(_ p: UnsafePointer<Float>) -> Float8 {
+public func load8(_ p: UnsafePointer<Float>) -> Float8 {
     UnsafeRawPointer(p).loadUnaligned(as: Float8.self)
 }
 
 @inline(__always)
-func store8(_ v: Float8, _ p: UnsafeMutablePointer<Float>) {
+public func store8(_ v: Float8, _ p: UnsafeMutablePointer<Float>) {
     UnsafeMutableRawPointer(p).storeBytes(of: v, as: Float8.self)
 }
 
 @inline(__always)
-func lanewiseMax(_ a: Float8, _ b: Float8) -> Float8 { a.replacing(with: b, where: b .> a) }
+public func lanewiseMax(_ a: Float8, _ b: Float8) -> Float8 { a.replacing(with: b, where: b .> a) }
 
 @inline(__always)
-func lanewiseMin(_ a: Float8, _ b: Float8) -> Float8 { a.replacing(with: b, where: b .< a) }
+public func lanewiseMin(_ a: Float8, _ b: Float8) -> Float8 { a.replacing(with: b, where: b .< a) }
 
 /// e^x per lane. Cephes expf: x = n·ln2 + r with |r| ≤ ln2/2, a degree-6 polynomial for
 /// e^r, and 2^n built in the exponent bits. Inputs are clamped to [−87.3, 88], so very

@@ -1,0 +1,44 @@
+import Foundation
+import Tensor
+
+/// Label-smoothed cross-entropy of one row, fairseq's `label_smoothed_nll_loss` exactly
+/// (fairseq/criterions/label_smoothed_cross_entropy.py):
+///
+///     eps_i = α / (V − 1)
+///     loss  = (1 − α − eps_i) · nll + eps_i · Σ_v (−log p_v)
+///
+/// Its gradient is softmax(z) − (1 − α)·e_y − eps_i·(1 − e_y): LABO's form with q uniform
+/// over the non-target classes (LABO.md section 1).
+enum LabelSmoothedRow {
+    /// Loss of row `z` (n ≥ 2 logits) for target `y` with smoothing mass `alpha`; when
+    /// `grad` is given (it may alias `z`), writes scale · ∂loss/∂z there.
+    /// Passes over the row: max, Σ exp, Σ z, gradient.
+    @inline(__always)
+    static func evaluate(_ z: UnsafePointer<Float>, _ n: Int, target y: Int, alpha: Float,
+                         grad: UnsafeMutablePointer<Float>?, scale: Float) -> RowLoss {
+        let zy = z[y]
+        let m = Softmax.maxRow(z, n)
+        let shift = LogSoftmaxShift(max: m, expSum: expSumRow(z, n, shift: m))
+        let nll = shift.logSumExp - Double(zy)
+        // Σ_v (−log p_v) = V·logsumexp(z) − Σ_v z_v.
+        let smooth = Double(n) * shift.logSumExp - sum(z, n)
+        let epsI = Double(alpha) / Double(n - 1)
+        let loss = (1 - Double(alpha) - epsI) * nll + epsI * smooth
+        if let g = grad {
+            writeScaledSoftmax(z, n, shift, scale: scale, minus: Float(epsI) * scale, into: g)
+            // (1 − α − eps_i) from the nll term plus eps_i from the smoothing term.
+            g[y] = scale * (shift.probability(zy) - (1 - alpha))
+        }
+        return (loss, nll)
+    }
+
+    /// Σ_v z_v in Double.
+    @inline(__always)
+    static func sum(_ z: UnsafePointer<Float>, _ n: Int) -> Double {
+        var s = BlockedSum()
+        var c = 0
+        while c + 8 <= n { s.add(load8(z + c)); c += 8 }
+        while c < n { s.add(z[c]); c += 1 }
+        return s.finish()
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+import Tensor
+
+/// The LABO loss of one row, in the closed form of LABO.md section 4:
+///
+///     J     = logsumexp(z) − (1 − α)·z_y − α·τ·log( (1/(V−1)) · Σ_{j≠y} exp(z_j/τ) )
+///     ∂J/∂z = softmax(z) − (1 − α)·e_y − α·q*,   q*_j = exp(z_j/τ) / Σ_{i≠y} exp(z_i/τ), q*_y = 0
+///
+/// (section 3 gives q*; the gradient holds q* fixed by Danskin's theorem, see docs/labo.md).
+///
+/// Both log-sum-exps are shifted by a maximum: logsumexp(z) by max_v z_v, the τ-scaled one
+/// by max_{j≠y} z_j/τ, so logits of ±1e4 and τ from 0.5 to 1e6 stay finite.
+enum LaboRow {
+    /// At or below this spread of the non-target logits over τ, every shifted term
+    /// u_j = (z_j − max_{i≠y} z_i)/τ lies in [−1/2, 0] and the τ-scaled sum is taken as
+    /// (V − 1) + Σ expm1(u_j) with log1p: for large τ, log((1/(V−1)) Σ e^u) is of order
+    /// 1/τ and is then multiplied by τ, so summing e^u ≈ 1 directly would lose it to rounding.
+    static let nearlyUniformSpread: Float = 0.5
+
+    /// Loss of row `z` (n ≥ 2 logits) for target `y`; when `grad` is given (it may alias
+    /// `z`), writes scale · ∂J/∂z there. Passes over the row: max and min over the
+    /// non-targets, both exponential sums, gradient.
+    @inline(__always)
+    static func evaluate(_ z: UnsafePointer<Float>, _ n: Int, target y: Int, alpha: Float, tau: Float,
+                         grad: UnsafeMutablePointer<Float>?, scale: Float) -> RowLoss {
+        let lane = TargetLane(target: y, count: n)
+        let zy = z[y]
+        let others = extremaExcludingTarget(z, n, lane)
+        let m = Swift.max(others.max, zy)
+        let invTau = 1 / tau
+        let nearlyUniform = (others.max - others.min) * invTau <= nearlyUniformSpread
+        let sums = nearlyUniform
+            ? reductions(z, n, lane, shift: m, otherShift: others.max, invTau: invTau,
+                         term: expm1Small, scalarTerm: Foundation.expm1)
+            : reductions(z, n, lane, shift: m, otherShift: others.max, invTau: invTau,
+                         term: simdExp, scalarTerm: Foundation.exp)
+        let shift = LogSoftmaxShift(max: m, expSum: sums.exp)
+
+        // S = Σ_{j≠y} e^{u_j} and log(S / (V − 1)).
+        let count = Double(n - 1)
+        let s = nearlyUniform ? count + sums.tau : sums.tau
+        let logMean = nearlyUniform ? Foundation.log1p(sums.tau / count) : Foundation.log(s) - Foundation.log(count)
+        // τ · log((1/(V−1)) Σ_{j≠y} exp(z_j/τ)), with the shift max_{j≠y} z_j taken back out.
+        let smoothing = Double(others.max) + Double(tau) * logMean
+
+        let nll = shift.logSumExp - Double(zy)
+        let loss = shift.logSumExp - (1 - Double(alpha)) * Double(zy) - Double(alpha) * smoothing
+        if let g = grad {
+            writeGradient(z, n, shift, otherShift: others.max, invTau: invTau, logS: Float(Foundation.log(s)),
+                          scale: scale, qScale: alpha * scale, into: g)
+            g[y] = scale * (shift.probability(zy) - (1 - alpha))
+        }
+        return (loss, nll)
+    }
+
+    /// max and min of the row without the target entry.
+    @inline(__always)
+    static func extremaExcludingTarget(_ z: UnsafePointer<Float>, _ n: Int,
+                                       _ lane: TargetLane) -> (max: Float, min: Float) {
+        var hi = Float8(repeating: -.infinity), lo = Float8(repeating: .infinity)
+        var c = 0
+        while c + 8 <= n {
+            let v = load8(z + c)
+            if c == lane.blockStart {
+                hi = lanewiseMax(hi, v.replacing(with: -.infinity, where: lane.lanes))
+                lo = lanewiseMin(lo, v.replacing(with: .infinity, where: lane.lanes))
+            } else {
+                hi = lanewiseMax(hi, v)
+                lo = lanewiseMin(lo, v)
+            }
+            c += 8
+        }
+        var mx = hi.max(), mn = lo.min()
+        while c < n {
+            if c != lane.index { mx = Swift.max(mx, z[c]); mn = Swift.min(mn, z[c]) }
+            c += 1
+        }
+        return (mx, mn)
+    }
+
+    /// One pass for both reductions: Σ_v exp(z_v − shift) over the whole row, in the order
+    /// of `expSumRow` so that α = 0 gives cross-entropy bit for bit, and
+    /// Σ_{j≠y} term((z_j − otherShift)/τ) in a `BlockedSum`.
+    @inline(__always)
+    static func reductions(_ z: UnsafePointer<Float>, _ n: Int, _ lane: TargetLane,
+                           shift: Float, otherShift: Float, invTau: Float,
+                           term: (Float8) -> Float8, scalarTerm: (Float) -> Float) -> (exp: Float, tau: Double) {
+        var acc = Float8()
+        var tauSum = BlockedSum()
+        var c = 0
+        while c + 8 <= n {
+            let v = load8(z + c)
+            acc += simdExp(v - shift)
+            let t = term((v - otherShift) * invTau)
+            tauSum.add(c == lane.blockStart ? t.replacing(with: 0, where: lane.lanes) : t)
+            c += 8
+        }
+        var s = acc.sum()
+        while c < n {
+            s += Foundation.exp(z[c] - shift)
+            if c != lane.index { tauSum.add(scalarTerm((z[c] - otherShift) * invTau)) }
+            c += 1
+        }
+        return (s, tauSum.finish())
+    }
+
+    /// g = scale · p − qScale · q over the row, with p = softmax(z) and
+    /// q = exp((z − otherShift)/τ − logS). The target entry is left for the caller (its q
+    /// term is meaningless there). `g` may alias `z`.
+    @inline(__always)
+    static func writeGradient(_ z: UnsafePointer<Float>, _ n: Int, _ shift: LogSoftmaxShift, otherShift: Float,
+                              invTau: Float, logS: Float, scale: Float, qScale: Float,
+                              into g: UnsafeMutablePointer<Float>) {
+        var c = 0
+        while c + 8 <= n {
+            let v = load8(z + c)
+            let p = simdExp((v - shift.max) - shift.logSum)
+            let q = simdExp((v - otherShift) * invTau - logS)
+            store8(p * scale - q * qScale, g + c)
+            c += 8
+        }
+        while c < n {
+            let p = shift.probability(z[c])
+            let q = Foundation.exp((z[c] - otherShift) * invTau - logS)
+            g[c] = p * scale - q * qScale
+            c += 1
+        }
+    }
+}

@@ -1,0 +1,21 @@
+import Foundation
+import Testing
+@testable import Training
+
+@Suite struct CriterionKindTests {
+    @Test func namesAndDefault() throws {
+        #expect(CriterionKind.default == .labo)
+        #expect(CriterionKind.allCases.map(\.rawValue) == ["labo", "label_smoothed_cross_entropy", "cross_entropy"])
+        let decoded = try JSONDecoder().decode([CriterionKind].self, from: Data(#"["label_smoothed_cross_entropy"]"#.utf8))
+        #expect(decoded == [.labelSmoothedCrossEntropy])
+    }
+
+    /// Targets outside 0..<V are a programmer error: the process stops, naming the row and value.
+    @Test func outOfRangeTargetStopsWithRowAndValue() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = run(.crossEntropy, logits: [Float](repeating: 0, count: 10), vocab: 5, targets: [1, 5])
+        }
+        let message = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
+        #expect(message.contains("target 5 at row 1 is outside the vocabulary 0..<5"), "stderr: \(message)")
+    }
+}
