@@ -31,7 +31,7 @@ let package = Package(
         ),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
         // Helpers shared by the test targets: seeded inputs, tolerances, finite differences.
-        .target(name: "TestSupport", dependencies: ["Tensor"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Tensor", "Transformer"], path: "Tests/TestSupport"),
 
         // MARK: Transformer
         .target(
@@ -46,8 +46,12 @@ let package = Package(
         ),
 
         // MARK: Training
-        .target(name: "Training", dependencies: ["Tensor"], swiftSettings: kernelSettings),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "Tensor"]),
+        .target(name: "Training", dependencies: ["Tensor", "Transformer"], swiftSettings: kernelSettings),
+        .testTarget(
+            name: "TrainingTests",
+            dependencies: ["Training", "Transformer", "Tensor", "TestSupport"],
+            exclude: ["Fixtures"]
+        ),
 
         // MARK: Benchmarks
         .executableTarget(

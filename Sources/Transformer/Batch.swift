@@ -3,7 +3,7 @@
 /// fairseq's conventions: the encoder reads the source ids followed by eos; the decoder
 /// reads eos followed by the target ids and predicts the target ids followed by eos.
 /// Shapes: source (B, S), decoderInput and target (B, T); lengths count eos.
-public struct Batch: Sendable {
+public struct Batch: Codable, Sendable {
     public let size: Int
     public let sourceLength: Int
     public let targetLength: Int

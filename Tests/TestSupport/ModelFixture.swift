@@ -1,26 +1,24 @@
 import Foundation
-import Testing
-import TestSupport
-@testable import Tensor
-@testable import Transformer
+import Tensor
+import Transformer
 
 /// A tiny model and a padded batch for gradient and equivalence tests.
-enum Fixture {
-    static func config(preNorm: Bool, sharing: EmbeddingSharing, activation: ActivationKind = .gelu,
+public enum Fixture {
+    public static func config(preNorm: Bool, sharing: EmbeddingSharing, activation: ActivationKind = .gelu,
                        vocabulary: Int = 13) -> TransformerConfig {
         TransformerConfig(sourceVocabularySize: vocabulary, targetVocabularySize: vocabulary, modelDim: 8, heads: 2,
                           ffnDim: 12, encoderLayers: 2, decoderLayers: 2, dropout: 0, normalizeBefore: preNorm,
                           sharing: sharing, maxPositions: 32, activation: activation, padID: 0, eosID: 3)
     }
 
-    static func model(_ config: TransformerConfig, seed: UInt64 = 7) throws -> TransformerModel {
+    public static func model(_ config: TransformerConfig, seed: UInt64 = 7) throws -> TransformerModel {
         let model = try TransformerModel(config: config)
         model.initializeParameters(seed: seed)
         return model
     }
 
     /// Three sentence pairs of different lengths, so both sides have padding.
-    static func batch(vocabulary: Int = 13) -> Batch {
+    public static func batch(vocabulary: Int = 13) -> Batch {
         let v = Int32(vocabulary)
         func ids(_ xs: [Int32]) -> [Int32] { xs.map { 4 + ($0 % (v - 4)) } }
         return Batch(sources: [ids([1, 2, 3, 4, 5]), ids([6, 7]), ids([8, 9, 10])],
@@ -31,7 +29,7 @@ enum Fixture {
 
 /// Summed cross-entropy over non-pad targets in Double, and its gradient written into
 /// `logits` (a test-local criterion, independent of the Training module).
-func crossEntropy(_ logits: Tensor, targets: [Int32], pad: Int32, writeGradient: Bool) -> Double {
+public func crossEntropy(_ logits: Tensor, targets: [Int32], pad: Int32, writeGradient: Bool) -> Double {
     let v = logits.shape.last
     var total = 0.0
     for r in 0..<logits.shape.rows {
