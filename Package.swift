@@ -31,6 +31,9 @@ let package = Package(
         ),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
 
+        // MARK: Corpora
+        .executableTarget(name: "prepare-bible-corpus"),
+        .testTarget(name: "PrepareBibleCorpusTests", dependencies: ["prepare-bible-corpus"]),
     ],
     swiftLanguageModes: [.v5]
 )

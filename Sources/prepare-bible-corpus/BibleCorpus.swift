@@ -1,0 +1,41 @@
+/// Builds the corpus from the three modules' dumps and writes it.
+enum BibleCorpus {
+    /// Cleans, aligns and splits the verses, writes the split files and report.txt, and
+    /// returns the report text.
+    static func prepare(_ options: PrepareOptions) throws -> String {
+        let spanishEntries = try CorpusFiles.readVerses(options.spanish)
+        let english = cleanedByReference(try CorpusFiles.readVerses(options.english))
+        let kjv = cleanedByReference(try CorpusFiles.readVerses(options.kjv))
+        let spanish = spanishEntries.map { ($0.reference, cleaned($0)) }
+        let alignment = VerseAligner.align(spanish: spanish, english: english, kjv: kjv)
+        let numbers = ChapterSplit.chapterNumbers(spanishEntries.map(\.reference))
+        let splits = SplitLines.distribute(alignment.pairs, chapterNumbers: numbers)
+        try write(splits, to: options.output)
+        let report = PrepareReport.render(
+            spanishVerses: spanish.count, alignment: alignment, splits: splits)
+        try CorpusFiles.write(report, to: options.output, name: "report.txt")
+        return report
+    }
+
+    /// A verse's readable text, Psalm 119's letter headings removed.
+    static func cleaned(_ entry: DumpEntry) -> CleanVerse {
+        var verse = MarkupCleaner.clean(entry.markup)
+        verse.text = AcrosticLetters.strip(verse.text, at: entry.reference)
+        return verse
+    }
+
+    /// Cleaned verses keyed by reference (a reference listed twice keeps its first text).
+    static func cleanedByReference(_ entries: [DumpEntry]) -> [Reference: CleanVerse] {
+        Dictionary(entries.map { ($0.reference, cleaned($0)) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// train/valid/test .es and .en, and test.en-kjv aligned with test.en.
+    static func write(_ splits: [Split: SplitLines], to directory: String) throws {
+        for split in Split.allCases {
+            let lines = splits[split] ?? SplitLines()
+            try CorpusFiles.write(lines.spanish, to: directory, name: "\(split.rawValue).es")
+            try CorpusFiles.write(lines.english, to: directory, name: "\(split.rawValue).en")
+        }
+        try CorpusFiles.write(splits[.test]?.kjv ?? [], to: directory, name: "test.en-kjv")
+    }
+}
