@@ -1,7 +1,7 @@
 /// Builds the corpus from the three modules' dumps and writes it.
 enum BibleCorpus {
-    /// Cleans, aligns and splits the verses, writes the split files and report.txt, and
-    /// returns the report text.
+    /// Cleans, aligns and splits the verses, writes the split files and report.txt (the
+    /// summary and the dropped references), and returns the summary.
     static func prepare(_ options: PrepareOptions) throws -> String {
         let spanishEntries = try CorpusFiles.readVerses(options.spanish)
         let english = cleanedByReference(try CorpusFiles.readVerses(options.english))
@@ -13,14 +13,17 @@ enum BibleCorpus {
         try write(splits, to: options.output)
         let report = PrepareReport.render(
             spanishVerses: spanish.count, alignment: alignment, splits: splits)
-        try CorpusFiles.write(report, to: options.output, name: "report.txt")
+        let details = PrepareReport.droppedReferences(alignment)
+        try CorpusFiles.write(report + "\n" + details, to: options.output, name: "report.txt")
         return report
     }
 
-    /// A verse's readable text, Psalm 119's letter headings removed.
+    /// A verse's readable text, without Psalm 119's letter headings and the closing
+    /// notes of Paul's letters.
     static func cleaned(_ entry: DumpEntry) -> CleanVerse {
         var verse = MarkupCleaner.clean(entry.markup)
         verse.text = AcrosticLetters.strip(verse.text, at: entry.reference)
+        verse.text = PaulsClosingNotes.strip(verse.text, at: entry.reference)
         return verse
     }
 

@@ -33,13 +33,14 @@ enum MarkupCleaner {
                 if isChapterEnd(tag) { return CleanVerse(text: builder.text, strongs: strongs) }
                 if tag.kind == .opening && isDropped(tag) {
                     skipped = (tag.name, 1)
+                    builder.mark(.droppedContent)
                     continue
                 }
                 if tag.name == "w", tag.kind == .opening, let lemma = tag.attribute("lemma") {
                     strongs.formUnion(strongNumbers(in: lemma))
                 }
                 if tag.name == "transChange" {
-                    builder.markTransChangeBoundary()
+                    builder.mark(.transChange)
                 } else if !inlineElements.contains(tag.name) {
                     builder.appendSpace()
                 }

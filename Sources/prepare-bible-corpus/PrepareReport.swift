@@ -10,11 +10,21 @@ enum PrepareReport {
             lines.append("  \(split.rawValue): \(splits[split]?.spanish.count ?? 0)")
         }
         lines.append("pairs realigned to another verse number: \(alignment.realigned)")
-        let dropped = alignment.dropped.values.reduce(0, +)
+        let dropped = alignment.dropped.values.map(\.count).reduce(0, +)
         lines.append("verses dropped: \(dropped)")
         for reason in DropReason.allCases {
-            lines.append("  \(alignment.dropped[reason] ?? 0)  \(reason.rawValue)")
+            lines.append("  \(alignment.dropped[reason]?.count ?? 0)  \(reason.rawValue)")
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The dropped Spanish references, one reason per paragraph, for report.txt.
+    static func droppedReferences(_ alignment: Alignment) -> String {
+        DropReason.allCases.compactMap { reason in
+            guard let references = alignment.dropped[reason], !references.isEmpty else {
+                return nil
+            }
+            return "\(reason.rawValue):\n" + references.map { "  \($0)\n" }.joined()
+        }.joined(separator: "\n")
     }
 }

@@ -13,7 +13,8 @@ struct AlignedPair: Equatable {
 /// The outcome of aligning the Spanish verses: pairs in Spanish order, and what was dropped.
 struct Alignment: Equatable {
     var pairs: [AlignedPair] = []
-    var dropped: [DropReason: Int] = [:]
+    /// The Spanish references dropped, by reason, in Spanish order.
+    var dropped: [DropReason: [Reference]] = [:]
     /// Pairs whose English reference differs from the Spanish one.
     var realigned: Int { pairs.filter { $0.spanishReference != $0.englishReference }.count }
 }
@@ -28,16 +29,23 @@ struct Alignment: Equatable {
 /// The WEB's numbers follow the Hebrew verse division and cannot be used for this, and
 /// its own versification differs in a few places, hence the final length check.
 enum VerseAligner {
-    /// Agreement (Jaccard index of Strong's numbers) above which a verse is taken to
-    /// translate the verse with the same reference; in-place pairs mostly score 0.6–1.0,
-    /// shifted ones below 0.2.
+    /// Agreement (Jaccard index of Strong's numbers) from which a verse is taken to
+    /// translate the verse with the same reference without looking further; in-place
+    /// pairs mostly score 0.6–1.0, shifted ones below 0.2.
     static let sameReferenceAgreement = 0.3
+    /// Agreement with which the same reference is still taken when no verse nearby
+    /// agrees well (short verses share few numbers).
+    static let weakSameReferenceAgreement = 0.2
     /// Agreement a verse elsewhere needs to be taken instead.
     static let movedAgreement = 0.5
     /// How many verses before and after are searched (Job 41 is shifted by eight).
     static let searchRadius = 8
-    /// Spanish/English character-count ratios outside this range mean the texts differ.
-    static let plausibleLengthRatio = 0.5...2.2
+    /// Spanish/English character-count ratios outside this range mean the texts differ
+    /// (one side has a clause the other lacks, or the verse division differs).
+    static let plausibleLengthRatio = 0.5...2.0
+    /// Added to both lengths before the ratio is taken, so that short verses, whose
+    /// lengths vary more ("No adulterarás." / "You shall not commit adultery."), pass.
+    static let lengthSmoothing = 20.0
 
     /// Aligns `spanish` (in canonical order) with the English texts by reference.
     static func align(
@@ -52,7 +60,7 @@ enum VerseAligner {
                                english: english, kjv: kjv)
             switch outcome {
             case .success(let pair): alignment.pairs.append(pair)
-            case .failure(let reason): alignment.dropped[reason, default: 0] += 1
+            case .failure(let reason): alignment.dropped[reason, default: []].append(reference)
             }
         }
         return alignment
@@ -104,20 +112,23 @@ enum VerseAligner {
     }
 
     /// The KJV verse that `spanish[index]` translates: the same reference if it agrees,
-    /// else the best agreeing verse within `searchRadius` verses of the same book.
+    /// else the best agreeing verse within `searchRadius` verses of the same book, else
+    /// the same reference if it agrees weakly.
     static func match(
         at index: Int, in spanish: [(Reference, CleanVerse)], kjv: [Reference: CleanVerse]
     ) -> Match? {
         let (reference, verse) = spanish[index]
-        if let same = agreement(verse, kjv[reference]), same >= sameReferenceAgreement {
-            return Match(reference: reference, agreement: same)
-        }
+        let same = agreement(verse, kjv[reference]) ?? 0
+        if same >= sameReferenceAgreement { return Match(reference: reference, agreement: same) }
         let window = max(0, index - searchRadius)...min(spanish.count - 1, index + searchRadius)
         var best: Match?
         for candidate in window.map({ spanish[$0].0 }) where candidate.book == reference.book {
             guard let score = agreement(verse, kjv[candidate]), score >= movedAgreement,
                   score > (best?.agreement ?? 0) else { continue }
             best = Match(reference: candidate, agreement: score)
+        }
+        if best == nil && same >= weakSameReferenceAgreement {
+            return Match(reference: reference, agreement: same)
         }
         return best
     }
@@ -131,6 +142,7 @@ enum VerseAligner {
 
     /// Whether the two texts' lengths are close enough to be translations of each other.
     static func hasPlausibleLengths(_ spanish: String, _ english: String) -> Bool {
-        plausibleLengthRatio.contains(Double(spanish.count) / Double(english.count))
+        let ratio = (Double(spanish.count) + lengthSmoothing) / (Double(english.count) + lengthSmoothing)
+        return plausibleLengthRatio.contains(ratio)
     }
 }

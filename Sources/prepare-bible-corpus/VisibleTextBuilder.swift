@@ -1,19 +1,37 @@
 /// Accumulates the visible text of a verse while its markup is walked, and decides
 /// where words need a space that the markup left out.
 struct VisibleTextBuilder {
+    /// What separates the text so far from the next run when no whitespace does.
+    enum Boundary {
+        /// Nothing: the runs are parts of one word (the WEB splits "tear</w>s").
+        case none
+        /// A `<transChange>` starts or ends there (see `RunTogetherWords`).
+        case transChange
+        /// Dropped content, such as a footnote, stood there in place of a space.
+        case droppedContent
+    }
+
     private var raw = ""
-    private var atTransChangeBoundary = false
+    private var boundary = Boundary.none
 
     /// Appends a run of text as written, minus the KJV's ¶ paragraph signs.
     mutating func append<S: StringProtocol>(_ text: S) {
         let visible = XMLEntities.decode(String(text)).replacingAll("¶", with: "")
-        if atTransChangeBoundary, let previous = raw.last, let next = visible.first,
-           previous.isLetter, next.isLetter,
-           !RunTogetherWords.joins(previousWord: lastWord, addedText: visible) {
-            raw.append(" ")
-        }
-        atTransChangeBoundary = false
+        if needsSpace(before: visible) { raw.append(" ") }
+        boundary = .none
         raw.append(visible)
+    }
+
+    /// Whether the boundary before `next` separates two words that would otherwise touch.
+    private func needsSpace(before next: String) -> Bool {
+        guard let previous = raw.last, let first = next.first,
+              previous.isLetter || previous.isNumber, first.isLetter || first.isNumber
+        else { return false }
+        switch boundary {
+        case .none: return false
+        case .droppedContent: return true
+        case .transChange: return !RunTogetherWords.joins(previousWord: lastWord, addedText: next)
+        }
     }
 
     /// Separates what comes next from what came before (line, paragraph, title ends).
@@ -21,9 +39,9 @@ struct VisibleTextBuilder {
         raw.append(" ")
     }
 
-    /// Notes that a `<transChange>` starts or ends before the next text.
-    mutating func markTransChangeBoundary() {
-        atTransChangeBoundary = true
+    /// Notes what separates the text so far from the next run of text.
+    mutating func mark(_ boundary: Boundary) {
+        self.boundary = boundary
     }
 
     /// The text so far with runs of whitespace collapsed to one space, trimmed.
