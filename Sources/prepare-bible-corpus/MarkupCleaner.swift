@@ -79,8 +79,10 @@ enum MarkupCleaner {
 
     /// "strong:H0430 strong:H1254" → ["H0430", "H1254"].
     static func strongNumbers(in lemma: Substring) -> [Substring] {
-        lemma.split(separator: " ").compactMap { item in
-            item.hasPrefix("strong:") ? item.dropFirst("strong:".count) : nil
+        let prefix = "strong:".utf8
+        return lemma.utf8.split(separator: UInt8(ascii: " ")).compactMap { item in
+            guard item.starts(with: prefix) else { return nil }
+            return Substring(item.dropFirst(prefix.count))
         }
     }
 }

@@ -51,9 +51,20 @@ struct MarkupTag: Equatable {
 
     /// The value of `key="value"`, or nil when the tag has no such attribute.
     func attribute(_ key: String) -> Substring? {
-        guard let start = source.firstRange(of: " \(key)=\"") else { return nil }
-        let value = source[start.upperBound...]
-        guard let end = value.firstIndex(of: "\"") else { return nil }
-        return value[..<end]
+        // Searched byte by byte: this runs for every word of the Bible three times over,
+        // and the generic substring search costs a quarter of the whole run.
+        let pattern = Array(" \(key)=\"".utf8)
+        let bytes = source.utf8
+        var start = bytes.startIndex
+        while let space = bytes[start...].firstIndex(of: pattern[0]) {
+            if bytes[space...].starts(with: pattern) {
+                let valueStart = bytes.index(space, offsetBy: pattern.count)
+                guard let end = bytes[valueStart...].firstIndex(of: UInt8(ascii: "\""))
+                else { return nil }
+                return source[valueStart..<end]
+            }
+            start = bytes.index(after: space)
+        }
+        return nil
     }
 }

@@ -19,7 +19,9 @@ enum ModuleDump {
             }
             lines.removeAll(keepingCapacity: true)
         }
-        for line in dump.split(separator: "\n", omittingEmptySubsequences: false) {
+        // Split on the byte: splitting on Characters costs a fifth of the whole run.
+        for bytes in dump.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+            let line = Substring(bytes)
             if line.hasPrefix("$$$") {
                 flush()
                 reference = Reference(key: line.dropFirst(3))

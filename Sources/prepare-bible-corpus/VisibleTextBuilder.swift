@@ -16,7 +16,8 @@ struct VisibleTextBuilder {
 
     /// Appends a run of text as written, minus the KJV's ¶ paragraph signs.
     mutating func append<S: StringProtocol>(_ text: S) {
-        let visible = XMLEntities.decode(String(text)).replacingAll("¶", with: "")
+        var visible = XMLEntities.decode(String(text))
+        if visible.unicodeScalars.contains("¶") { visible = visible.replacingAll("¶", with: "") }
         if needsSpace(before: visible) { raw.append(" ") }
         boundary = .none
         raw.append(visible)

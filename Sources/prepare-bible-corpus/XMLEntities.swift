@@ -7,7 +7,7 @@ enum XMLEntities {
     /// Text with entities replaced by their characters; `&amp;` last, so that "&amp;lt;"
     /// stays "&lt;".
     static func decode(_ text: String) -> String {
-        guard text.contains("&") else { return text }
+        guard text.utf8.contains(UInt8(ascii: "&")) else { return text }
         return replacements.reduce(text) { $0.replacingAll($1.entity, with: $1.character) }
     }
 }
