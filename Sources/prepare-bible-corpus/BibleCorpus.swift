@@ -6,7 +6,7 @@ enum BibleCorpus {
         let spanishEntries = try CorpusFiles.readVerses(options.spanish)
         let english = cleanedByReference(try CorpusFiles.readVerses(options.english))
         let kjv = cleanedByReference(try CorpusFiles.readVerses(options.kjv))
-        let spanish = spanishEntries.map { ($0.reference, cleaned($0)) }
+        let spanish = recasingDropCapitals(spanishEntries.map { ($0.reference, cleaned($0)) })
         let alignment = VerseAligner.align(spanish: spanish, english: english, kjv: kjv)
         let numbers = ChapterSplit.chapterNumbers(spanishEntries.map(\.reference))
         let splits = SplitLines.distribute(alignment.pairs, chapterNumbers: numbers)
@@ -25,6 +25,17 @@ enum BibleCorpus {
         verse.text = AcrosticLetters.strip(verse.text, at: entry.reference)
         verse.text = PaulsClosingNotes.strip(verse.text, at: entry.reference)
         return verse
+    }
+
+    /// The verses with the capitals RV1909 prints at the start of each chapter recased.
+    static func recasingDropCapitals(_ verses: [(Reference, CleanVerse)]) -> [(Reference, CleanVerse)] {
+        let dropCapitals = DropCapitals(vocabularyOf: verses.map(\.1.text))
+        return verses.map { reference, verse in
+            guard reference.verse == 1 else { return (reference, verse) }
+            var recased = verse
+            recased.text = dropCapitals.restore(verse.text)
+            return (reference, recased)
+        }
     }
 
     /// Cleaned verses keyed by reference (a reference listed twice keeps its first text).
