@@ -14,9 +14,10 @@ struct VisibleTextBuilder {
     private var raw = ""
     private var boundary = Boundary.none
 
-    /// Appends a run of text as written, minus the KJV's ¶ paragraph signs.
+    /// Appends a run of text as written, minus the KJV's ¶ paragraph signs and USFM
+    /// markers.
     mutating func append<S: StringProtocol>(_ text: S) {
-        var visible = XMLEntities.decode(String(text))
+        var visible = USFMMarkers.strip(XMLEntities.decode(String(text)))
         if visible.unicodeScalars.contains("¶") { visible = visible.replacingAll("¶", with: "") }
         if needsSpace(before: visible) { raw.append(" ") }
         boundary = .none

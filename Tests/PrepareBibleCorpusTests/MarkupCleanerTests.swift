@@ -161,6 +161,16 @@ final class MarkupCleanerTests: XCTestCase {
             "with tears, afraid")
     }
 
+    func testUSFMMarkersAreDropped() {
+        // KJV Jonah 1:10
+        let markup = #"Then were the <w lemma="strong:H0582">men</w> <w lemma="strong:H1419">exceedingly</w> <w lemma="strong:H3372">afraid</w>, and <w lemma="strong:H0559">said</w> unto him, Why hast thou <w lemma="strong:H6213">done</w> this? For the <w lemma="strong:H0582">men</w> <w lemma="strong:H3045">knew</w> that he <w lemma="strong:H1272">fled</w> from the <w lemma="strong:H6440">presence</w> of the \nd <w lemma="strong:H3068">LORD</w></divineName>, because he had <w lemma="strong:H5046">told</w> them.<note placement="foot"><reference type="annotateRef">1.10 </reference>exceedingly…: Heb. with great fear</note>  <div eID="gen6280" type="x-p"/>"#
+        XCTAssertEqual(
+            MarkupCleaner.clean(markup).text,
+            "Then were the men exceedingly afraid, and said unto him, Why hast thou done this? For the "
+                + "men knew that he fled from the presence of the LORD, because he had told them.")
+        XCTAssertEqual(USFMMarkers.strip(#"throne of the \nd LORD\+nd*, therefore"#), "throne of the LORD, therefore")
+    }
+
     func testEntitiesAreDecoded() {
         XCTAssertEqual(MarkupCleaner.clean("bread &amp; wine &lt;sic&gt;").text, "bread & wine <sic>")
     }
