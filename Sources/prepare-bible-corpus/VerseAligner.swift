@@ -38,11 +38,12 @@ enum VerseAligner {
     static let weakSameReferenceAgreement = 0.2
     /// Agreement a verse elsewhere needs to be taken instead.
     static let movedAgreement = 0.5
-    /// How many verses before and after are searched (Job 41 is shifted by eight).
+    /// How many verses before and after are searched (the largest shift, in Job 40, is
+    /// five verses).
     static let searchRadius = 8
     /// Spanish/English character-count ratios outside this range mean the texts differ
     /// (one side has a clause the other lacks, or the verse division differs).
-    static let plausibleLengthRatio = 0.5...2.0
+    static let plausibleLengthRatio = 0.6...1.7
     /// Added to both lengths before the ratio is taken, so that short verses, whose
     /// lengths vary more ("No adulterarás." / "You shall not commit adultery."), pass.
     static let lengthSmoothing = 20.0
