@@ -59,7 +59,7 @@ struct VisibleTextBuilder {
 }
 
 extension String {
-    /// The string with every occurrence of `target` replaced (no Foundation bridging).
+    /// The string with every occurrence of `target` replaced.
     func replacingAll(_ target: String, with replacement: String) -> String {
         guard contains(target) else { return self }
         return split(separator: target, omittingEmptySubsequences: false)
