@@ -1,5 +1,7 @@
+import Foundation
+
 /// Bad input or a failed write; main prints the message and exits with status 1.
-enum PrepareError: Error, CustomStringConvertible {
+enum PrepareError: LocalizedError, CustomStringConvertible {
     case usage(String)
     case unreadable(path: String, reason: String)
     case noVerses(path: String)
@@ -18,4 +20,6 @@ enum PrepareError: Error, CustomStringConvertible {
             return "cannot write \(path): \(reason)"
         }
     }
+
+    var errorDescription: String? { description }
 }
