@@ -1,7 +1,7 @@
 /// Builds the corpus from the three modules' dumps and writes it.
 enum BibleCorpus {
     /// Cleans, aligns and splits the verses, writes the split files and report.txt (the
-    /// summary and the dropped references), and returns the summary.
+    /// summary, the dropped and the realigned references), and returns the summary.
     static func prepare(_ options: PrepareOptions) throws -> String {
         let spanishEntries = try CorpusFiles.readVerses(options.spanish)
         let english = cleanedByReference(try CorpusFiles.readVerses(options.english))
@@ -13,7 +13,8 @@ enum BibleCorpus {
         try write(splits, to: options.output)
         let report = PrepareReport.render(
             spanishVerses: spanish.count, alignment: alignment, splits: splits)
-        let details = PrepareReport.droppedReferences(alignment)
+        let details = PrepareReport.droppedReferences(alignment) + "\n"
+            + PrepareReport.realignedReferences(alignment)
         try CorpusFiles.write(report + "\n" + details, to: options.output, name: "report.txt")
         return report
     }

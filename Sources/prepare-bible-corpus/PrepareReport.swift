@@ -18,6 +18,13 @@ enum PrepareReport {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// The realigned pairs, "Spanish reference → English reference", for report.txt.
+    static func realignedReferences(_ alignment: Alignment) -> String {
+        let moved = alignment.pairs.filter { $0.spanishReference != $0.englishReference }
+        return "realigned (RV1909 → WEB/KJV):\n"
+            + moved.map { "  \($0.spanishReference) → \($0.englishReference)\n" }.joined()
+    }
+
     /// The dropped Spanish references, one reason per paragraph, for report.txt.
     static func droppedReferences(_ alignment: Alignment) -> String {
         DropReason.allCases.compactMap { reason in
