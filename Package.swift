@@ -63,6 +63,10 @@ let package = Package(
             path: "Benchmarks/nmt-bench",
             swiftSettings: kernelSettings
         ),
+
+        // MARK: Corpora
+        .executableTarget(name: "prepare-bible-corpus"),
+        .testTarget(name: "PrepareBibleCorpusTests", dependencies: ["prepare-bible-corpus"]),
     ],
     swiftLanguageModes: [.v5]
 )
