@@ -1,0 +1,87 @@
+import Foundation
+import Tensor
+import Transformer
+
+/// AdamW (Loshchilov & Hutter 2019) over the flat parameter arena, computed step for step
+/// as PyTorch's `torch.optim.AdamW` (single-tensor path): decoupled weight decay
+/// p ← p·(1 − lr·λ), moments m ← β₁m + (1 − β₁)g and v ← β₂v + (1 − β₂)g², then
+/// p ← p − lr/(1 − β₁ᵗ) · m / (√v / √(1 − β₂ᵗ) + ε).
+public final class AdamW {
+    public struct Hyperparameters: Codable, Equatable, Sendable {
+        public var beta1: Float = 0.9
+        public var beta2: Float = 0.98
+        public var eps: Float = 1e-8
+        public var weightDecay: Float = 0
+        public init(beta1: Float = 0.9, beta2: Float = 0.98, eps: Float = 1e-8, weightDecay: Float = 0) {
+            self.beta1 = beta1; self.beta2 = beta2; self.eps = eps; self.weightDecay = weightDecay
+        }
+    }
+
+    public let hyperparameters: Hyperparameters
+    /// First and second moments, arenas of the same table as the parameters.
+    public let firstMoment: ParameterArena
+    public let secondMoment: ParameterArena
+    /// Updates done so far (t in the bias corrections).
+    public internal(set) var step: Int = 0
+
+    public init(table: ParameterTable, hyperparameters: Hyperparameters) {
+        self.hyperparameters = hyperparameters
+        firstMoment = ParameterArena(table: table)
+        secondMoment = ParameterArena(table: table)
+    }
+
+    /// One update of `parameters` from `gradients` at learning rate `lr`.
+    public func update(parameters: ParameterArena, gradients: ParameterArena, lr: Float) {
+        step += 1
+        let h = hyperparameters
+        let t = Float(step)
+        let biasCorrection1 = 1 - Foundation.pow(h.beta1, t)
+        let biasCorrection2Sqrt = (1 - Foundation.pow(h.beta2, t)).squareRoot()
+        let stepSize = lr / biasCorrection1
+        let decay = 1 - lr * h.weightDecay
+        let p = parameters.base, g = gradients.base, m = firstMoment.base, v = secondMoment.base
+        Threads.parallelFor(parameters.table.count, minPerChunk: 1 << 14) { range in
+            for i in range {
+                let grad = g[i]
+                var param = p[i] * decay
+                let mi = m[i] + (grad - m[i]) * (1 - h.beta1)          // torch's lerp_
+                let vi = v[i] * h.beta2 + (1 - h.beta2) * grad * grad
+                param -= stepSize * (mi / (vi.squareRoot() / biasCorrection2Sqrt + h.eps))
+                m[i] = mi; v[i] = vi; p[i] = param
+            }
+        }
+    }
+}
+
+/// Gradient utilities over the whole arena.
+public enum GradientArena {
+    /// √Σ g² accumulated in Double.
+    public static func norm(_ gradients: ParameterArena) -> Double {
+        let g = gradients.base
+        var total = 0.0
+        for i in 0..<gradients.table.count { total += Double(g[i]) * Double(g[i]) }
+        return total.squareRoot()
+    }
+
+    /// True when every gradient is finite.
+    public static func isFinite(_ gradients: ParameterArena) -> Bool {
+        let g = gradients.base
+        for i in 0..<gradients.table.count where !g[i].isFinite { return false }
+        return true
+    }
+
+    public static func scale(_ gradients: ParameterArena, by factor: Float) {
+        Elementwise.scale(gradients.flat, by: factor, into: gradients.flat)
+    }
+
+    /// fairseq's clip_grad_norm_: when the norm exceeds `maxNorm`, multiply by
+    /// maxNorm / (norm + 1e-6). Returns the norm before clipping.
+    @discardableResult
+    public static func clip(_ gradients: ParameterArena, maxNorm: Float) -> Double {
+        let total = norm(gradients)
+        if maxNorm > 0 && total > Double(maxNorm) {
+            scale(gradients, by: Float(Double(maxNorm) / (total + 1e-6)))
+        }
+        return total
+    }
+}
