@@ -48,10 +48,21 @@ extension SentencePieceModel {
                     output.append(decimal: id)
                 }
             case .piece:
-                try encodePieces(block.line(index), into: buffers)
-                for position in 0..<buffers.pieceCount {
-                    if position > 0 { output.append(UInt8(ascii: " ")) }
-                    output.append(buffers.piece(position))
+                // A known id's piece is its vocabulary entry, so most lines need no strings;
+                // only unknown pieces must be spelled with their surface text.
+                try encodeIDs(block.line(index), into: buffers)
+                let ids = buffers.encodedIDs
+                if ids.contains(unkID) {
+                    try encodePieces(block.line(index), into: buffers)
+                    for position in 0..<buffers.pieceCount {
+                        if position > 0 { output.append(UInt8(ascii: " ")) }
+                        output.append(buffers.piece(position))
+                    }
+                } else {
+                    for (position, id) in ids.enumerated() {
+                        if position > 0 { output.append(UInt8(ascii: " ")) }
+                        output.append(pieceBytes(id))
+                    }
                 }
             }
             output.append(UInt8(ascii: "\n"))

@@ -75,6 +75,13 @@ public final class SentencePieceModel: @unchecked Sendable {
         return piece.withUTF8 { spm_piece_to_id(processor, $0.baseAddress, $0.count) }
     }
 
+    /// The bytes of the piece with id `id`, owned by the processor (`id` must be valid).
+    func pieceBytes(_ id: Int32) -> UnsafeRawBufferPointer {
+        var length = 0
+        let bytes = spm_id_to_piece(processor, id, &length)
+        return UnsafeRawBufferPointer(start: bytes, count: length)
+    }
+
     /// The piece with id `id`, or nil outside `0..<vocabularySize`.
     public func piece(of id: Int32) -> String? {
         var length = 0
