@@ -2,7 +2,7 @@ import Foundation
 
 /// Encoding and decoding newline-separated text in `spm_encode` / `spm_decode` formats.
 extension SentencePieceModel {
-    /// What `encode(_:format:threads:into:)` writes for each line.
+    /// What `encode(_:source:format:threads:into:)` writes for each line.
     public enum OutputFormat: String, Sendable, CaseIterable {
         /// Decimal ids separated by single spaces (`spm_encode --output_format=id`).
         case id
@@ -22,6 +22,8 @@ extension SentencePieceModel {
     ) throws {
         try block.validateUTF8(source: source)
         let chunks = Parallel.chunkCount(count: block.count, threads: threads)
+        // One chunk writes straight into `output`; several write parts that are joined in
+        // order afterwards.
         if chunks == 1 {
             try encode(block, lines: 0..<block.count, format: format, into: output)
             return
