@@ -48,14 +48,23 @@ import Testing
         #expect(try fromBytes.encode(lines, threads: 2) == model.encode(lines, threads: 1))
     }
 
-    @Test func vocabularyFileListsEveryPieceAsSpmTrainDoes() throws {
-        let (model, path) = try Fixtures.trainedModel(.unigram)
-        let vocabulary = path + ".vocab"
-        try model.writeVocabulary(to: vocabulary)
-        let lines = Fixtures.lines(of: try Data(contentsOf: URL(fileURLWithPath: vocabulary)))
-        #expect(lines.count == model.vocabularySize)
-        #expect(lines[0] == "<pad>\t0")
-        #expect(lines[4].split(separator: "\t").first.map(String.init) == model.piece(of: 4))
+    /// Training here and with Debian's spm_train (same flags) gives the same vocabulary file.
+    @Test(arguments: TrainingOptions.ModelType.allCases)
+    func vocabularyFileEqualsSpmTrains(type: TrainingOptions.ModelType) throws {
+        let (model, _) = try Fixtures.trainedModel(type)
+        let directory = try Fixtures.temporaryDirectory()
+        let ours = directory.appendingPathComponent("ours.vocab").path
+        try model.writeVocabulary(to: ours)
+        let prefix = directory.appendingPathComponent("reference").path
+        let reference = try run("spm_train", [
+            "--input=\(Fixtures.sample)", "--model_prefix=\(prefix)", "--vocab_size=800",
+            "--model_type=\(type)", "--pad_id=0", "--unk_id=1", "--bos_id=2", "--eos_id=3",
+            "--num_threads=1", "--minloglevel=1",
+        ])
+        try #require(reference.status == 0, "spm_train failed: \(reference.error)")
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: ours))
+        #expect(Fixtures.lines(of: bytes).count == model.vocabularySize)
+        #expect(bytes == (try Data(contentsOf: URL(fileURLWithPath: prefix + ".vocab"))))
     }
 
     @Test func byteFallbackSpellsUnseenCharactersAsBytes() throws {
