@@ -7,7 +7,7 @@ public enum SentencePieceError: Error, Equatable, LocalizedError {
     case modelNotFound(path: String)
     /// A file or byte string that SentencePiece cannot load as a model.
     case invalidModel(source: String, reason: String)
-    /// A training input file that does not exist or cannot be read.
+    /// An input file (training corpus or text to encode) that does not exist or cannot be read.
     case unreadableInput(path: String, reason: String)
     /// Training inputs that contain no non-empty line.
     case emptyCorpus(paths: [String])
@@ -31,7 +31,7 @@ public enum SentencePieceError: Error, Equatable, LocalizedError {
         case .invalidModel(let source, let reason):
             return "\(source): not a valid SentencePiece model (\(reason))"
         case .unreadableInput(let path, let reason):
-            return "\(path): cannot read training input (\(reason))"
+            return "\(path): cannot read (\(reason))"
         case .emptyCorpus(let paths):
             return "\(paths.joined(separator: ", ")): the training corpus has no non-empty line"
         case .invalidUTF8(let source, let line):
