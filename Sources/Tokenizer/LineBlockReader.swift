@@ -39,15 +39,23 @@ public struct LineBlock {
         return UnsafeRawBufferPointer(rebasing: bytes[start..<ends[index]])
     }
 
-    /// Throws `SentencePieceError.invalidUTF8` naming the first line that is not UTF-8.
-    public func validateUTF8(source: String) throws {
-        // One pass over the whole block is the common case; lines are checked one by one
-        // only to find the culprit. A block never splits a character: it ends at a newline.
-        if String(validating: bytes.bindMemory(to: UInt8.self), as: UTF8.self) != nil { return }
-        for index in 0..<count
-        where String(validating: line(index).bindMemory(to: UInt8.self), as: UTF8.self) == nil {
+    /// Throws `SentencePieceError.invalidUTF8` naming the first of `lines` (all lines by
+    /// default) that is not UTF-8.
+    public func validateUTF8(source: String, lines: Range<Int>? = nil) throws {
+        let lines = lines ?? 0..<count
+        guard !lines.isEmpty else { return }
+        // One pass over all the lines is the common case; lines are checked one by one only
+        // to find the culprit. Newlines are ASCII, so no character spans two lines.
+        let start = lines.lowerBound == 0 ? 0 : ends[lines.lowerBound - 1] + 1
+        let span = UnsafeRawBufferPointer(rebasing: bytes[start..<ends[lines.upperBound - 1]])
+        if isUTF8(span) { return }
+        for index in lines where !isUTF8(line(index)) {
             throw SentencePieceError.invalidUTF8(source: source, line: firstLine + index)
         }
+    }
+
+    private func isUTF8(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        String(validating: bytes.bindMemory(to: UInt8.self), as: UTF8.self) != nil
     }
 }
 

@@ -20,26 +20,29 @@ extension SentencePieceModel {
         _ block: LineBlock, source: String, format: OutputFormat, threads: Int,
         into output: ByteBuffer
     ) throws {
-        try block.validateUTF8(source: source)
         let chunks = Parallel.chunkCount(count: block.count, threads: threads)
         // One chunk writes straight into `output`; several write parts that are joined in
         // order afterwards.
         if chunks == 1 {
-            try encode(block, lines: 0..<block.count, format: format, into: output)
+            try encode(block, lines: 0..<block.count, source: source, format: format, into: output)
             return
         }
         let parts = ChunkOutputs(count: chunks)
         try Parallel.forEachChunk(count: block.count, threads: threads) { chunk, range in
             let part = ByteBuffer(capacity: block.bytes.count * 2 / chunks + 64)
-            try encode(block, lines: range, format: format, into: part)
+            try encode(block, lines: range, source: source, format: format, into: part)
             parts.store(part, at: chunk)
         }
         for chunk in 0..<chunks { parts.append(chunk, to: output) }
     }
 
+    /// Encodes `lines` of `block`, checking them first: each chunk checks its own lines,
+    /// so that the check runs in parallel too.
     private func encode(
-        _ block: LineBlock, lines: Range<Int>, format: OutputFormat, into output: ByteBuffer
+        _ block: LineBlock, lines: Range<Int>, source: String, format: OutputFormat,
+        into output: ByteBuffer
     ) throws {
+        try block.validateUTF8(source: source, lines: lines)
         let buffers = CodingBuffers()
         for index in lines {
             switch format {

@@ -94,17 +94,22 @@ import Testing
         let (model, _) = try Fixtures.trainedModel(.unigram)
         let directory = try Fixtures.temporaryDirectory()
         let input = directory.appendingPathComponent("bad.txt").path
-        var bytes = Data(String(repeating: "una línea correcta\n", count: 40).utf8)
-        bytes.append(contentsOf: [0x61, 0xFF, 0x0A])
+        let good = Data("una línea correcta\n".utf8), bad = Data([0x61, 0xFF, 0x0A])
+        // Bad lines 300 and 700 of 1000: with 2 threads they fall in different chunks.
+        var bytes = Data()
+        for number in 1...1000 { bytes.append(number == 300 || number == 700 ? bad : good) }
         try bytes.write(to: URL(fileURLWithPath: input))
-        // Blocks of 64 bytes put the bad line in a later block: the number stays global.
-        let reader = try LineBlockReader(path: input, blockSize: 64)
-        let error = #expect(throws: SentencePieceError.self) {
-            try reader.forEachBlock { block in
-                try model.encode(block, source: input, format: .id, threads: 2, into: ByteBuffer())
+        for (blockSize, threads) in [(1 << 20, 1), (1 << 20, 2), (64, 2), (5000, 3)] {
+            let reader = try LineBlockReader(path: input, blockSize: blockSize)
+            let error = #expect(throws: SentencePieceError.self) {
+                try reader.forEachBlock { block in
+                    try model.encode(block, source: input, format: .id, threads: threads,
+                                     into: ByteBuffer())
+                }
             }
+            #expect(error == .invalidUTF8(source: input, line: 300),
+                    "block size \(blockSize), threads \(threads)")
         }
-        #expect(error == .invalidUTF8(source: input, line: 41))
     }
 
     @Test func missingTrainingInput() throws {
