@@ -11,6 +11,8 @@ let package = Package(
     name: "nmt",
     products: [
         .library(name: "Tensor", targets: ["Tensor"]),
+        .library(name: "Tokenizer", targets: ["Tokenizer"]),
+        .executable(name: "nmt", targets: ["nmt"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -67,6 +69,27 @@ let package = Package(
         // MARK: Corpora
         .executableTarget(name: "prepare-bible-corpus"),
         .testTarget(name: "PrepareBibleCorpusTests", dependencies: ["prepare-bible-corpus"]),
+
+        // MARK: Tokenizer
+        // Debian's libsentencepiece-dev (C++) behind a plain C header, so Swift needs no
+        // C++ interop; pkg-config adds no include path (headers are in /usr/include).
+        .target(
+            name: "CSentencePiece",
+            linkerSettings: [.linkedLibrary("sentencepiece"), .linkedLibrary("sentencepiece_train")]
+        ),
+        .target(name: "Tokenizer", dependencies: ["CSentencePiece"]),
+        .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer"]),
+
+        // MARK: Executables
+        .executableTarget(
+            name: "nmt",
+            dependencies: [
+                "Tokenizer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
     ],
-    swiftLanguageModes: [.v5]
+    swiftLanguageModes: [.v5],
+    cxxLanguageStandard: .cxx17
 )

@@ -1,0 +1,23 @@
+import ArgumentParser
+import Foundation
+
+extension NMT {
+    /// Runs the command line, reporting any failure as one `nmt: error: …` line on
+    /// standard error with a non-zero exit status, and help on standard output.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                print(fullMessage(for: error))
+            } else {
+                let message = (error as? LocalizedError)?.errorDescription ?? message(for: error)
+                let line = message.split(whereSeparator: \.isNewline).joined(separator: " ")
+                FileHandle.standardError.write(Data("nmt: error: \(line)\n".utf8))
+            }
+            Foundation.exit(code.rawValue)
+        }
+    }
+}

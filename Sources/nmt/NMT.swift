@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// The `nmt` command: one subcommand per job, each in its own file.
+@main
+struct NMT: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "nmt",
+        abstract: "Train, run and evaluate Transformer translation models on CPUs.",
+        subcommands: [TokenizerCommand.self]
+    )
+}

@@ -1,0 +1,145 @@
+import Foundation
+import Testing
+@testable import Tokenizer
+
+/// Bad input is a thrown error naming the file; nothing crashes and nothing is half-written.
+@Suite struct BadInputTests {
+    @Test func missingModelFile() throws {
+        let path = "/nonexistent/dir/missing.model"
+        let error = #expect(throws: SentencePieceError.self) {
+            try SentencePieceModel(contentsOf: path)
+        }
+        #expect(error == .modelNotFound(path: path))
+        #expect(error?.localizedDescription.contains(path) == true)
+    }
+
+    @Test func truncatedModelFile() throws {
+        let (_, path) = try Fixtures.trainedModel(.unigram)
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        let truncated = path + ".truncated"
+        try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: truncated))
+        let error = #expect(throws: SentencePieceError.self) {
+            try SentencePieceModel(contentsOf: truncated)
+        }
+        guard case .invalidModel(let source, _)? = error else {
+            Issue.record("expected invalidModel, got \(String(describing: error))")
+            return
+        }
+        #expect(source == truncated)
+        #expect(error?.localizedDescription.contains("not a valid SentencePiece model") == true)
+    }
+
+    @Test func textFileIsNotAModel() throws {
+        let error = #expect(throws: SentencePieceError.self) {
+            try SentencePieceModel(contentsOf: Fixtures.sample)
+        }
+        guard case .invalidModel(let source, _)? = error else {
+            Issue.record("expected invalidModel, got \(String(describing: error))")
+            return
+        }
+        #expect(source == Fixtures.sample)
+        #expect(throws: SentencePieceError.self) {
+            try SentencePieceModel(serialized: Data("not a model".utf8))
+        }
+    }
+
+    @Test func emptyTrainingCorpus() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let input = directory.appendingPathComponent("empty.txt").path
+        try "\n\n\n".write(toFile: input, atomically: true, encoding: .utf8)
+        let model = directory.appendingPathComponent("m.model").path
+        let error = #expect(throws: SentencePieceError.self) {
+            try SentencePieceModel.train(inputs: [input], options: Fixtures.options(.bpe),
+                                         writingTo: model)
+        }
+        #expect(error == .emptyCorpus(paths: [input]))
+        #expect(error?.localizedDescription.contains(input) == true)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["empty.txt"])
+    }
+
+    @Test(arguments: TrainingOptions.ModelType.allCases)
+    func vocabularyLargerThanTheCorpusSupports(type: TrainingOptions.ModelType) throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let model = directory.appendingPathComponent("m.model").path
+        var options = Fixtures.options(type)
+        options.vocabularySize = 50_000
+        let error = #expect(throws: SentencePieceError.self) {
+            try SentencePieceModel.train(inputs: [Fixtures.sample], options: options,
+                                         writingTo: model)
+        }
+        guard case .trainingFailed(let paths, let reason)? = error else {
+            Issue.record("expected trainingFailed, got \(String(describing: error))")
+            return
+        }
+        #expect(paths == [Fixtures.sample])
+        #expect(reason.contains("Vocabulary size too high"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
+    }
+
+    @Test func invalidUTF8InTrainingInputNamesTheLine() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let input = directory.appendingPathComponent("bad.txt").path
+        var bytes = Data("first line\nsecond line\nthird ".utf8)
+        bytes.append(contentsOf: [0xC3, 0x28])  // a lead byte followed by no continuation
+        bytes.append(Data(" line\nfourth\n".utf8))
+        try bytes.write(to: URL(fileURLWithPath: input))
+        let error = #expect(throws: SentencePieceError.self) {
+            try SentencePieceModel.train(inputs: [input], options: Fixtures.options(.bpe))
+        }
+        #expect(error == .invalidUTF8(source: input, line: 3))
+        #expect(error?.localizedDescription == "\(input):3: the line is not valid UTF-8")
+    }
+
+    @Test func invalidUTF8InEncodingInputNamesTheLine() throws {
+        let (model, _) = try Fixtures.trainedModel(.unigram)
+        let directory = try Fixtures.temporaryDirectory()
+        let input = directory.appendingPathComponent("bad.txt").path
+        let good = Data("una línea correcta\n".utf8), bad = Data([0x61, 0xFF, 0x0A])
+        // Bad lines 300 and 700 of 1000: with 2 threads they fall in different chunks.
+        var bytes = Data()
+        for number in 1...1000 { bytes.append(number == 300 || number == 700 ? bad : good) }
+        try bytes.write(to: URL(fileURLWithPath: input))
+        for (blockSize, threads) in [(1 << 20, 1), (1 << 20, 2), (64, 2), (5000, 3)] {
+            let reader = try LineBlockReader(path: input, blockSize: blockSize)
+            let error = #expect(throws: SentencePieceError.self) {
+                try reader.forEachBlock { block in
+                    try model.encode(block, source: input, format: .id, threads: threads,
+                                     into: ByteBuffer())
+                }
+            }
+            #expect(error == .invalidUTF8(source: input, line: 300),
+                    "block size \(blockSize), threads \(threads)")
+        }
+    }
+
+    @Test func missingTrainingInput() throws {
+        let path = "/nonexistent/corpus.txt"
+        let error = #expect(throws: SentencePieceError.self) {
+            try SentencePieceModel.train(inputs: [Fixtures.sample, path], options: Fixtures.options(.bpe))
+        }
+        guard case .unreadableInput(let named, _)? = error else {
+            Issue.record("expected unreadableInput, got \(String(describing: error))")
+            return
+        }
+        #expect(named == path)
+    }
+
+    @Test func idsOutsideTheVocabulary() throws {
+        let (model, _) = try Fixtures.trainedModel(.unigram)
+        #expect(throws: SentencePieceError.self) { try model.decode([5, 800]) }
+        #expect(throws: SentencePieceError.self) { try model.decode([-1]) }
+    }
+
+    @Test func optionsSentencePieceWouldMisread() throws {
+        var options = Fixtures.options(.bpe)
+        options.vocabularySize = 4
+        #expect(throws: SentencePieceError.self) {
+            try SentencePieceModel.train(inputs: [Fixtures.sample], options: options)
+        }
+        #expect(throws: SentencePieceError.invalidOption(
+            "a,b.txt: SentencePiece cannot read input files whose name has a comma")
+        ) {
+            try SentencePieceModel.train(inputs: ["a,b.txt"], options: Fixtures.options(.bpe))
+        }
+    }
+}
