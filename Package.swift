@@ -16,6 +16,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         // MARK: System libraries
@@ -48,7 +49,11 @@ let package = Package(
         ),
 
         // MARK: Training
-        .target(name: "Training", dependencies: ["Tensor", "Transformer"], swiftSettings: kernelSettings),
+        .target(
+            name: "Training",
+            dependencies: ["Tensor", "Transformer", "Tokenizer", "Yams"],
+            swiftSettings: kernelSettings
+        ),
         .testTarget(
             name: "TrainingTests",
             dependencies: ["Training", "Transformer", "Tensor", "TestSupport"],
@@ -84,7 +89,7 @@ let package = Package(
         .executableTarget(
             name: "nmt",
             dependencies: [
-                "Tokenizer",
+                "Tokenizer", "Training", "Tensor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -2,18 +2,19 @@ import Foundation
 import Glibc
 
 /// Why an atomic write failed; the destination was left as it was.
-struct AtomicWriteError: Error {
-    let reason: String
+public struct AtomicWriteError: Error, LocalizedError {
+    public let reason: String
+    public var errorDescription: String? { reason }
 }
 
 /// Writes a file so that readers, and a machine that loses power, see either the old file
 /// or the complete new one, never a prefix: the bytes go to a temporary file in the
 /// destination's directory (rename is atomic only within one file system), which is
 /// flushed with fsync and then renamed over the destination.
-enum AtomicFile {
+public enum AtomicFile {
     /// Creates the temporary file, lets `body` fill it through the `write` function it is
     /// given, then publishes it at `url`. On any error the temporary file is removed.
-    static func write(to url: URL, _ body: (_ write: (UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
+    public static func write(to url: URL, _ body: (_ write: (UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
         let directory = url.deletingLastPathComponent().path
         let temporary = directory + "/." + url.lastPathComponent + ".tmp-\(getpid())-\(UInt32.random(in: .min ... .max))"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
@@ -36,6 +37,11 @@ enum AtomicFile {
         syncDirectory(directory)
     }
 
+    /// Publishes `data` at `url` atomically.
+    public static func write(_ data: Data, to url: URL) throws {
+        try write(to: url) { write in try data.withUnsafeBytes { try write($0) } }
+    }
+
     private static func writeAll(_ bytes: UnsafeRawBufferPointer, to descriptor: Int32, path: String) throws {
         guard var next = bytes.baseAddress else { return }
         var remaining = bytes.count
@@ -53,7 +59,7 @@ enum AtomicFile {
 
     /// Makes the rename itself durable. Best effort: the new file is already in place, so
     /// a failure here cannot be reported as "destination left as it was".
-    private static func syncDirectory(_ path: String) {
+    public static func syncDirectory(_ path: String) {
         let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard descriptor >= 0 else { return }
         fsync(descriptor)

@@ -1,10 +1,14 @@
 import ArgumentParser
 import Foundation
+import Tensor
 
 extension NMT {
     /// Runs the command line, reporting any failure as one `nmt: error: …` line on
     /// standard error with a non-zero exit status, and help on standard output.
     static func main() {
+        #if !DEBUG
+        CPUFeatures.requireAVX2FMA(program: "nmt")
+        #endif
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -1,0 +1,173 @@
+import Foundation
+import Tensor
+import Tokenizer
+import Transformer
+
+public enum CheckpointError: Error, LocalizedError, Equatable {
+    case missingFile(String)
+    case corrupt(file: String, reason: String)
+    case outputHoldsRun(String)
+
+    public var errorDescription: String? {
+        switch self {
+        case .missingFile(let path): "checkpoint file \(path) is missing"
+        case let .corrupt(file, reason): "checkpoint file \(file) is corrupt: \(reason)"
+        case .outputHoldsRun(let path): "\(path) already holds a training run; pass --resume to continue it or --overwrite to replace it"
+        }
+    }
+}
+
+/// Where training is, beyond the weights and moments: enough to continue bit for bit.
+public struct TrainingProgress: Codable, Equatable, Sendable {
+    public var update = 0
+    /// The epoch in progress (1-based) and the index of its next batch.
+    public var epoch = 1
+    public var nextBatch = 0
+    public var bestBLEU: Double? = nil
+    public var bestValidLoss: Double? = nil
+    public var bestUpdate = 0
+    public var validationsWithoutImprovement = 0
+    public var elapsedSeconds = 0.0
+    public init() {}
+}
+
+/// What config.json of a checkpoint holds.
+public struct CheckpointConfig: Codable, Equatable, Sendable {
+    public var format = 1
+    public var model: TransformerConfig
+    public var training: TrainingConfig
+    public var specialIDs: [String: Int32]
+}
+
+/// Checkpoint directories (DESIGN.md): model.safetensors, training-state.safetensors
+/// (Adam moments and progress), config.json and the SentencePiece model. Each is written
+/// to a temporary directory, fsynced and renamed into place, so a kill at any moment
+/// leaves every published checkpoint whole. `last` and `best` are symbolic links,
+/// replaced atomically.
+public enum Checkpoint {
+    public static let modelFile = "model.safetensors"
+    public static let stateFile = "training-state.safetensors"
+    public static let configFile = "config.json"
+    public static let tokenizerFile = "sentencepiece.model"
+
+    /// Writes checkpoint `name` under `directory` and returns its URL.
+    public static func save(in directory: URL, name: String, model: TransformerModel, optimizer: AdamW,
+                            progress: TrainingProgress, config: CheckpointConfig, tokenizer: Data) throws -> URL {
+        let fm = FileManager.default
+        try fm.createDirectory(at: directory, withIntermediateDirectories: true)
+        let final = directory.appendingPathComponent(name)
+        let temporary = directory.appendingPathComponent(".tmp-\(name)-\(getpid())")
+        try? fm.removeItem(at: temporary)
+        try fm.createDirectory(at: temporary, withIntermediateDirectories: false)
+        do {
+            try model.saveParameters(to: temporary.appendingPathComponent(modelFile), metadata: ["format": "nmt-model-1"])
+            var tensors: [(name: String, shape: Shape, data: UnsafePointer<Float>)] = []
+            for entry in model.table.entries {
+                tensors.append((name: "exp_avg." + entry.name, shape: entry.shape, data: UnsafePointer(optimizer.firstMoment.base + entry.offset)))
+                tensors.append((name: "exp_avg_sq." + entry.name, shape: entry.shape, data: UnsafePointer(optimizer.secondMoment.base + entry.offset)))
+            }
+            let progressJSON = String(decoding: try JSONEncoder().encode(progress), as: UTF8.self)
+            try SafeTensorsFile.write(tensors: tensors, metadata: ["progress": progressJSON, "adam_step": String(optimizer.step)],
+                                      to: temporary.appendingPathComponent(stateFile))
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try AtomicFile.write(try encoder.encode(config), to: temporary.appendingPathComponent(configFile))
+            try AtomicFile.write(tokenizer, to: temporary.appendingPathComponent(tokenizerFile))
+            AtomicFile.syncDirectory(temporary.path)
+            if fm.fileExists(atPath: final.path) { try fm.removeItem(at: final) }
+            guard rename(temporary.path, final.path) == 0 else {
+                throw CheckpointError.corrupt(file: final.path, reason: "cannot rename the new checkpoint into place: \(String(cString: strerror(errno)))")
+            }
+            AtomicFile.syncDirectory(directory.path)
+        } catch {
+            try? fm.removeItem(at: temporary)
+            throw error
+        }
+        return final
+    }
+
+    /// Points `directory/link` at `target` (a sibling name), replacing any old link atomically.
+    public static func setLink(_ link: String, to target: String, in directory: URL) throws {
+        let temporary = directory.appendingPathComponent(".\(link).tmp-\(getpid())").path
+        unlink(temporary)
+        guard symlink(target, temporary) == 0, rename(temporary, directory.appendingPathComponent(link).path) == 0 else {
+            throw CheckpointError.corrupt(file: directory.appendingPathComponent(link).path, reason: String(cString: strerror(errno)))
+        }
+        AtomicFile.syncDirectory(directory.path)
+    }
+
+    /// Deletes numbered checkpoints beyond the newest `keep`, never the targets of `last`
+    /// and `best`; removes temporary directories a killed run left behind.
+    public static func prune(_ directory: URL, keep: Int) {
+        let fm = FileManager.default
+        guard let names = try? fm.contentsOfDirectory(atPath: directory.path) else { return }
+        for name in names where name.hasPrefix(".tmp-") { try? fm.removeItem(at: directory.appendingPathComponent(name)) }
+        guard keep >= 0 else { return }
+        let protected = Set(["last", "best"].compactMap { try? fm.destinationOfSymbolicLink(atPath: directory.appendingPathComponent($0).path) })
+        let numbered = names.filter { $0.hasPrefix("update-") }.sorted()
+        for name in numbered.dropLast(keep) where !protected.contains(name) {
+            try? fm.removeItem(at: directory.appendingPathComponent(name))
+        }
+    }
+
+    /// Name of the checkpoint written after `update` updates.
+    public static func name(update: Int) -> String { String(format: "update-%08d", update) }
+}
+
+/// A checkpoint read back: the model with its weights, its tokenizer and config.
+public struct LoadedCheckpoint {
+    public let directory: URL
+    public let config: CheckpointConfig
+    public let model: TransformerModel
+    public let tokenizer: SentencePieceModel
+    public let tokenizerData: Data
+
+    public init(directory: URL) throws {
+        self.directory = directory
+        let fm = FileManager.default
+        var isDirectory: ObjCBool = false
+        guard fm.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw CheckpointError.missingFile(directory.path)
+        }
+        func file(_ name: String) throws -> URL {
+            let url = directory.appendingPathComponent(name)
+            guard fm.fileExists(atPath: url.path) else { throw CheckpointError.missingFile(url.path) }
+            return url
+        }
+        let configURL = try file(Checkpoint.configFile)
+        do {
+            config = try JSONDecoder().decode(CheckpointConfig.self, from: try Data(contentsOf: configURL))
+        } catch {
+            throw CheckpointError.corrupt(file: configURL.path, reason: "\(error)")
+        }
+        model = try TransformerModel(config: config.model)
+        try model.loadParameters(from: try file(Checkpoint.modelFile))
+        let tokenizerURL = try file(Checkpoint.tokenizerFile)
+        tokenizerData = try Data(contentsOf: tokenizerURL)
+        tokenizer = try SentencePieceModel(serialized: tokenizerData, source: tokenizerURL.path)
+    }
+
+    /// Restores the optimizer moments and the progress saved with the weights.
+    public func restore(into optimizer: AdamW) throws -> TrainingProgress {
+        let url = directory.appendingPathComponent(Checkpoint.stateFile)
+        guard FileManager.default.fileExists(atPath: url.path) else { throw CheckpointError.missingFile(url.path) }
+        let state = try SafeTensorsFile.read(from: url)
+        var expected: [String: Shape] = [:]
+        for entry in model.table.entries {
+            expected["exp_avg." + entry.name] = entry.shape
+            expected["exp_avg_sq." + entry.name] = entry.shape
+        }
+        try state.validate(expected: expected)
+        for entry in model.table.entries {
+            try state.copy(named: "exp_avg." + entry.name, into: optimizer.firstMoment.view(entry.name))
+            try state.copy(named: "exp_avg_sq." + entry.name, into: optimizer.secondMoment.view(entry.name))
+        }
+        guard let stepText = state.metadata["adam_step"], let step = Int(stepText),
+              let progressText = state.metadata["progress"],
+              let progress = try? JSONDecoder().decode(TrainingProgress.self, from: Data(progressText.utf8)) else {
+            throw CheckpointError.corrupt(file: url.path, reason: "missing or unreadable progress metadata")
+        }
+        optimizer.step = step
+        return progress
+    }
+}

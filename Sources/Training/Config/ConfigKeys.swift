@@ -1,0 +1,172 @@
+import Foundation
+import Transformer
+
+public enum ConfigError: Error, LocalizedError, Equatable {
+    case unknownKey(String, source: String)
+    case invalidValue(key: String, value: String, allowed: String)
+    case unreadable(path: String, reason: String)
+    case missing(key: String)
+
+    public var errorDescription: String? {
+        switch self {
+        case let .unknownKey(key, source): "\(source): unknown config key '\(key)' (nmt train --help lists the keys)"
+        case let .invalidValue(key, value, allowed): "config key '\(key)': '\(value)' is not allowed; expected \(allowed)"
+        case let .unreadable(path, reason): "cannot read config \(path): \(reason)"
+        case let .missing(key): "config key '\(key)' is required"
+        }
+    }
+}
+
+/// One config key: its name, what it means, how to parse and check a value.
+public struct ConfigKey: Sendable {
+    public let name: String
+    public let help: String
+    public let allowed: String
+    let apply: @Sendable (inout TrainingConfig, String) throws -> Void
+
+    /// The flag spelling, e.g. max_tokens → --max-tokens.
+    public var flag: String { "--" + name.replacingOccurrences(of: "_", with: "-") }
+}
+
+extension TrainingConfig {
+    /// Every key, in the order `nmt train --help` lists them.
+    public static let keys: [ConfigKey] = [
+        string("train_src", \.trainSrc, "training source text, one sentence per line"),
+        string("train_tgt", \.trainTgt, "training target text, line-aligned with train_src"),
+        string("valid_src", \.validSrc, "validation source text"),
+        string("valid_tgt", \.validTgt, "validation target text"),
+        string("spm_model", \.spmModel, "SentencePiece model to use (default: train one on the training data)"),
+        int("vocab_size", \.vocabSize, 8...1_000_000, "vocabulary size of a trained SentencePiece model"),
+        choice("spm_model_type", \.spmModelType, ["unigram", "bpe"], "SentencePiece model type"),
+        int("max_positions", \.maxPositions, 2...65_536, "longest sentence in tokens (with eos); longer pairs are skipped"),
+        choice("arch", \.arch, TransformerConfig.presetNames, "model preset"),
+        optionalFloat("dropout", \.dropout, 0, 0.99, "dropout (default: the preset's)"),
+        optionalFloat("attention_dropout", \.attentionDropout, 0, 0.99, "dropout on attention weights"),
+        optionalFloat("activation_dropout", \.activationDropout, 0, 0.99, "dropout after the FFN activation"),
+        optionalBool("normalize_before", \.normalizeBefore, "pre-norm (true) or post-norm (false)"),
+        optionalEnum("share_embeddings", \.shareEmbeddings, "which embeddings are shared"),
+        optionalEnum("activation", \.activation, "FFN activation"),
+        enumeration("criterion", \.criterion, "training loss"),
+        float("label_smoothing", \.labelSmoothing, 0, 0.99, "α: label smoothing / LABO regularization mass"),
+        float("labo_tau", \.laboTau, 1e-3, 1e9, "τ: LABO temperature"),
+        float("lr", \.lr, 1e-9, 10, "peak learning rate"),
+        float("adam_beta1", \.adamBeta1, 0, 0.999_999, "Adam β₁"),
+        float("adam_beta2", \.adamBeta2, 0, 0.999_999_9, "Adam β₂"),
+        float("adam_eps", \.adamEps, 1e-12, 1, "Adam ε"),
+        float("weight_decay", \.weightDecay, 0, 1, "decoupled weight decay (AdamW)"),
+        int("warmup_updates", \.warmupUpdates, 1...10_000_000, "linear warmup updates of the inverse-sqrt schedule"),
+        float("warmup_init_lr", \.warmupInitLR, 0, 10, "learning rate at update 0"),
+        float("clip_norm", \.clipNorm, 0, 1e9, "clip the gradient norm to this (0: off)"),
+        int("max_tokens", \.maxTokens, 16...10_000_000, "padded tokens per batch (per side)"),
+        int("update_freq", \.updateFreq, 1...1024, "batches accumulated per update"),
+        int("seed", \.seed, 0...Int(Int32.max), "random seed (data order, dropout, initialisation)"),
+        int("threads", \.threads, 1...256, "threads for BLAS and the kernels"),
+        int("max_epoch", \.maxEpoch, 0...1_000_000, "stop after this many epochs (0: no limit)"),
+        int("max_update", \.maxUpdate, 0...1_000_000_000, "stop after this many updates (0: no limit)"),
+        double("stop_time_hours", \.stopTimeHours, 0, 10_000, "stop after this wall-clock time (0: no limit)"),
+        int("validate_interval_updates", \.validateIntervalUpdates, 1...1_000_000_000, "validate and checkpoint every N updates"),
+        int("patience", \.patience, -1...1_000_000, "stop after N validations without a better BLEU (−1: never)"),
+        int("keep_last_epochs", \.keepLastEpochs, -1...1_000_000, "numbered checkpoints to keep (−1: all)"),
+        int("log_interval", \.logInterval, 1...1_000_000, "log every N updates"),
+        int("valid_bleu_sentences", \.validBleuSentences, 0...10_000_000, "validation sentences decoded for BLEU (0: all)"),
+        float("valid_max_len_a", \.validMaxLenA, 0, 100, "validation decoding: max length a·src_len + b"),
+        int("valid_max_len_b", \.validMaxLenB, 0...10_000, "validation decoding: max length a·src_len + b"),
+    ]
+
+    public static func key(named name: String) -> ConfigKey? {
+        let normalized = name.replacingOccurrences(of: "-", with: "_")
+        return keys.first { $0.name == normalized }
+    }
+
+    /// Sets `name` from its text form; throws naming the key and what is allowed.
+    public mutating func set(_ name: String, to value: String, source: String) throws {
+        guard let key = Self.key(named: name) else { throw ConfigError.unknownKey(name, source: source) }
+        try key.apply(&self, value)
+    }
+
+    // MARK: Key constructors
+
+    static func invalid(_ name: String, _ value: String, _ allowed: String) -> ConfigError {
+        .invalidValue(key: name, value: value, allowed: allowed)
+    }
+
+    static func int(_ name: String, _ path: WritableKeyPath<TrainingConfig, Int> & Sendable, _ range: ClosedRange<Int>,
+                    _ help: String) -> ConfigKey {
+        let allowed = "an integer in \(range.lowerBound)...\(range.upperBound)"
+        return ConfigKey(name: name, help: help, allowed: allowed) { config, text in
+            guard let v = Int(text.trimmingCharacters(in: .whitespaces)), range.contains(v) else { throw invalid(name, text, allowed) }
+            config[keyPath: path] = v
+        }
+    }
+
+    static func double(_ name: String, _ path: WritableKeyPath<TrainingConfig, Double> & Sendable, _ lo: Double, _ hi: Double,
+                       _ help: String) -> ConfigKey {
+        let allowed = "a number in [\(lo), \(hi)]"
+        return ConfigKey(name: name, help: help, allowed: allowed) { config, text in
+            guard let v = Double(text.trimmingCharacters(in: .whitespaces)), v >= lo, v <= hi else { throw invalid(name, text, allowed) }
+            config[keyPath: path] = v
+        }
+    }
+
+    static func float(_ name: String, _ path: WritableKeyPath<TrainingConfig, Float> & Sendable, _ lo: Float, _ hi: Float,
+                      _ help: String) -> ConfigKey {
+        let allowed = "a number in [\(lo), \(hi)]"
+        return ConfigKey(name: name, help: help, allowed: allowed) { config, text in
+            guard let v = Float(text.trimmingCharacters(in: .whitespaces)), v >= lo, v <= hi else { throw invalid(name, text, allowed) }
+            config[keyPath: path] = v
+        }
+    }
+
+    static func optionalFloat(_ name: String, _ path: WritableKeyPath<TrainingConfig, Float?> & Sendable, _ lo: Float, _ hi: Float,
+                              _ help: String) -> ConfigKey {
+        let allowed = "a number in [\(lo), \(hi)]"
+        return ConfigKey(name: name, help: help, allowed: allowed) { config, text in
+            guard let v = Float(text.trimmingCharacters(in: .whitespaces)), v >= lo, v <= hi else { throw invalid(name, text, allowed) }
+            config[keyPath: path] = v
+        }
+    }
+
+    static func optionalBool(_ name: String, _ path: WritableKeyPath<TrainingConfig, Bool?> & Sendable, _ help: String) -> ConfigKey {
+        ConfigKey(name: name, help: help, allowed: "true or false") { config, text in
+            switch text.lowercased() {
+            case "true", "yes", "1": config[keyPath: path] = true
+            case "false", "no", "0": config[keyPath: path] = false
+            default: throw invalid(name, text, "true or false")
+            }
+        }
+    }
+
+    static func string(_ name: String, _ path: WritableKeyPath<TrainingConfig, String?> & Sendable, _ help: String) -> ConfigKey {
+        ConfigKey(name: name, help: help, allowed: "a path") { config, text in
+            guard !text.isEmpty else { throw invalid(name, text, "a non-empty path") }
+            config[keyPath: path] = text
+        }
+    }
+
+    static func choice(_ name: String, _ path: WritableKeyPath<TrainingConfig, String> & Sendable, _ values: [String],
+                       _ help: String) -> ConfigKey {
+        let allowed = "one of " + values.joined(separator: ", ")
+        return ConfigKey(name: name, help: help, allowed: allowed) { config, text in
+            guard values.contains(text) else { throw invalid(name, text, allowed) }
+            config[keyPath: path] = text
+        }
+    }
+
+    static func enumeration<E: RawRepresentable & CaseIterable>(_ name: String, _ path: WritableKeyPath<TrainingConfig, E> & Sendable,
+                                                                _ help: String) -> ConfigKey where E.RawValue == String {
+        let allowed = "one of " + E.allCases.map(\.rawValue).joined(separator: ", ")
+        return ConfigKey(name: name, help: help, allowed: allowed) { config, text in
+            guard let v = E(rawValue: text) else { throw invalid(name, text, allowed) }
+            config[keyPath: path] = v
+        }
+    }
+
+    static func optionalEnum<E: RawRepresentable & CaseIterable>(_ name: String, _ path: WritableKeyPath<TrainingConfig, E?> & Sendable,
+                                                                 _ help: String) -> ConfigKey where E.RawValue == String {
+        let allowed = "one of " + E.allCases.map(\.rawValue).joined(separator: ", ")
+        return ConfigKey(name: name, help: help, allowed: allowed) { config, text in
+            guard let v = E(rawValue: text) else { throw invalid(name, text, allowed) }
+            config[keyPath: path] = v
+        }
+    }
+}

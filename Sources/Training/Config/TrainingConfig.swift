@@ -1,0 +1,94 @@
+import Transformer
+
+/// Everything `nmt train` needs: data, tokenizer, model, criterion, optimizer, budgets.
+///
+/// Each property is one config key (YAML `snake_case`, flag `--kebab-case`), listed with
+/// its allowed values in `TrainingConfig.keys`. Names follow fairseq where fairseq has the
+/// option (max_tokens, max_update, lr, warmup_updates, clip_norm, update_freq, …).
+public struct TrainingConfig: Codable, Equatable, Sendable {
+    // MARK: Data and tokenizer
+    public var trainSrc: String? = nil
+    public var trainTgt: String? = nil
+    public var validSrc: String? = nil
+    public var validTgt: String? = nil
+    /// A SentencePiece model to use; when nil one is trained on the training data.
+    public var spmModel: String? = nil
+    public var vocabSize = 8000
+    public var spmModelType = "unigram"
+    /// Sentences longer than this many tokens (either side, with eos) are skipped.
+    public var maxPositions = 256
+
+    // MARK: Model
+    public var arch = "small"
+    public var dropout: Float? = nil
+    public var attentionDropout: Float? = nil
+    public var activationDropout: Float? = nil
+    public var normalizeBefore: Bool? = nil
+    public var shareEmbeddings: EmbeddingSharing? = nil
+    public var activation: ActivationKind? = nil
+
+    // MARK: Criterion
+    public var criterion: CriterionKind = .labo
+    /// α: label-regularization mass (fairseq's --label-smoothing).
+    public var labelSmoothing: Float = 0.1
+    /// τ: LABO's temperature.
+    public var laboTau: Float = 2
+
+    // MARK: Optimizer and schedule
+    public var lr: Float = 5e-4
+    public var adamBeta1: Float = 0.9
+    public var adamBeta2: Float = 0.98
+    public var adamEps: Float = 1e-8
+    public var weightDecay: Float = 0.0001
+    public var warmupUpdates = 4000
+    public var warmupInitLR: Float = 1e-7
+    public var clipNorm: Float = 0
+    public var maxTokens = 4096
+    public var updateFreq = 1
+
+    // MARK: Run
+    public var seed = 1
+    public var threads = 2
+    /// 0: no limit.
+    public var maxEpoch = 0
+    public var maxUpdate = 0
+    public var stopTimeHours: Double = 0
+    public var validateIntervalUpdates = 1000
+    /// Stop after this many validations without a new best BLEU; −1: never.
+    public var patience = -1
+    /// Numbered checkpoints to keep besides `best` (−1: all).
+    public var keepLastEpochs = 5
+    public var logInterval = 100
+    /// Sentences of the validation set decoded for BLEU (0: all).
+    public var validBleuSentences = 0
+    public var validMaxLenA: Float = 1.2
+    public var validMaxLenB = 10
+
+    public init() {}
+
+    /// The model architecture: the preset `arch` with this config's overrides.
+    public func modelConfig(vocabularySize: Int, padID: Int32, eosID: Int32) throws -> TransformerConfig {
+        guard var config = TransformerConfig.preset(arch, vocabularySize: vocabularySize) else {
+            throw ConfigError.invalidValue(key: "arch", value: arch, allowed: TransformerConfig.presetNames.joined(separator: ", "))
+        }
+        if let v = dropout { config.dropout = v }
+        if let v = attentionDropout { config.attentionDropout = v }
+        if let v = activationDropout { config.activationDropout = v }
+        if let v = normalizeBefore { config.normalizeBefore = v }
+        if let v = shareEmbeddings { config.sharing = v }
+        if let v = activation { config.activation = v }
+        config.maxPositions = maxPositions
+        config.padID = padID
+        config.eosID = eosID
+        return config
+    }
+
+    /// The training criterion.
+    public var criterionValue: Criterion {
+        switch criterion {
+        case .labo: .labo(alpha: labelSmoothing, tau: laboTau)
+        case .labelSmoothedCrossEntropy: .labelSmoothed(alpha: labelSmoothing)
+        case .crossEntropy: .crossEntropy
+        }
+    }
+}
