@@ -1,0 +1,122 @@
+import Foundation
+import Testing
+@testable import Training
+import Transformer
+
+/// `nmt train` as a user runs it: a subprocess on the tiny corpus.
+@Suite(.serialized) struct TrainCommandTests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let nmt = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("nmt")
+
+    static func temporaryDirectory(_ name: String) throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("nmt-\(name)-\(getpid())")
+        try? FileManager.default.removeItem(at: url)
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// Arguments of a small, fast run on the tiny corpus (one thread: bitwise results are
+    /// defined per thread count).
+    static func arguments(output: URL, maxUpdate: Int) -> [String] {
+        let corpus = repository.appendingPathComponent("corpora/tiny-es-en").path
+        return ["train", "--config", repository.appendingPathComponent("configs/tiny.yaml").path, "--output", output.path,
+                "--train-src", corpus + "/train.es", "--train-tgt", corpus + "/train.en",
+                "--valid-src", corpus + "/valid.es", "--valid-tgt", corpus + "/valid.en",
+                "--max-update", String(maxUpdate), "--validate-interval-updates", "4", "--log-interval", "1",
+                "--max-tokens", "256", "--threads", "1", "--quiet"]
+    }
+
+    @discardableResult
+    static func run(_ arguments: [String], killWhen: ((URL) -> Bool)? = nil, output: URL? = nil) throws -> (status: Int32, stderr: String) {
+        let process = Process()
+        process.executableURL = nmt
+        process.arguments = arguments
+        process.currentDirectoryURL = repository
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        if let condition = killWhen, let out = output {
+            while process.isRunning && !condition(out) { usleep(20_000) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        }
+        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, text)
+    }
+
+    static func loggedUpdates(_ output: URL) -> Int {
+        guard let text = try? String(contentsOf: output.appendingPathComponent("train.jsonl"), encoding: .utf8) else { return 0 }
+        return text.split(separator: "\n").filter { $0.contains("\"kind\": \"train\"") }.count
+    }
+
+    /// Straight N updates and the same run killed twice (SIGKILL, at different updates, the
+    /// second possibly inside a checkpoint write) and resumed give bitwise-identical weights.
+    @Test func resumeAfterSIGKILLIsBitwiseIdentical() throws {
+        let straight = try Self.temporaryDirectory("straight"), interrupted = try Self.temporaryDirectory("interrupted")
+        defer { try? FileManager.default.removeItem(at: straight); try? FileManager.default.removeItem(at: interrupted) }
+        let n = 14
+        let first = try Self.run(Self.arguments(output: straight, maxUpdate: n))
+        #expect(first.status == 0, "\(first.stderr)")
+
+        let killed = try Self.run(Self.arguments(output: interrupted, maxUpdate: n), killWhen: { Self.loggedUpdates($0) >= 6 }, output: interrupted)
+        #expect(killed.status != 0)
+        let killedAgain = try Self.run(Self.arguments(output: interrupted, maxUpdate: n) + ["--resume"],
+                                       killWhen: { FileManager.default.fileExists(atPath: $0.appendingPathComponent("checkpoints/update-00000008").path) },
+                                       output: interrupted)
+        _ = killedAgain
+        let resumed = try Self.run(Self.arguments(output: interrupted, maxUpdate: n) + ["--resume"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+
+        let name = "checkpoints/update-\(String(format: "%08d", n))/model.safetensors"
+        let a = try Data(contentsOf: straight.appendingPathComponent(name))
+        let b = try Data(contentsOf: interrupted.appendingPathComponent(name))
+        #expect(a == b, "weights after \(n) updates differ between the straight and the resumed run")
+        let stateName = "checkpoints/update-\(String(format: "%08d", n))/training-state.safetensors"
+        // Moments and Adam's step match too (the progress metadata differs only in wall-clock time).
+        let stateA = try SafeTensorsFile.read(from: straight.appendingPathComponent(stateName))
+        let stateB = try SafeTensorsFile.read(from: interrupted.appendingPathComponent(stateName))
+        #expect(stateA.values == stateB.values && stateA.entries == stateB.entries)
+        #expect(stateA.metadata["adam_step"] == stateB.metadata["adam_step"])
+    }
+
+    @Test func refusesAnOutputThatHoldsAnotherRun() throws {
+        let output = try Self.temporaryDirectory("holds")
+        defer { try? FileManager.default.removeItem(at: output) }
+        try FileManager.default.createDirectory(at: output.appendingPathComponent("checkpoints"), withIntermediateDirectories: true)
+        let result = try Self.run(Self.arguments(output: output, maxUpdate: 1))
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("already holds a training run") && result.stderr.contains("--resume"))
+    }
+
+    @Test func badInputIsOneClearErrorLine() throws {
+        let dir = try Self.temporaryDirectory("bad")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let short = dir.appendingPathComponent("short.en"), badUTF8 = dir.appendingPathComponent("bad.en")
+        let empty = dir.appendingPathComponent("empty.es"), emptyTgt = dir.appendingPathComponent("empty.en")
+        try "one\ntwo\n".write(to: short, atomically: true, encoding: .utf8)
+        var bytes = Data((0..<305).map { _ in "hello\n" }.joined().utf8)
+        bytes.replaceSubrange(12..<13, with: [0xFF])   // inside line 3
+        try bytes.write(to: badUTF8)
+        try Data().write(to: empty); try Data().write(to: emptyTgt)
+        let out = dir.appendingPathComponent("run").path
+        let cases: [([String], [String])] = [
+            (["--train-tgt", short.path, "--spm-model", "/nonexistent.model"], ["/nonexistent.model"]),
+            (["--train-tgt", short.path], ["has 305 lines", "has 2", short.path]),
+            (["--train-tgt", badUTF8.path], [badUTF8.path + ":3:", "utf-8"]),
+            (["--train-src", empty.path, "--train-tgt", emptyTgt.path], ["empty"]),
+            (["--max-tokenz", "10"], ["unknown config key 'max-tokenz'"]),
+            (["--dropout", "1.5"], ["dropout", "[0.0, 0.99]"]),
+            (["--valid-src", dir.appendingPathComponent("missing.es").path], ["missing.es"]),
+        ]
+        for (extra, expected) in cases {
+            var arguments = Self.arguments(output: URL(fileURLWithPath: out), maxUpdate: 1)
+            arguments += extra + ["--overwrite"]
+            let result = try Self.run(arguments)
+            #expect(result.status != 0, "\(extra) should fail")
+            let lines = result.stderr.split(separator: "\n").filter { $0.hasPrefix("nmt: error:") }
+            #expect(lines.count == 1, "\(extra): \(result.stderr)")
+            for fragment in expected { #expect(result.stderr.lowercased().contains(fragment.lowercased()), "\(extra): '\(fragment)' not in \(result.stderr)") }
+        }
+    }
+}
