@@ -190,33 +190,19 @@ public final class Trainer {
             let batches = batcher.batches(epoch: progress.epoch)
             while progress.nextBatch < batches.count {
                 let group = progress.nextBatch..<min(progress.nextBatch + config.updateFreq, batches.count)
-                model.gradients.zero()
-                var stats = CriterionResult.zero
-                for (micro, b) in group.enumerated() {
-                    workspace.reset()
-                    let batch = batcher.batch(batches[b], padID: pad, eosID: eos)
-                    try model.validate(batch)
-                    let seed = UInt64(config.seed)
-                    let step = UInt64(progress.update) &* UInt64(config.updateFreq) &+ UInt64(micro)
-                    let logits = model.forward(batch, mode: .training(seed: seed, step: step), workspace: workspace)
-                    stats += batch.target.withUnsafeBufferPointer {
-                        criterion.evaluate(logits: logits, targets: $0.baseAddress!, padID: pad)
-                    }
-                    model.backward(logits, workspace: workspace)
-                }
+                let batchesOfUpdate = group.map { batcher.batch(batches[$0], padID: pad, eosID: eos) }
+                for batch in batchesOfUpdate { try model.validate(batch) }
+                let lr = schedule.rate(afterUpdates: progress.update)
                 progress.nextBatch = group.upperBound
-                // Gradients of the summed loss, normalised by the update's target tokens (fairseq).
-                GradientArena.scale(model.gradients, by: 1 / Float(max(stats.tokens, 1)))
-                guard stats.loss.isFinite, GradientArena.isFinite(model.gradients) else {
+                guard let stats = UpdateStep.run(model: model, optimizer: optimizer, criterion: criterion, batches: batchesOfUpdate,
+                                                 seed: UInt64(config.seed), update: progress.update, updateFreq: config.updateFreq,
+                                                 lr: lr, clipNorm: config.clipNorm, workspace: workspace) else {
                     nonFiniteInARow += 1
                     log.message("warning: update \(progress.update + 1) skipped: non-finite loss or gradients (\(nonFiniteInARow) in a row)")
                     if nonFiniteInARow >= 10 { throw TrainingError.nonFiniteLoss(updates: nonFiniteInARow, lastCheckpoint: lastCheckpointName) }
                     continue
                 }
                 nonFiniteInARow = 0
-                GradientArena.clip(model.gradients, maxNorm: config.clipNorm)
-                let lr = schedule.rate(afterUpdates: progress.update)
-                optimizer.update(parameters: model.parameters, gradients: model.gradients, lr: lr)
                 progress.update += 1
 
                 window.loss += stats.loss; window.nll += stats.nll; window.tokens += stats.tokens
