@@ -15,6 +15,20 @@ import Transformer
         model = try Fixture.model(Fixture.config(preNorm: false, sharing: .all))
     }
 
+    /// The fixture never predicts eos, so every hypothesis runs to its maximum length;
+    /// scaling eos' output embedding by −1 or −1.25 makes hypotheses end by eos at
+    /// different steps as well (checked by the tests that use it).
+    static let eosScales: [Float] = [1, -1, -1.25]
+
+    static func model(eosScale: Float) throws -> TransformerModel {
+        let model = try Fixture.model(Fixture.config(preNorm: false, sharing: .all))
+        let d = model.config.modelDim, eos = Int(model.config.eosID)
+        for c in 0..<d { model.weights.outputProjection.data[eos * d + c] *= eosScale }
+        return model
+    }
+
+    func maxLength(_ source: [Int32]) -> Int { source.count + 1 + 4 }    // maxLenA 1, maxLenB 4
+
     func expectSame(_ a: [[Hypothesis]], _ b: [[Hypothesis]], tolerance: Float,
                     sourceLocation: SourceLocation = #_sourceLocation) {
         #expect(a.map { $0.map(\.tokens) } == b.map { $0.map(\.tokens) }, sourceLocation: sourceLocation)
@@ -26,12 +40,19 @@ import Transformer
         }
     }
 
-    @Test func beamOneEqualsGreedy() throws {
+    @Test(arguments: eosScales)
+    func beamOneEqualsGreedy(eosScale: Float) throws {
+        let model = try Self.model(eosScale: eosScale)
         let options = SearchOptions(beam: 1, maxLenA: 1, maxLenB: 4)
         let beam = try BeamSearch(options: options).search(sources, scorer: ModelScorer(model: model))
         let greedy = try GreedySearch(options: options).search(sources, scorer: ModelScorer(model: model))
         #expect(beam.map(\.count) == Array(repeating: 1, count: sources.count))
         expectSame(beam, greedy, tolerance: 0)
+        if eosScale == -1.25 {
+            #expect(beam.map { $0[0].tokens.count } == [2, 1, 1, 1, 1, 1])
+        } else {
+            #expect(beam.map { $0[0].tokens.count } == sources.map(maxLength))
+        }
     }
 
     /// The incremental decoder and the full forward pass give the same forced-decoding
@@ -50,8 +71,9 @@ import Transformer
 
     /// Every hypothesis of the n-best lists scores, by forced decoding, the unnormalised
     /// log-probability search reported for it.
-    @Test(arguments: [1, 3])
-    func forcedScoresEqualSearchScores(beam: Int) throws {
+    @Test(arguments: [1, 3], eosScales)
+    func forcedScoresEqualSearchScores(beam: Int, eosScale: Float) throws {
+        let model = try Self.model(eosScale: eosScale)
         let options = SearchOptions(beam: beam, lenpen: 0.7, maxLenA: 1, maxLenB: 4, nbest: beam)
         let hypotheses = try Translator(model: model, options: options).translate(sources).hypotheses
         let pairs = zip(sources, hypotheses).flatMap { source, list in list.map { (source, $0) } }
@@ -65,8 +87,9 @@ import Transformer
     }
 
     /// One batch or one sentence at a time: the same hypotheses and scores.
-    @Test(arguments: [1, 3])
-    func batchingDoesNotChangeTranslations(beam: Int) throws {
+    @Test(arguments: [1, 3], eosScales)
+    func batchingDoesNotChangeTranslations(beam: Int, eosScale: Float) throws {
+        let model = try Self.model(eosScale: eosScale)
         let options = SearchOptions(beam: beam, maxLenA: 1, maxLenB: 4, nbest: beam)
         let together = try Translator(model: model, options: options, batchSize: sources.count).translate(sources)
         let alone = try Translator(model: model, options: options, batchSize: 1).translate(sources)
@@ -74,6 +97,15 @@ import Transformer
         expectSame(together.hypotheses, alone.hypotheses, tolerance: 1e-5)
         let pairs = try Translator(model: model, options: options, batchSize: 2).translate(sources)
         expectSame(pairs.hypotheses, alone.hypotheses, tolerance: 1e-5)
+    }
+
+    /// With eos scaled by −1, beam 3 finds hypotheses that end by eos and others that
+    /// reach the maximum length, in the same batch.
+    @Test func hypothesesEndByEosOrAtTheMaximumLength() throws {
+        let model = try Self.model(eosScale: -1)
+        let options = SearchOptions(beam: 3, maxLenA: 1, maxLenB: 4, nbest: 3)
+        let lengths = try Translator(model: model, options: options).translate(sources).hypotheses.map { $0.map(\.tokens.count) }
+        #expect(lengths == [[12, 12, 12], [3, 2, 1], [9, 2, 1], [7, 7, 7], [10, 10, 10], [8, 8, 7]])
     }
 
     /// no-repeat-ngram 2 on the model: no bigram (leading eos included) occurs twice.

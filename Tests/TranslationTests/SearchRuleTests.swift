@@ -29,6 +29,29 @@ import Testing
         expectHypothesis(hypotheses[0][1], [w2, w1, w1], [0.1, 0.9, 0.1, 1.0])
     }
 
+    /// When the minimum length exceeds the maximum, the maximum wins: hypotheses end
+    /// with eos at max-len 2 although min-len 5 forbids it.
+    @Test func maximumLengthWinsOverMinimumLength() throws {
+        let hypotheses = try BeamSearch(options: SearchOptions(beam: 2, maxLenB: 2, minLen: 5, nbest: 2))
+            .search([W.sources[0]], scorer: W.scorer())
+        expectHypothesis(hypotheses[0][0], [w2, w2], [0.1, 0.1, 0.6])
+        #expect(hypotheses[0].count == 1)       // w2 w1 eos has probability 0
+    }
+
+    /// A sentence whose every continuation has probability 0 ends without hypotheses.
+    @Test func noPossibleContinuationGivesNoHypothesis() throws {
+        let tables: [[[Int32]: [Float]]] = [
+            [[]: W.p(0, 0, 1, 0), [W.w1]: W.p(0, 0, 0, 0)],
+            [[]: W.p(0, 0, 0, 1)],
+        ]
+        for search in [{ try BeamSearch(options: SearchOptions(beam: 2)).search(W.sources, scorer: $0) },
+                       { try GreedySearch(options: SearchOptions(beam: 1)).search(W.sources, scorer: $0) }] {
+            let hypotheses = try search(W.scorer(tables))
+            #expect(hypotheses[0].isEmpty)
+            expectHypothesis(hypotheses[1].first, [w2], [1, 1])
+        }
+    }
+
     /// A table where the best path repeats a token: a a a (0.8 · 0.7 · 0.7).
     static let repeating: [[[Int32]: [Float]]] = [[
         []: W.p(0, 0, 0.8, 0.2),
