@@ -12,7 +12,7 @@ import Transformer
     let sources: [[Int32]] = [[4, 5, 6, 7, 8, 9, 10], [11], [5, 5, 12, 7], [9, 10], [12, 11, 10, 9, 8], [6, 4, 6]]
 
     init() throws {
-        model = try Fixture.model(Fixture.config(preNorm: false, sharing: .all))
+        model = try Self.model(eosScale: 1)
     }
 
     /// The fixture never predicts eos, so every hypothesis runs to its maximum length;
