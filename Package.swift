@@ -60,6 +60,10 @@ let package = Package(
             exclude: ["Fixtures"]
         ),
 
+        // MARK: Translation
+        .target(name: "Translation", dependencies: ["Tensor", "Transformer"], swiftSettings: kernelSettings),
+        .testTarget(name: "TranslationTests", dependencies: ["Translation", "Transformer", "Tensor", "TestSupport"]),
+
         // MARK: Benchmarks
         .executableTarget(
             name: "nmt-bench",

@@ -1,0 +1,120 @@
+import Foundation
+import Tensor
+
+/// Beam search over a `Scorer`, all sentences of a batch together, following fairseq's
+/// SequenceGenerator and search.BeamSearch:
+/// - each step, a sentence's beam rows propose the top 2·beam (hypothesis, token)
+///   candidates by cumulative log-probability (at the first step only row 0, since all
+///   rows are the same); ties go to the lower row, then the lower token id;
+/// - a candidate ending in eos among the first `beam` becomes a finished hypothesis
+///   (score Σ log p / length^lenpen, length counting eos); candidates with probability 0
+///   never finish;
+/// - the first `beam` other candidates are the next step's active hypotheses;
+/// - a sentence is done when it has `beam` finished hypotheses (see
+///   `SearchOptions.stopEarly`), when no active hypothesis has a non-zero probability,
+///   or at its maximum length, where every active hypothesis is made to end with eos.
+/// Finished sentences leave the scorer's rows.
+public struct BeamSearch {
+    public let options: SearchOptions
+
+    public init(options: SearchOptions) throws {
+        try options.validate()
+        self.options = options
+    }
+
+    /// One active hypothesis: tokens so far (no eos), their log-probabilities, and the sum.
+    private struct Partial {
+        var tokens: [Int32] = []
+        var positional: [Float] = []
+        var score: Float = 0
+    }
+
+    /// Decodes all `sources` (ids without eos) together; returns per sentence up to
+    /// `nbest` hypotheses, best first (ties keep the order they finished in).
+    public func search(_ sources: [[Int32]], scorer: Scorer) throws -> [[Hypothesis]] {
+        guard !sources.isEmpty else { return [] }
+        let beam = options.beam, v = scorer.vocabularySize, eos = scorer.eosID, pad = Int(scorer.padID)
+        // 2·beam candidates always hold `beam` that do not end in eos only if a row offers
+        // at least beam + 1 tokens besides pad.
+        guard beam <= v - 2 else { throw SearchError.beamExceedsVocabulary(beam: beam, vocabularySize: v) }
+        let constraints = StepConstraints(options: options, eos: eos, pad: scorer.padID)
+        let maxLengths = sources.map { options.maxLength(sourceTokens: $0.count, limit: scorer.maxSteps - 1) }
+        try scorer.start(sources: sources, hypothesesPerSentence: beam, steps: maxLengths.max()! + 1)
+
+        var finished = [[Hypothesis]](repeating: [], count: sources.count)
+        var live = Array(sources.indices)                    // sentence of each block of `beam` rows
+        var partials = [Partial](repeating: Partial(), count: sources.count * beam)
+        for step in 0... {
+            let logProbabilities = scorer.step(tokens: partials.map { $0.tokens.last ?? eos })
+            var nextPartials: [Partial] = [], kept: [Int32] = [], nextLive: [Int] = []
+            for (block, s) in live.enumerated() {
+                var top = TopCandidates(k: 2 * beam)
+                for j in 0..<(step == 0 ? 1 : beam) {
+                    let row = block * beam + j, p = logProbabilities.data + row * v
+                    constraints.apply(p, vocabularySize: v, step: step, maxLength: maxLengths[s], history: partials[row].tokens)
+                    let base = partials[row].score
+                    for c in 0..<v where c != pad { top.offer(base + p[c], j * v + c) }
+                }
+                var active: [(row: Int, token: Int32, score: Float)] = []
+                for (rank, (score, index)) in zip(top.scores, top.indices).enumerated() {
+                    let row = block * beam + index / v, token = Int32(index % v)
+                    if token == eos {
+                        guard rank < beam && score > -.infinity else { continue }
+                        let partial = partials[row]
+                        let hypothesis = Hypothesis(
+                            tokens: partial.tokens,
+                            score: Hypothesis.normalized(score, length: step + 1, lenpen: options.lenpen),
+                            positionalScores: partial.positional + [logProbabilities.data[row * v + Int(eos)]])
+                        keep(hypothesis, in: &finished[s])
+                    } else if active.count < beam {
+                        active.append((row, token, score))
+                    }
+                }
+                if isDone(finished[s], active: active.map(\.score), step: step, maxLength: maxLengths[s]) { continue }
+                nextLive.append(s)
+                for (row, token, score) in active {
+                    var partial = partials[row]
+                    partial.tokens.append(token)
+                    partial.positional.append(logProbabilities.data[row * v + Int(token)])
+                    partial.score = score
+                    nextPartials.append(partial)
+                    kept.append(Int32(row))
+                }
+            }
+            live = nextLive
+            partials = nextPartials
+            if live.isEmpty { break }
+            scorer.select(kept)
+        }
+        return finished.map { list in
+            list.enumerated()
+                .sorted { $0.element.score != $1.element.score ? $0.element.score > $1.element.score : $0.offset < $1.offset }
+                .prefix(options.nbest).map(\.element)
+        }
+    }
+
+    /// Adds a finished hypothesis while the sentence has fewer than `beam`; later, when
+    /// search goes on past that (stopEarly off), a better one replaces the worst.
+    private func keep(_ hypothesis: Hypothesis, in list: inout [Hypothesis]) {
+        if list.count < options.beam {
+            list.append(hypothesis)
+        } else if !options.stopEarly, let worst = list.indices.min(by: { list[$0].score < list[$1].score }),
+                  hypothesis.score > list[worst].score {
+            list[worst] = hypothesis
+        }
+    }
+
+    /// Whether a sentence needs no more steps after `step`.
+    private func isDone(_ finished: [Hypothesis], active: [Float], step: Int, maxLength: Int) -> Bool {
+        let best = active.max() ?? -.infinity
+        if step >= maxLength || best == -.infinity { return true }
+        guard finished.count >= options.beam else { return false }
+        if options.stopEarly { return true }
+        // The best score an active hypothesis can still reach: its log-probability only
+        // falls, so with lenpen ≥ 0 the longest length divides it most (fairseq divided by
+        // max_len^lenpen), with lenpen < 0 the shortest.
+        let length = options.lenpen >= 0 ? maxLength + 1 : step + 2
+        let bound = Hypothesis.normalized(best, length: length, lenpen: options.lenpen)
+        return finished.map(\.score).min()! >= bound
+    }
+}

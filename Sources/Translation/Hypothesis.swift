@@ -1,0 +1,29 @@
+import Foundation
+
+/// A finished translation of one sentence.
+///
+/// As fairseq's hypothesis dictionaries, with the final eos kept out of `tokens` but in
+/// the scores: `positionalScores` has tokens.count + 1 entries, the log-probability of
+/// each token and then of eos.
+public struct Hypothesis: Equatable, Sendable {
+    /// Target ids, without eos.
+    public var tokens: [Int32]
+    /// Σ positionalScores / (tokens.count + 1)^lenpen (fairseq's normalised score).
+    public var score: Float
+    /// (tokens.count + 1) log-probabilities, eos last.
+    public var positionalScores: [Float]
+
+    public init(tokens: [Int32], score: Float, positionalScores: [Float]) {
+        self.tokens = tokens
+        self.score = score
+        self.positionalScores = positionalScores
+    }
+
+    /// The unnormalised score: the hypothesis' log-probability under the scorer.
+    public var logProbability: Float { positionalScores.reduce(0, +) }
+
+    /// fairseq's length normalisation: sum / length^lenpen, the length counting eos.
+    static func normalized(_ sum: Float, length: Int, lenpen: Float) -> Float {
+        sum / Foundation.pow(Float(length), lenpen)
+    }
+}

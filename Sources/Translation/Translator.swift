@@ -1,0 +1,62 @@
+import Transformer
+
+/// The hypotheses of every sentence, in input order, and what had to change to get them.
+public struct Translations: Equatable, Sendable {
+    /// Per source sentence, up to nbest hypotheses, best first; empty for an empty source.
+    public var hypotheses: [[Hypothesis]]
+    public var warnings: [TranslationWarning]
+}
+
+/// Translates id sequences with a model: the entry point for `nmt translate`.
+///
+/// Sentences are sorted by length and decoded `batchSize` at a time (greedy when beam is
+/// 1 and stopEarly is on, beam search otherwise); results come back in input order and
+/// do not depend on the batching (up to float rounding).
+public final class Translator {
+    public let model: TransformerModel
+    public let options: SearchOptions
+    public let batchSize: Int
+    private let scorer: ModelScorer
+
+    public init(model: TransformerModel, options: SearchOptions, batchSize: Int = 32) throws {
+        try options.validate()
+        guard batchSize >= 1 else { throw SearchError.invalidBatchSize(batchSize) }
+        self.model = model
+        self.options = options
+        self.batchSize = batchSize
+        scorer = ModelScorer(model: model)
+    }
+
+    /// Translates source sentences (ids without eos). An empty source gets no hypothesis;
+    /// a source longer than the model's positions is truncated and reported in `warnings`.
+    /// Throws on ids outside the source vocabulary.
+    public func translate(_ sources: [[Int32]]) throws -> Translations {
+        var warnings: [TranslationWarning] = []
+        let limit = model.config.maxPositions - 1          // eos takes the last position
+        let fitted = sources.enumerated().map { i, source -> [Int32] in
+            guard source.count > limit else { return source }
+            warnings.append(.sourceTruncated(sentence: i, length: source.count, kept: limit))
+            return Array(source.prefix(limit))
+        }
+        var hypotheses = [[Hypothesis]](repeating: [], count: sources.count)
+        let order = fitted.indices.filter { !fitted[$0].isEmpty }.sorted { (fitted[$0].count, $0) < (fitted[$1].count, $1) }
+        for start in stride(from: 0, to: order.count, by: batchSize) {
+            let chunk = Array(order[start..<min(start + batchSize, order.count)])
+            let results = try search(chunk.map { fitted[$0] })
+            for (i, result) in zip(chunk, results) { hypotheses[i] = result }
+        }
+        return Translations(hypotheses: hypotheses, warnings: warnings)
+    }
+
+    /// Forced-decoding scores of `targets` as translations of `sources` (full forward pass).
+    public func score(sources: [[Int32]], targets: [[Int32]]) throws -> [ForcedScore] {
+        try ForcedDecoding.score(sources: sources, targets: targets, model: model)
+    }
+
+    private func search(_ batch: [[Int32]]) throws -> [[Hypothesis]] {
+        if options.beam == 1 && options.stopEarly {
+            return try GreedySearch(options: options).search(batch, scorer: scorer)
+        }
+        return try BeamSearch(options: options).search(batch, scorer: scorer)
+    }
+}
