@@ -93,7 +93,7 @@ let package = Package(
         .executableTarget(
             name: "nmt",
             dependencies: [
-                "Tokenizer", "Training", "Tensor",
+                "Tokenizer", "Training", "Translation", "Transformer", "Tensor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -18,16 +18,16 @@ public enum CorpusError: Error, LocalizedError, Equatable {
 
 /// Line-aligned UTF-8 text files, one sentence per line.
 public enum ParallelCorpus {
-    /// The lines of a UTF-8 text file (without newlines). Invalid UTF-8 is an error naming
-    /// the file and the line.
-    public static func readLines(_ path: String) throws -> [String] {
-        guard FileManager.default.fileExists(atPath: path) else {
+    /// The lines of a UTF-8 text file, or of standard input when `path` is nil or "-"
+    /// (without newlines). Invalid UTF-8 is an error naming the file and the line.
+    public static func readLines(_ path: String?) throws -> [String] {
+        if let path, path != "-", !FileManager.default.fileExists(atPath: path) {
             throw CorpusError.unreadable(path: path, reason: "no such file")
         }
         let reader = try LineBlockReader(path: path)
         var lines: [String] = []
         try reader.forEachBlock { block in
-            try block.validateUTF8(source: path)
+            try block.validateUTF8(source: reader.source)
             for i in 0..<block.count { lines.append(String(decoding: block.line(i), as: UTF8.self)) }
         }
         return lines

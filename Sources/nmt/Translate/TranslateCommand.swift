@@ -1,0 +1,118 @@
+import ArgumentParser
+import Foundation
+import Tensor
+import Training
+import Transformer
+import Translation
+
+/// `nmt translate`: source lines in, detokenized translations out, one line per input line.
+struct TranslateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "translate",
+        abstract: "Translate text with a trained model (greedy or beam search).",
+        discussion: """
+            Reads source sentences from --input or standard input and writes one translation \
+            per input line, in input order (an empty line gives an empty line). With --nbest K \
+            > 1 it writes K lines per input in Marian's n-best format: \
+            `index ||| translation ||| score`.
+            """
+    )
+
+    @Option(help: "Checkpoint directory (e.g. runs/NAME/checkpoints/best).")
+    var model: String
+
+    @Option(name: .shortAndLong, help: "Source text file (default: standard input).")
+    var input: String?
+
+    @Option(name: .shortAndLong, help: "Write translations here (default: standard output); written atomically.")
+    var output: String?
+
+    @OptionGroup var search: SearchFlags
+
+    @Option(help: "Sentences decoded together.")
+    var batchSize = 32
+
+    @Option(help: "Threads for BLAS and the kernels.")
+    var threads = 2
+
+    @Flag(help: "Show progress on standard error.")
+    var progress = false
+
+    func validate() throws {
+        guard batchSize >= 1 else { throw ValidationError("--batch-size must be ≥ 1, got \(batchSize)") }
+        guard threads >= 1 else { throw ValidationError("--threads must be ≥ 1, got \(threads)") }
+    }
+
+    func run() throws {
+        Threads.set(threads)
+        let checkpoint = try LoadedCheckpoint(directory: URL(fileURLWithPath: model))
+        let lines = try ParallelCorpus.readLines(input)
+        let sources = try checkpoint.tokenizer.encode(lines, threads: threads)
+        let translator = try Translator(model: checkpoint.model, options: search.options, batchSize: batchSize)
+        var hypotheses: [[Hypothesis]] = []
+        hypotheses.reserveCapacity(sources.count)
+        let chunk = max(batchSize * 8, 256)
+        for start in stride(from: 0, to: sources.count, by: chunk) {
+            let part = Array(sources[start..<min(start + chunk, sources.count)])
+            let result = try translator.translate(part)
+            for warning in result.warnings {
+                if case let .sourceTruncated(sentence, length, kept) = warning {
+                    warn("line \(start + sentence + 1) has \(length) tokens; translating its first \(kept) (the model's positions)")
+                }
+            }
+            hypotheses += result.hypotheses
+            if progress { FileHandle.standardError.write(Data("\rtranslated \(hypotheses.count)/\(sources.count) lines".utf8)) }
+        }
+        if progress { FileHandle.standardError.write(Data("\n".utf8)) }
+        var text = ""
+        for (i, list) in hypotheses.enumerated() {
+            if search.nbest == 1 {
+                text += try (list.first.map { try checkpoint.tokenizer.decode($0.tokens) } ?? "") + "\n"
+            } else {
+                for h in list { text += "\(i) ||| \(try checkpoint.tokenizer.decode(h.tokens)) ||| \(h.score)\n" }
+            }
+        }
+        try writeText(text, to: output)
+    }
+}
+
+/// Search settings shared by `nmt translate` (fairseq's flag names).
+struct SearchFlags: ParsableArguments {
+    @Option(help: "Beam size (1: greedy).")
+    var beam = 5
+    @Option(help: "Length penalty: scores are divided by length^lenpen.")
+    var lenpen: Float = 1
+    @Option(help: "Maximum output length is max-len-a · source length + max-len-b.")
+    var maxLenA: Double = 1.2
+    @Option(help: "See --max-len-a.")
+    var maxLenB = 10
+    @Option(help: "Minimum output length (eos is not allowed before).")
+    var minLen = 1
+    @Option(help: "Hypotheses written per input line.")
+    var nbest = 1
+    @Option(help: "Forbid repeating n-grams of this size (0: off).")
+    var noRepeatNgramSize = 0
+
+    var options: SearchOptions {
+        SearchOptions(beam: beam, lenpen: lenpen, maxLenA: maxLenA, maxLenB: maxLenB, minLen: minLen,
+                      nbest: nbest, noRepeatNgram: noRepeatNgramSize)
+    }
+
+    func validate() throws {
+        guard nbest >= 1, nbest <= beam else { throw ValidationError("--nbest must be in 1...--beam (\(beam)), got \(nbest)") }
+        do { try options.validate() } catch { throw ValidationError(error.localizedDescription) }
+    }
+}
+
+func warn(_ message: String) {
+    FileHandle.standardError.write(Data("nmt: warning: \(message)\n".utf8))
+}
+
+/// Writes `text` to standard output, or atomically to `path`.
+func writeText(_ text: String, to path: String?) throws {
+    if let path {
+        try AtomicFile.write(Data(text.utf8), to: URL(fileURLWithPath: path))
+    } else {
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+}
