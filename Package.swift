@@ -68,7 +68,7 @@ let package = Package(
         .executableTarget(
             name: "nmt-bench",
             dependencies: [
-                "Tensor", "CBLAS",
+                "Tensor", "CBLAS", "Transformer", "Training",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/nmt-bench",

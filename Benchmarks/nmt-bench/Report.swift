@@ -13,6 +13,12 @@ struct Measurement: Codable {
     /// The target this figure must meet, stated as text (e.g. "≤ 2.5 ms"), and whether it does.
     var target: String?
     var meetsTarget: Bool?
+
+    init(scenario: String, name: String, threads: Int, value: Double, unit: String, reference: Double? = nil,
+         ratio: Double? = nil, target: String? = nil, meetsTarget: Bool? = nil) {
+        self.scenario = scenario; self.name = name; self.threads = threads; self.value = value; self.unit = unit
+        self.reference = reference; self.ratio = ratio; self.target = target; self.meetsTarget = meetsTarget
+    }
 }
 
 enum Report {

@@ -8,8 +8,11 @@ struct Bench: ParsableCommand {
         commandName: "nmt-bench",
         abstract: "Measure the tensor core (and, as they land, training and decoding) against references.")
 
-    @Option(help: "Scenarios to run: tensor-core.")
+    @Option(help: "Scenarios to run: tensor-core, training.")
     var scenario: [String] = ["tensor-core"]
+
+    @Option(help: "Model presets for the training scenario.")
+    var preset: [String] = ["small"]
 
     @Option(help: "Thread counts to measure matrix products at.")
     var threads: [Int] = [1, 2]
@@ -23,7 +26,7 @@ struct Bench: ParsableCommand {
     func validate() throws {
         guard rounds >= 1 else { throw ValidationError("--rounds must be ≥ 1") }
         guard threads.allSatisfy({ $0 >= 1 }) else { throw ValidationError("--threads values must be ≥ 1") }
-        let known = ["tensor-core"]
+        let known = ["tensor-core", "training"]
         for s in scenario where !known.contains(s) {
             throw ValidationError("unknown scenario '\(s)'; known: \(known.joined(separator: ", "))")
         }
@@ -36,6 +39,14 @@ struct Bench: ParsableCommand {
             for t in threads { rows += TensorCoreBenchmarks.sgemm(threads: t, rounds: rounds) }
             rows += TensorCoreBenchmarks.kernels(threads: 1, rounds: rounds)
             if threads.contains(2) { rows += TensorCoreBenchmarks.kernels(threads: 2, rounds: rounds) }
+        }
+        if scenario.contains("training") {
+            // MFU is relative to the sgemm peak measured in this run (the largest shape).
+            var peak: [Int: Double] = [:]
+            for t in threads {
+                peak[t] = TensorCoreBenchmarks.sgemm(threads: t, rounds: rounds).map(\.reference!).max()
+            }
+            rows += try TrainingBenchmarks.run(presets: preset, threads: threads, rounds: rounds, peak: peak)
         }
         Report.printTable(rows)
         let document = try Report.json(rows, machine: Report.machine())

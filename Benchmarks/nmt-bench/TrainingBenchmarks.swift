@@ -1,0 +1,92 @@
+import Foundation
+import Tensor
+import Training
+import Transformer
+
+/// Training throughput on synthetic batches of the real shape: sentences of about 25
+/// tokens (20–30, both sides), `targetTokens` target tokens per batch, vocabulary 8000.
+enum TrainingBenchmarks {
+    static func batch(targetTokens: Int, vocabulary: Int, seed: UInt64) -> Batch {
+        var rng = SeededGenerator(seed: seed)
+        var sources: [[Int32]] = [], targets: [[Int32]] = []
+        var tokens = 0
+        while tokens < targetTokens {
+            let s = 19 + Int(rng.next() % 11), t = 19 + Int(rng.next() % 11)
+            sources.append((0..<s).map { _ in Int32(4 + rng.next() % UInt64(vocabulary - 4)) })
+            targets.append((0..<t).map { _ in Int32(4 + rng.next() % UInt64(vocabulary - 4)) })
+            tokens += t + 1
+        }
+        return Batch(sources: sources, targets: targets, padID: 0, eosID: 3)
+    }
+
+    /// Multiply-add FLOPs of one forward + backward pass (2 per multiply-add; backward
+    /// costs twice the forward's products), counting the products only.
+    static func flopsPerStep(_ c: TransformerConfig, _ b: Batch) -> Double {
+        let d = Double(c.modelDim), f = Double(c.ffnDim), v = Double(c.targetVocabularySize)
+        let ns = Double(b.size * b.sourceLength), nt = Double(b.size * b.targetLength)
+        let s = Double(b.sourceLength), t = Double(b.targetLength), bs = Double(b.size)
+        let encoderLayer = 2 * ns * (4 * d * d + 2 * d * f) + 2 * 2 * bs * s * s * d
+        let decoderLayer = 2 * nt * (4 * d * d + 2 * d * f) + 2 * 2 * bs * t * t * d
+            + 2 * nt * 2 * d * d + 2 * ns * 2 * d * d + 2 * 2 * bs * t * s * d
+        let output = 2 * nt * d * v
+        let forward = Double(c.encoderLayers) * encoderLayer + Double(c.decoderLayers) * decoderLayer + output
+        return 3 * forward
+    }
+
+    static func peakResidentMB() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_maxrss) / 1024
+    }
+
+    struct Result { var seconds: Double; var batch: Batch; var flops: Double }
+
+    /// Median seconds of one full update (forward, criterion, backward, AdamW).
+    static func measure(preset: String, criterion: Criterion, threads: Int, targetTokens: Int, rounds: Int) throws -> Result {
+        Threads.set(threads)
+        guard var config = TransformerConfig.preset(preset, vocabularySize: 8000) else { fatalError("unknown preset \(preset)") }
+        config.maxPositions = 256
+        let model = try TransformerModel(config: config)
+        model.initializeParameters(seed: 1)
+        let optimizer = AdamW(table: model.table, hyperparameters: .init(weightDecay: 0.0001))
+        let batch = Self.batch(targetTokens: targetTokens, vocabulary: 8000, seed: 7)
+        let ws = Workspace()
+        var update = 0
+        let step = {
+            _ = UpdateStep.run(model: model, optimizer: optimizer, criterion: criterion, batches: [batch], seed: 1,
+                               update: update, updateFreq: 1, lr: 1e-4, clipNorm: 0, workspace: ws)
+            update += 1
+        }
+        let seconds = Timing.medians([step], rounds: rounds, callsPerRound: 1, warmup: 2)[0]
+        return Result(seconds: seconds, batch: batch, flops: flopsPerStep(config, batch))
+    }
+
+    static func run(presets: [String], threads: [Int], rounds: Int, peak: [Int: Double]) throws -> [Measurement] {
+        var rows: [Measurement] = []
+        for preset in presets {
+            for t in threads {
+                let ls = try measure(preset: preset, criterion: .labelSmoothed(alpha: 0.1), threads: t, targetTokens: 4096, rounds: rounds)
+                let labo = try measure(preset: preset, criterion: .labo(alpha: 0.1, tau: 2), threads: t, targetTokens: 4096, rounds: rounds)
+                for (name, r) in [("labo", labo), ("label_smoothed", ls)] {
+                    let tgt = Double(r.batch.targetTokenCount), src = Double(r.batch.sourceTokenCount)
+                    rows.append(Measurement(scenario: "training", name: "\(preset) \(name) tgt tok/s", threads: t,
+                                            value: tgt / r.seconds, unit: "tok/s"))
+                    rows.append(Measurement(scenario: "training", name: "\(preset) \(name) src+tgt tok/s", threads: t,
+                                            value: (tgt + src) / r.seconds, unit: "tok/s"))
+                    let achieved = r.flops / r.seconds / 1e9
+                    rows.append(Measurement(scenario: "training", name: "\(preset) \(name) GFLOP/s (\(String(format: "%.1f", r.flops / 1e9)) GFLOP/step)",
+                                            threads: t, value: achieved, unit: "GFLOP/s", reference: peak[t],
+                                            ratio: peak[t].map { achieved / $0 },
+                                            target: preset == "iwslt" ? "MFU ≥ 0.75" : nil,
+                                            meetsTarget: preset == "iwslt" ? peak[t].map { achieved / $0 >= 0.75 } : nil))
+                }
+                rows.append(Measurement(scenario: "training", name: "\(preset) LABO step ÷ LS step", threads: t,
+                                        value: labo.seconds / ls.seconds, unit: "×", target: "≤ 1.03",
+                                        meetsTarget: labo.seconds / ls.seconds <= 1.03))
+            }
+        }
+        rows.append(Measurement(scenario: "training", name: "peak resident memory", threads: threads.max() ?? 1,
+                                value: peakResidentMB(), unit: "MiB"))
+        return rows
+    }
+}
