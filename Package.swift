@@ -11,6 +11,8 @@ let package = Package(
     name: "nmt",
     products: [
         .library(name: "Tensor", targets: ["Tensor"]),
+        .library(name: "Evaluation", targets: ["Evaluation"]),
+        .executable(name: "bleu", targets: ["bleu"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -30,6 +32,21 @@ let package = Package(
             swiftSettings: kernelSettings
         ),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
+
+        // MARK: Evaluation
+        .target(name: "Evaluation"),
+        .executableTarget(
+            name: "bleu",
+            dependencies: [
+                "Evaluation",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "EvaluationTests",
+            dependencies: ["Evaluation"],
+            resources: [.copy("Fixtures")]
+        ),
 
     ],
     swiftLanguageModes: [.v5]

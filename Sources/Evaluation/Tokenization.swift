@@ -1,0 +1,38 @@
+/// The tokenizers of sacreBLEU that need no external model, by their command-line names.
+public enum Tokenization: String, CaseIterable, Sendable {
+    /// mteval-v13a: WMT's standard tokenizer, the default.
+    case thirteenA = "13a"
+    /// mteval-v14 international: splits Unicode punctuation and symbols.
+    case intl
+    /// Every non-whitespace character is a token.
+    case char
+    /// Whitespace splitting only.
+    case none
+
+    /// Parses a command-line name.
+    /// - Throws: `EvaluationError.unknownTokenizer`.
+    public init(name: String) throws {
+        guard let value = Tokenization(rawValue: name) else { throw EvaluationError.unknownTokenizer(name) }
+        self = value
+    }
+
+    /// Writes the tokenized form of `line` to `out` (cleared first); tokens are then the
+    /// Python-whitespace-separated pieces of `out`. `scratch` is reused working memory.
+    func tokenize(_ line: UnsafeBufferPointer<UInt8>, into out: inout [UInt8], scratch: inout Scratch) {
+        out.removeAll(keepingCapacity: true)
+        switch self {
+        case .thirteenA: Tokenizer13a.tokenize(line, into: &out, scratch: &scratch)
+        case .intl: TokenizerIntl.tokenize(line, into: &out, scratch: &scratch)
+        case .char: TokenizerChar.tokenize(line, into: &out)
+        case .none: out.append(contentsOf: line)
+        }
+    }
+
+    /// Working buffers reused across lines so that tokenizing allocates nothing per line.
+    struct Scratch {
+        var a: [UInt8] = []
+        var b: [UInt8] = []
+        var scalars: [UInt32] = []
+        var scalars2: [UInt32] = []
+    }
+}

@@ -1,0 +1,78 @@
+/// sacreBLEU's `13a` tokenizer (mteval-v13a), pass for pass over UTF-8 bytes.
+///
+/// Every rule of the Python original looks only at ASCII characters or at "not an ASCII
+/// digit"; the bytes of a multi-byte character are all non-ASCII, so applying the rules
+/// to bytes gives the same result as applying them to code points.
+enum Tokenizer13a {
+    static func tokenize(_ line: UnsafeBufferPointer<UInt8>, into out: inout [UInt8], scratch: inout Tokenization.Scratch) {
+        var a = scratch.a, b = scratch.b
+        a.removeAll(keepingCapacity: true)
+        a.append(contentsOf: line)
+        // Language-independent part, in the original's order.
+        replace(&a, &b, "<skipped>", "")
+        replace(&a, &b, "-\n", "")
+        replace(&a, &b, "\n", " ")
+        if a.contains(UInt8(ascii: "&")) {
+            replace(&a, &b, "&quot;", "\"")
+            replace(&a, &b, "&amp;", "&")
+            replace(&a, &b, "&lt;", "<")
+            replace(&a, &b, "&gt;", ">")
+        }
+        // The post-tokenizer sees f" {line} ".
+        b.removeAll(keepingCapacity: true)
+        b.append(0x20)
+        for c in a {
+            if isPadded(c) {
+                b.append(0x20); b.append(c); b.append(0x20)
+            } else {
+                b.append(c)
+            }
+        }
+        b.append(0x20)
+        // Period and comma unless preceded by a digit: ([^0-9])([\.,]) -> "\1 \2 "
+        substitutePairs(b, into: &a, first: { !isDigit($0) }, second: isPeriodOrComma, spaceBefore: false, spaceAfter: true)
+        // Period and comma unless followed by a digit: ([\.,])([^0-9]) -> " \1 \2"
+        substitutePairs(a, into: &b, first: isPeriodOrComma, second: { !isDigit($0) }, spaceBefore: true, spaceAfter: false)
+        // Dash after a digit: ([0-9])(-) -> "\1 \2 "
+        substitutePairs(b, into: &a, first: isDigit, second: { $0 == UInt8(ascii: "-") }, spaceBefore: false, spaceAfter: true)
+        out.append(contentsOf: a)
+        scratch.a = a
+        scratch.b = b
+    }
+
+    /// `[\{-\~\[-\` -\&\(-\+\:-\@\/]`: the characters padded with spaces.
+    @inline(__always)
+    private static func isPadded(_ c: UInt8) -> Bool {
+        (c >= 0x7B && c <= 0x7E) || (c >= 0x5B && c <= 0x60) || (c >= 0x20 && c <= 0x26)
+            || (c >= 0x28 && c <= 0x2B) || (c >= 0x3A && c <= 0x40) || c == 0x2F
+    }
+
+    @inline(__always)
+    private static func isDigit(_ c: UInt8) -> Bool { c &- 0x30 < 10 }
+
+    @inline(__always)
+    private static func isPeriodOrComma(_ c: UInt8) -> Bool { c == 0x2E || c == 0x2C }
+
+    /// Python's `str.replace(old, new)` (left to right, non-overlapping), from `s` through `tmp`
+    /// back into `s`.
+    private static func replace(_ s: inout [UInt8], _ tmp: inout [UInt8], _ old: StaticString, _ new: StaticString) {
+        let o = UnsafeBufferPointer(start: old.utf8Start, count: old.utf8CodeUnitCount)
+        guard let first = o.first, s.contains(first) else { return }
+        let nw = UnsafeBufferPointer(start: new.utf8Start, count: new.utf8CodeUnitCount)
+        tmp.removeAll(keepingCapacity: true)
+        var i = 0
+        let n = s.count, m = o.count
+        var changed = false
+        while i < n {
+            if s[i] == first && i + m <= n && s[i..<(i + m)].elementsEqual(o) {
+                tmp.append(contentsOf: nw)
+                i += m
+                changed = true
+            } else {
+                tmp.append(s[i])
+                i += 1
+            }
+        }
+        if changed { swap(&s, &tmp) }
+    }
+}

@@ -1,0 +1,77 @@
+/// Interns tokens (byte strings) as dense `UInt32` ids, so that n-grams become packed
+/// integers instead of tuples of strings. One vocabulary per worker thread: ids only have
+/// to agree between a hypothesis and its own references.
+struct Vocabulary {
+    private var arena: [UInt8] = []
+    private var offsets: [Int] = [0]
+    private var hashes: [UInt64] = []
+    private var slots: [Int32]
+    private var mask: Int
+
+    init(capacity: Int = 1 << 16) {
+        slots = [Int32](repeating: -1, count: capacity)
+        mask = capacity - 1
+    }
+
+    /// The id of the token `p[start..<end]`, adding it when new.
+    @inline(__always)
+    mutating func intern(_ p: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> UInt32 {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        for i in start..<end { h = (h ^ UInt64(p[i])) &* 0x100_0000_01B3 }
+        var slot = Int(truncatingIfNeeded: h ^ (h >> 29)) & mask
+        let length = end - start
+        while true {
+            let id = Int(slots[slot])
+            if id < 0 { break }
+            if hashes[id] == h {
+                let s = offsets[id], e = offsets[id + 1]
+                if e - s == length && arena.withUnsafeBufferPointer({ a in
+                    memcmpEqual(a.baseAddress! + s, p.baseAddress! + start, length)
+                }) {
+                    return UInt32(id)
+                }
+            }
+            slot = (slot + 1) & mask
+        }
+        let id = hashes.count
+        arena.append(contentsOf: UnsafeBufferPointer(rebasing: p[start..<end]))
+        offsets.append(arena.count)
+        hashes.append(h)
+        slots[slot] = Int32(id)
+        if hashes.count * 2 > slots.count { grow() }
+        return UInt32(id)
+    }
+
+    private mutating func grow() {
+        slots = [Int32](repeating: -1, count: slots.count * 2)
+        mask = slots.count - 1
+        for (id, h) in hashes.enumerated() {
+            var slot = Int(truncatingIfNeeded: h ^ (h >> 29)) & mask
+            while slots[slot] >= 0 { slot = (slot + 1) & mask }
+            slots[slot] = Int32(id)
+        }
+    }
+
+    /// Appends the ids of the Python-whitespace-separated tokens of `text` to `ids`.
+    mutating func internTokens(of text: UnsafeBufferPointer<UInt8>, into ids: inout [UInt32]) {
+        var i = 0, start = -1
+        let n = text.count
+        while i < n {
+            let w = UTF8Text.whitespaceLength(text, at: i)
+            if w > 0 {
+                if start >= 0 { ids.append(intern(text, start, i)); start = -1 }
+                i += w
+            } else {
+                if start < 0 { start = i }
+                i += 1
+            }
+        }
+        if start >= 0 { ids.append(intern(text, start, n)) }
+    }
+}
+
+@inline(__always)
+private func memcmpEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+    for i in 0..<n where a[i] != b[i] { return false }
+    return true
+}
