@@ -36,3 +36,29 @@ public enum Tokenization: String, CaseIterable, Sendable {
         var scalars2: [UInt32] = []
     }
 }
+
+extension Tokenization {
+    /// The tokenized line as sacreBLEU's tokenizer returns it: tokens joined by one space.
+    public func callAsFunction(_ line: String) -> String {
+        var out: [UInt8] = [], scratch = Scratch()
+        var bytes = Array(line.utf8)
+        bytes.withUnsafeBufferPointer { tokenize($0, into: &out, scratch: &scratch) }
+        bytes.removeAll(keepingCapacity: true)
+        out.withUnsafeBufferPointer { p in
+            var i = 0, start = -1
+            func flush(_ end: Int) {
+                if start >= 0 {
+                    if !bytes.isEmpty { bytes.append(0x20) }
+                    bytes.append(contentsOf: p[start..<end])
+                    start = -1
+                }
+            }
+            while i < p.count {
+                let w = UTF8Text.whitespaceLength(p, at: i)
+                if w > 0 { flush(i); i += w } else { if start < 0 { start = i }; i += 1 }
+            }
+            flush(p.count)
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
