@@ -44,7 +44,8 @@ let package = Package(
         ),
         .testTarget(
             name: "EvaluationTests",
-            dependencies: ["Evaluation"],
+            // bleu is a dependency so that it is built before the tests run it.
+            dependencies: ["Evaluation", "bleu"],
             resources: [.copy("Fixtures")]
         ),
 
