@@ -27,9 +27,8 @@ public struct BLEUStatistics: Equatable, Sendable {
 struct BLEUCounter {
     let options: BLEU.Options
     private var vocabulary = Vocabulary()
-    private var scratch = Tokenization.Scratch()
+    private let scratch = Tokenization.Scratch()
     private var lowered: [UInt8] = []
-    private var tokenized: [UInt8] = []
     private var hypIds: [UInt32] = []
     private var refIds: [[UInt32]] = []
     private var merged = NGramTable()
@@ -53,8 +52,7 @@ struct BLEUCounter {
 
     private mutating func tokenizeAndIntern(_ text: UnsafeBufferPointer<UInt8>, into ids: inout [UInt32]) {
         let stripped = UnsafeBufferPointer(rebasing: text[0..<UTF8Text.rstrippedEnd(text)])
-        options.tokenize.tokenize(stripped, into: &tokenized, scratch: &scratch)
-        tokenized.withUnsafeBufferPointer { vocabulary.internTokens(of: $0, into: &ids) }
+        vocabulary.internTokens(of: options.tokenize.tokenize(stripped, scratch: scratch), into: &ids)
     }
 
     /// The statistics of hypothesis `hyp` against `refs`.

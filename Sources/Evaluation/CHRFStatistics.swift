@@ -41,16 +41,8 @@ struct CHRFCounter {
     /// sacreBLEU's `_remove_punctuation`: a word of two or more characters sheds one ASCII
     /// punctuation character from its end, or else from its start.
     private mutating func words(_ text: UnsafeBufferPointer<UInt8>, into ids: inout [UInt32]) {
-        var i = 0
-        let n = text.count
-        while i < n {
-            let w = UTF8Text.whitespaceLength(text, at: i)
-            if w > 0 { i += w; continue }
-            let start = i
-            while i < n && UTF8Text.whitespaceLength(text, at: i) == 0 { i += 1 }
-            let end = i
-            let firstLength = UTF8Text.decode(text, at: start).length
-            if firstLength == end - start {
+        UTF8Text.forEachToken(text) { start, end in
+            if UTF8Text.decode(text, at: start).length == end - start {
                 ids.append(vocabulary.intern(text, start, end))
             } else if Self.isPunctuation(text[end - 1]) {
                 ids.append(vocabulary.intern(text, start, end - 1))

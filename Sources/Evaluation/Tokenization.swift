@@ -16,49 +16,36 @@ public enum Tokenization: String, CaseIterable, Sendable {
         self = value
     }
 
-    /// Writes the tokenized form of `line` to `out` (cleared first); tokens are then the
-    /// Python-whitespace-separated pieces of `out`. `scratch` is reused working memory.
-    func tokenize(_ line: UnsafeBufferPointer<UInt8>, into out: inout [UInt8], scratch: inout Scratch) {
-        out.removeAll(keepingCapacity: true)
+    /// The tokenized form of `line`; tokens are its Python-whitespace-separated pieces. The
+    /// result lives in `scratch` (or is `line` itself) and is valid until the next call.
+    func tokenize(_ line: UnsafeBufferPointer<UInt8>, scratch: Scratch) -> UnsafeBufferPointer<UInt8> {
         switch self {
-        case .thirteenA: Tokenizer13a.tokenize(line, into: &out, scratch: &scratch)
-        case .intl: TokenizerIntl.tokenize(line, into: &out, scratch: &scratch)
-        case .char: TokenizerChar.tokenize(line, into: &out)
-        case .none: out.append(contentsOf: line)
+        case .thirteenA: return Tokenizer13a.tokenize(line, scratch: scratch)
+        case .intl: return TokenizerIntl.tokenize(line, scratch: scratch)
+        case .char: return TokenizerChar.tokenize(line, scratch: scratch)
+        case .none: return line
         }
     }
 
     /// Working buffers reused across lines so that tokenizing allocates nothing per line.
-    struct Scratch {
-        var a: [UInt8] = []
-        var b: [UInt8] = []
-        var scalars: [UInt32] = []
-        var scalars2: [UInt32] = []
+    final class Scratch {
+        let bytesA = UnitBuffer<UInt8>()
+        let bytesB = UnitBuffer<UInt8>()
+        let scalarsA = UnitBuffer<UInt32>()
+        let scalarsB = UnitBuffer<UInt32>()
     }
 }
 
 extension Tokenization {
     /// The tokenized line as sacreBLEU's tokenizer returns it: tokens joined by one space.
     public func callAsFunction(_ line: String) -> String {
-        var out: [UInt8] = [], scratch = Scratch()
-        var bytes = Array(line.utf8)
-        bytes.withUnsafeBufferPointer { tokenize($0, into: &out, scratch: &scratch) }
-        bytes.removeAll(keepingCapacity: true)
-        out.withUnsafeBufferPointer { p in
-            var i = 0, start = -1
-            func flush(_ end: Int) {
-                if start >= 0 {
-                    if !bytes.isEmpty { bytes.append(0x20) }
-                    bytes.append(contentsOf: p[start..<end])
-                    start = -1
-                }
-            }
-            while i < p.count {
-                let w = UTF8Text.whitespaceLength(p, at: i)
-                if w > 0 { flush(i); i += w } else { if start < 0 { start = i }; i += 1 }
-            }
-            flush(p.count)
+        let scratch = Scratch()
+        let input = Array(line.utf8)
+        return input.withUnsafeBufferPointer { source in
+            let text = tokenize(source, scratch: scratch)
+            var tokens: [String] = []
+            UTF8Text.forEachToken(text) { tokens.append(String(decoding: UnsafeBufferPointer(rebasing: text[$0..<$1]), as: UTF8.self)) }
+            return withExtendedLifetime(scratch) { tokens.joined(separator: " ") }
         }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -4,40 +4,49 @@
 /// digit"; the bytes of a multi-byte character are all non-ASCII, so applying the rules
 /// to bytes gives the same result as applying them to code points.
 enum Tokenizer13a {
-    static func tokenize(_ line: UnsafeBufferPointer<UInt8>, into out: inout [UInt8], scratch: inout Tokenization.Scratch) {
-        var a = scratch.a, b = scratch.b
-        a.removeAll(keepingCapacity: true)
-        a.append(contentsOf: line)
-        // Language-independent part, in the original's order.
-        replace(&a, &b, "<skipped>", "")
-        replace(&a, &b, "-\n", "")
-        replace(&a, &b, "\n", " ")
-        if a.contains(UInt8(ascii: "&")) {
-            replace(&a, &b, "&quot;", "\"")
-            replace(&a, &b, "&amp;", "&")
-            replace(&a, &b, "&lt;", "<")
-            replace(&a, &b, "&gt;", ">")
+    static func tokenize(_ line: UnsafeBufferPointer<UInt8>, scratch: Tokenization.Scratch) -> UnsafeBufferPointer<UInt8> {
+        // Language-independent part, in the original's order; most lines need none of it.
+        if line.contains(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "&") || $0 == 0x0A }) {
+            var s = Array(line), tmp: [UInt8] = []
+            replace(&s, &tmp, "<skipped>", "")
+            replace(&s, &tmp, "-\n", "")
+            replace(&s, &tmp, "\n", " ")
+            if s.contains(UInt8(ascii: "&")) {
+                replace(&s, &tmp, "&quot;", "\"")
+                replace(&s, &tmp, "&amp;", "&")
+                replace(&s, &tmp, "&lt;", "<")
+                replace(&s, &tmp, "&gt;", ">")
+            }
+            return s.withUnsafeBufferPointer { postTokenize($0, scratch) }
         }
-        // The post-tokenizer sees f" {line} ".
-        b.removeAll(keepingCapacity: true)
-        b.append(0x20)
-        for c in a {
+        return postTokenize(line, scratch)
+    }
+
+    /// sacreBLEU's `TokenizerRegexp` applied to f" {line} ".
+    private static func postTokenize(_ line: UnsafeBufferPointer<UInt8>, _ scratch: Tokenization.Scratch) -> UnsafeBufferPointer<UInt8> {
+        let a = scratch.bytesA, b = scratch.bytesB
+        a.reserve(3 * line.count + 2)
+        let out = a.base
+        var k = 0
+        out[k] = 0x20; k += 1
+        for c in line {
             if isPadded(c) {
-                b.append(0x20); b.append(c); b.append(0x20)
+                out[k] = 0x20; out[k + 1] = c; out[k + 2] = 0x20
+                k += 3
             } else {
-                b.append(c)
+                out[k] = c
+                k += 1
             }
         }
-        b.append(0x20)
+        out[k] = 0x20; k += 1
+        a.count = k
         // Period and comma unless preceded by a digit: ([^0-9])([\.,]) -> "\1 \2 "
-        substitutePairs(b, into: &a, first: { !isDigit($0) }, second: isPeriodOrComma, spaceBefore: false, spaceAfter: true)
+        substitutePairs(a.view, into: b, first: { !isDigit($0) }, second: isPeriodOrComma, spaceBefore: false, spaceAfter: true)
         // Period and comma unless followed by a digit: ([\.,])([^0-9]) -> " \1 \2"
-        substitutePairs(a, into: &b, first: isPeriodOrComma, second: { !isDigit($0) }, spaceBefore: true, spaceAfter: false)
+        substitutePairs(b.view, into: a, first: isPeriodOrComma, second: { !isDigit($0) }, spaceBefore: true, spaceAfter: false)
         // Dash after a digit: ([0-9])(-) -> "\1 \2 "
-        substitutePairs(b, into: &a, first: isDigit, second: { $0 == UInt8(ascii: "-") }, spaceBefore: false, spaceAfter: true)
-        out.append(contentsOf: a)
-        scratch.a = a
-        scratch.b = b
+        substitutePairs(a.view, into: b, first: isDigit, second: { $0 == UInt8(ascii: "-") }, spaceBefore: false, spaceAfter: true)
+        return b.view
     }
 
     /// `[\{-\~\[-\` -\&\(-\+\:-\@\/]`: the characters padded with spaces.

@@ -30,22 +30,35 @@ enum TokenizerIntl {
     @inline(__always)
     private static func classOf(_ s: UInt32) -> Class { s < 128 ? asciiClasses[Int(s)] : classify(s) }
 
-    static func tokenize(_ line: UnsafeBufferPointer<UInt8>, into out: inout [UInt8], scratch: inout Tokenization.Scratch) {
-        var a = scratch.scalars, b = scratch.scalars2
-        a.removeAll(keepingCapacity: true)
-        UTF8Text.decodeAll(line, into: &a)
-        substitutePairs(a, into: &b, first: { !classOf($0).contains(.number) }, second: { classOf($0).contains(.punctuation) },
-              spaceBefore: false, spaceAfter: true)
-        substitutePairs(b, into: &a, first: { classOf($0).contains(.punctuation) }, second: { !classOf($0).contains(.number) },
-              spaceBefore: true, spaceAfter: false)
-        for s in a {
+    static func tokenize(_ line: UnsafeBufferPointer<UInt8>, scratch: Tokenization.Scratch) -> UnsafeBufferPointer<UInt8> {
+        let a = scratch.scalarsA, b = scratch.scalarsB
+        a.reserve(line.count)
+        var i = 0
+        while i < line.count {
+            let (s, len) = UTF8Text.decode(line, at: i)
+            a.base[a.count] = s
+            a.count += 1
+            i += len
+        }
+        substitutePairs(a.view, into: b, first: { !classOf($0).contains(.number) },
+                        second: { classOf($0).contains(.punctuation) }, spaceBefore: false, spaceAfter: true)
+        substitutePairs(b.view, into: a, first: { classOf($0).contains(.punctuation) },
+                        second: { !classOf($0).contains(.number) }, spaceBefore: true, spaceAfter: false)
+        // At most 4 bytes per code point plus the two spaces around a symbol.
+        let result = scratch.bytesA
+        result.reserve(6 * a.count)
+        var k = 0
+        for s in a.view {
             if classOf(s).contains(.symbol) {
-                out.append(0x20); UTF8Text.encode(s, into: &out); out.append(0x20)
+                result.base[k] = 0x20
+                k += 1 + UTF8Text.encode(s, to: result.base + k + 1)
+                result.base[k] = 0x20
+                k += 1
             } else {
-                UTF8Text.encode(s, into: &out)
+                k += UTF8Text.encode(s, to: result.base + k)
             }
         }
-        scratch.scalars = a
-        scratch.scalars2 = b
+        result.count = k
+        return result.view
     }
 }

@@ -28,6 +28,27 @@ enum UTF8Text {
         }
     }
 
+    /// Calls `body` with the byte range of every token of `text` split on Python whitespace
+    /// (`str.split()`).
+    @inline(__always)
+    static func forEachToken(_ text: UnsafeBufferPointer<UInt8>, _ body: (Int, Int) -> Void) {
+        var i = 0, start = -1
+        let n = text.count
+        while i < n {
+            let b = text[i]
+            // Printable ASCII is never whitespace: skip the full check for most bytes.
+            let w = (b > 0x20 && b < 0x80) ? 0 : whitespaceLength(text, at: i)
+            if w > 0 {
+                if start >= 0 { body(start, i); start = -1 }
+                i += w
+            } else {
+                if start < 0 { start = i }
+                i += 1
+            }
+        }
+        if start >= 0 { body(start, n) }
+    }
+
     /// Whether scalar `s` is Python whitespace (the same set as `whitespaceLength`).
     @inline(__always)
     static func isWhitespace(_ s: UInt32) -> Bool {
@@ -100,19 +121,29 @@ enum UTF8Text {
                 | UInt32(p[i + 3] & 0x3F), 4)
     }
 
+    /// Writes the UTF-8 encoding of `s` at `p` (room for 4 bytes) and returns its length.
+    @inline(__always)
+    static func encode(_ s: UInt32, to p: UnsafeMutablePointer<UInt8>) -> Int {
+        if s < 0x80 {
+            p[0] = UInt8(s)
+            return 1
+        } else if s < 0x800 {
+            p[0] = UInt8(0xC0 | s >> 6); p[1] = UInt8(0x80 | s & 0x3F)
+            return 2
+        } else if s < 0x10000 {
+            p[0] = UInt8(0xE0 | s >> 12); p[1] = UInt8(0x80 | (s >> 6) & 0x3F); p[2] = UInt8(0x80 | s & 0x3F)
+            return 3
+        }
+        p[0] = UInt8(0xF0 | s >> 18); p[1] = UInt8(0x80 | (s >> 12) & 0x3F)
+        p[2] = UInt8(0x80 | (s >> 6) & 0x3F); p[3] = UInt8(0x80 | s & 0x3F)
+        return 4
+    }
+
     /// Appends the UTF-8 encoding of `s` to `out`.
     @inline(__always)
     static func encode(_ s: UInt32, into out: inout [UInt8]) {
-        if s < 0x80 {
-            out.append(UInt8(s))
-        } else if s < 0x800 {
-            out.append(UInt8(0xC0 | s >> 6)); out.append(UInt8(0x80 | s & 0x3F))
-        } else if s < 0x10000 {
-            out.append(UInt8(0xE0 | s >> 12)); out.append(UInt8(0x80 | (s >> 6) & 0x3F))
-            out.append(UInt8(0x80 | s & 0x3F))
-        } else {
-            out.append(UInt8(0xF0 | s >> 18)); out.append(UInt8(0x80 | (s >> 12) & 0x3F))
-            out.append(UInt8(0x80 | (s >> 6) & 0x3F)); out.append(UInt8(0x80 | s & 0x3F))
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 4) { p in
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: p[0..<encode(s, to: p.baseAddress!)]))
         }
     }
 

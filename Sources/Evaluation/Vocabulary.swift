@@ -53,20 +53,9 @@ struct Vocabulary {
     }
 
     /// Appends the ids of the Python-whitespace-separated tokens of `text` to `ids`.
+    @inline(__always)
     mutating func internTokens(of text: UnsafeBufferPointer<UInt8>, into ids: inout [UInt32]) {
-        var i = 0, start = -1
-        let n = text.count
-        while i < n {
-            let w = UTF8Text.whitespaceLength(text, at: i)
-            if w > 0 {
-                if start >= 0 { ids.append(intern(text, start, i)); start = -1 }
-                i += w
-            } else {
-                if start < 0 { start = i }
-                i += 1
-            }
-        }
-        if start >= 0 { ids.append(intern(text, start, n)) }
+        UTF8Text.forEachToken(text) { ids.append(intern(text, $0, $1)) }
     }
 }
 
