@@ -33,7 +33,6 @@ struct BLEUCounter {
     private var refIds: [[UInt32]] = []
     private var merged = NGramTable()
     private var single = NGramTable()
-    private var hypCounts = NGramTable()
 
     init(options: BLEU.Options) { self.options = options }
 
@@ -105,12 +104,9 @@ struct BLEUCounter {
                     }
                 }
             }
-            hypCounts.reset(expected: hypLength)
-            hypIds.withUnsafeBufferPointer { forEachNGram($0, order: n, bits: 32) { hypCounts.add($0) } }
             var correct = 0
-            for slot in hypCounts.used {
-                let (key, count) = hypCounts.entry(slot)
-                correct += Int(min(count, merged.count(key)))
+            hypIds.withUnsafeBufferPointer {
+                forEachNGram($0, order: n, bits: 32) { if merged.consume($0) { correct += 1 } }
             }
             stats.correct[n - 1] = correct
         }

@@ -5,7 +5,6 @@ struct CHRFCounter {
     private var lowered: [UInt8] = []
     private var hypUnits: [[UInt32]]
     private var refUnits: [[[UInt32]]] = []
-    private var hypCounts = NGramTable()
     private var refCounts = NGramTable()
 
     init(options: CHRF.Options) {
@@ -82,17 +81,14 @@ struct CHRFCounter {
             let isChar = order < options.charOrder
             let kind = isChar ? 0 : 1, n = isChar ? order + 1 : order - options.charOrder + 1
             let bits = isChar ? 21 : 32
-            hypCounts.reset(expected: hypUnits[kind].count)
-            hypUnits[kind].withUnsafeBufferPointer { forEachNGram($0, order: n, bits: bits) { hypCounts.add($0) } }
             let hypTotal = max(0, hypUnits[kind].count - n + 1)
             for r in 0..<refs.count {
                 refCounts.reset(expected: refUnits[r][kind].count)
                 refUnits[r][kind].withUnsafeBufferPointer { forEachNGram($0, order: n, bits: bits) { refCounts.add($0) } }
                 let refTotal = max(0, refUnits[r][kind].count - n + 1)
                 var match = 0
-                for slot in hypCounts.used {
-                    let (key, count) = hypCounts.entry(slot)
-                    match += Int(min(count, refCounts.count(key)))
+                hypUnits[kind].withUnsafeBufferPointer {
+                    forEachNGram($0, order: n, bits: bits) { if refCounts.consume($0) { match += 1 } }
                 }
                 // No hypothesis count where the reference has no n-gram of this order.
                 perRef[r][3 * order] = refTotal > 0 ? hypTotal : 0

@@ -74,11 +74,15 @@ struct NGramTable {
         }
     }
 
-    /// The count of `key` (0 when absent).
+    /// Takes one occurrence of `key` if any is left and says whether it did. Consuming the
+    /// hypothesis n-grams from the reference counts yields min(hypothesis, reference) per
+    /// n-gram, the clipped count, without a second table.
     @inline(__always)
-    func count(_ key: UInt128) -> Int32 {
+    mutating func consume(_ key: UInt128) -> Bool {
         let slot = find(key)
-        return stamps[slot] == stamp ? counts[slot] : 0
+        guard stamps[slot] == stamp && counts[slot] > 0 else { return false }
+        counts[slot] -= 1
+        return true
     }
 
     /// The key and count in a slot listed in `used`.
