@@ -37,7 +37,8 @@ public enum Tokenization: String, CaseIterable, Sendable {
 }
 
 extension Tokenization {
-    /// The tokenized line as sacreBLEU's tokenizer returns it: tokens joined by one space.
+    /// The tokens BLEU sees in `line`, joined by one space: `" ".join(tokenizer(line).split())`
+    /// in sacreBLEU (13a and intl return exactly this; char keeps whitespace runs).
     public func callAsFunction(_ line: String) -> String {
         let scratch = Scratch()
         let input = Array(line.utf8)
