@@ -88,12 +88,6 @@ public struct TextLines: Sendable {
         String(decoding: bytes[starts[i]..<ends[i]], as: UTF8.self)
     }
 
-    /// Calls `body` with line `i`'s bytes.
-    @inline(__always)
-    func withLine<R>(_ i: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
-        try bytes.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[starts[i]..<ends[i]])) }
-    }
-
     private static func readAll(path: String) throws -> [UInt8] {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw EvaluationError.unreadableFile(path: path, reason: String(cString: strerror(errno))) }
