@@ -28,25 +28,35 @@ enum Tokenizer13a {
         a.reserve(3 * line.count + 2)
         let out = a.base
         var k = 0
+        // Rules 2-4 can only match around these bytes; most lines have no dash at all.
+        var hasPeriodOrComma = false, hasDash = false
         out[k] = 0x20; k += 1
         for c in line {
             if isPadded(c) {
                 out[k] = 0x20; out[k + 1] = c; out[k + 2] = 0x20
                 k += 3
             } else {
+                hasPeriodOrComma = hasPeriodOrComma || isPeriodOrComma(c)
+                hasDash = hasDash || c == UInt8(ascii: "-")
                 out[k] = c
                 k += 1
             }
         }
         out[k] = 0x20; k += 1
         a.count = k
-        // Period and comma unless preceded by a digit: ([^0-9])([\.,]) -> "\1 \2 "
-        substitutePairs(a.view, into: b, first: { !isDigit($0) }, second: isPeriodOrComma, spaceBefore: false, spaceAfter: true)
-        // Period and comma unless followed by a digit: ([\.,])([^0-9]) -> " \1 \2"
-        substitutePairs(b.view, into: a, first: isPeriodOrComma, second: { !isDigit($0) }, spaceBefore: true, spaceAfter: false)
-        // Dash after a digit: ([0-9])(-) -> "\1 \2 "
-        substitutePairs(a.view, into: b, first: isDigit, second: { $0 == UInt8(ascii: "-") }, spaceBefore: false, spaceAfter: true)
-        return b.view
+        var result = a
+        if hasPeriodOrComma {
+            // Period and comma unless preceded by a digit: ([^0-9])([\.,]) -> "\1 \2 "
+            substitutePairs(a.view, into: b, first: { !isDigit($0) }, second: isPeriodOrComma, spaceBefore: false, spaceAfter: true)
+            // Period and comma unless followed by a digit: ([\.,])([^0-9]) -> " \1 \2"
+            substitutePairs(b.view, into: a, first: isPeriodOrComma, second: { !isDigit($0) }, spaceBefore: true, spaceAfter: false)
+        }
+        if hasDash {
+            // Dash after a digit: ([0-9])(-) -> "\1 \2 "
+            substitutePairs(a.view, into: b, first: isDigit, second: { $0 == UInt8(ascii: "-") }, spaceBefore: false, spaceAfter: true)
+            result = b
+        }
+        return result.view
     }
 
     /// `[\{-\~\[-\` -\&\(-\+\:-\@\/]`: the characters padded with spaces.

@@ -82,6 +82,11 @@ enum UTF8Text {
         var i = 0
         let n = p.count
         while i < n {
+            // Eight ASCII bytes at a time: most text is mostly ASCII.
+            if i + 8 <= n && UnsafeRawPointer(p.baseAddress! + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                i += 8
+                continue
+            }
             let b = p[i]
             if b < 0x80 { i += 1; continue }
             @inline(__always) func cont(_ k: Int) -> Bool { i + k < n && p[i + k] & 0xC0 == 0x80 }

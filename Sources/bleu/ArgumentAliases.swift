@@ -9,6 +9,7 @@ enum ArgumentAliases {
         "-sh": "--short",
         "-cc": "--chrf-char-order",
         "-cw": "--chrf-word-order",
+        "-V": "--version",
     ]
 
     /// `arguments` with every alias replaced, also in the `-tok=intl` form. Arguments after
