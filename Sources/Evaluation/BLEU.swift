@@ -184,19 +184,11 @@ func checkLineCounts(_ hypotheses: TextLines, _ references: [TextLines]) throws 
 /// Calls `body` with the bytes of each hypothesis in `range` and of its references.
 func forEachSegment(_ range: Range<Int>, _ hypotheses: TextLines, _ references: [TextLines],
                     _ body: (UnsafeBufferPointer<UInt8>, [UnsafeBufferPointer<UInt8>]) -> Void) {
-    // Lines are views into buffers that stay alive for the whole call.
     withExtendedLifetime((hypotheses, references)) {
-        let hypBase = hypotheses.bytes.withUnsafeBufferPointer { $0.baseAddress }
-        let refBases = references.map { r in r.bytes.withUnsafeBufferPointer { $0.baseAddress } }
         var refs = [UnsafeBufferPointer<UInt8>](repeating: UnsafeBufferPointer(start: nil, count: 0), count: references.count)
         for i in range {
-            for k in references.indices {
-                refs[k] = UnsafeBufferPointer(start: refBases[k].map { $0 + references[k].starts[i] },
-                                              count: references[k].ends[i] - references[k].starts[i])
-            }
-            let hyp = UnsafeBufferPointer(start: hypBase.map { $0 + hypotheses.starts[i] },
-                                          count: hypotheses.ends[i] - hypotheses.starts[i])
-            body(hyp, refs)
+            for k in references.indices { refs[k] = references[k].line(i) }
+            body(hypotheses.line(i), refs)
         }
     }
 }

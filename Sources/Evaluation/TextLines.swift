@@ -9,7 +9,7 @@ import Darwin
 public struct TextLines: Sendable {
     /// Where the text came from; used in error messages.
     public let source: String
-    let bytes: [UInt8]
+    private let storage: ByteStorage
     let starts: [Int]
     let ends: [Int]
 
@@ -28,7 +28,7 @@ public struct TextLines: Sendable {
             ends.append(bytes.count)
         }
         self.source = source
-        self.bytes = bytes
+        storage = ByteStorage(bytes)
         self.starts = starts
         self.ends = ends
     }
@@ -67,7 +67,7 @@ public struct TextLines: Sendable {
             if start < n { try finish(n) }
         }
         self.source = source
-        self.bytes = bytes
+        storage = ByteStorage(bytes)
         self.starts = starts
         self.ends = ends
     }
@@ -83,9 +83,15 @@ public struct TextLines: Sendable {
         try TextLines(bytes: try readAll(fd: 0, source: "<stdin>"), source: "<stdin>", universalNewlines: true)
     }
 
-    /// Line `i` as a `String` (for messages and sentence-level APIs).
+    /// Line `i` as a `String`.
     public subscript(i: Int) -> String {
-        String(decoding: bytes[starts[i]..<ends[i]], as: UTF8.self)
+        String(decoding: line(i), as: UTF8.self)
+    }
+
+    /// Line `i`'s bytes; valid while this value (its storage) is alive.
+    @inline(__always)
+    func line(_ i: Int) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: storage.base + starts[i], count: ends[i] - starts[i])
     }
 
     private static func readAll(path: String) throws -> [UInt8] {
@@ -108,4 +114,17 @@ public struct TextLines: Sendable {
             result.append(contentsOf: chunk[0..<got])
         }
     }
+}
+
+/// Immutable bytes at a stable address, so that lines can be handed out as pointers for as
+/// long as the storage lives. Never written after `init`, hence safe to share between threads.
+final class ByteStorage: @unchecked Sendable {
+    let base: UnsafeMutablePointer<UInt8>
+
+    init(_ bytes: [UInt8]) {
+        base = .allocate(capacity: max(1, bytes.count))
+        bytes.withUnsafeBufferPointer { if let source = $0.baseAddress { base.update(from: source, count: $0.count) } }
+    }
+
+    deinit { base.deallocate() }
 }
