@@ -13,6 +13,9 @@ let package = Package(
         .library(name: "Tensor", targets: ["Tensor"]),
         .library(name: "Tokenizer", targets: ["Tokenizer"]),
         .executable(name: "nmt", targets: ["nmt"]),
+
+        .library(name: "Evaluation", targets: ["Evaluation"]),
+        .executable(name: "bleu", targets: ["bleu"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -96,6 +99,22 @@ let package = Package(
                 "Tokenizer", "Training", "Translation", "Transformer", "Tensor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+
+        // MARK: Evaluation
+        .target(name: "Evaluation"),
+        .executableTarget(
+            name: "bleu",
+            dependencies: [
+                "Evaluation",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "EvaluationTests",
+            // bleu is a dependency so that it is built before the tests run it.
+            dependencies: ["Evaluation", "bleu"],
+            resources: [.copy("Fixtures")]
         ),
 
     ],

@@ -1,0 +1,74 @@
+/// The version written into signatures. The scores are those of sacreBLEU 2.6.0, whose
+/// behaviour this module ports, so the signature says so: output stays byte-identical to
+/// sacreBLEU's and a reader knows which implementation's numbers to expect.
+public let sacreBLEUVersion = "2.6.0"
+
+/// sacreBLEU's reproducibility signature, e.g.
+/// `nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:2.6.0`.
+public struct Signature: Equatable, Sendable {
+    /// The fields in print order (`version` last, as sacreBLEU prints it).
+    public let fields: [(key: String, value: String)]
+
+    public static func == (a: Signature, b: Signature) -> Bool {
+        a.fields.map(\.key) == b.fields.map(\.key) && a.fields.map(\.value) == b.fields.map(\.value)
+    }
+
+    init(referenceCount: Int, _ metricFields: [(key: String, value: String)]) {
+        fields = [("nrefs", String(referenceCount))] + metricFields + [("version", sacreBLEUVersion)]
+    }
+
+    /// `key:value` pairs joined by `|`; `short` uses sacreBLEU's abbreviations (`--short`).
+    public func format(short: Bool = false) -> String {
+        fields.map { "\(short ? Self.abbreviation($0.key) : $0.key):\($0.value)" }.joined(separator: "|")
+    }
+
+    private static func abbreviation(_ key: String) -> String {
+        switch key {
+        case "version": return "v"
+        case "nrefs": return "#"
+        case "case": return "c"
+        case "eff": return "e"
+        case "smooth", "space": return "s"
+        default: return key
+        }
+    }
+}
+
+/// What every metric score can print, in sacreBLEU's `Score.format` layouts.
+public protocol MetricScore: Sendable {
+    /// The metric's printed name (`BLEU`, `chrF2`, `chrF2++`).
+    var name: String { get }
+    /// The score in [0, 100].
+    var score: Double { get }
+    /// Text printed after the score (BLEU's precisions and lengths), or "".
+    var verbose: String { get }
+}
+
+extension MetricScore {
+    /// The score line `NAME|SIGNATURE = SCORE VERBOSE` (`NAME = …` without a signature), the
+    /// bare score when `scoreOnly`, or sacreBLEU's JSON object when `json`.
+    /// - Parameter width: decimals of the score (sacreBLEU's `--width`).
+    public func formatted(width: Int = 2, signature: Signature? = nil, short: Bool = false,
+                          scoreOnly: Bool = false, json: Bool = false) -> String {
+        let sc = PythonFormat.fixed(score, width)
+        if scoreOnly { return sc }
+        if json {
+            let sig = signature?.format() ?? ""
+            var pairs: [(String, String)] = [
+                ("name", PythonFormat.jsonString(name)),
+                ("score", PythonFormat.repr(Double(sc)!)),
+                ("signature", PythonFormat.jsonString(sig)),
+            ]
+            if !verbose.isEmpty { pairs.append(("verbose_score", PythonFormat.jsonString(verbose))) }
+            for field in signature?.fields ?? [] {
+                pairs.append((field.key, PythonFormat.jsonString(field.value)))
+            }
+            return "{\n" + pairs.map { " \(PythonFormat.jsonString($0.0)): \($0.1)" }.joined(separator: ",\n") + "\n}"
+        }
+        var line = name
+        if let signature { line += "|" + signature.format(short: short) }
+        line += " = " + sc
+        if !verbose.isEmpty { line += " " + verbose }
+        return line
+    }
+}

@@ -1,0 +1,174 @@
+import ArgumentParser
+import Evaluation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `bleu`: sacreBLEU's command line for BLEU and chrF on local files, with the same flags,
+/// numbers and output.
+@main
+struct BleuCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bleu",
+        abstract: "BLEU and chrF scores identical to sacreBLEU \(sacreBLEUVersion), from reference files and a hypothesis.",
+        discussion: "sacreBLEU's short flags -tok, -lc, -sv, -sl, -sh, -cc and -cw are accepted too.",
+        version: "bleu (sacreBLEU \(sacreBLEUVersion) compatible)"
+    )
+
+    @Argument(help: "Reference files, one segment per line.")
+    var references: [String] = []
+
+    @Option(name: [.customShort("i"), .long], help: "Hypothesis file (default: standard input).")
+    var input: String?
+
+    @Option(name: .long, help: "BLEU tokenizer: 13a, intl, char or none (-tok).")
+    var tokenize = "13a"
+
+    @Flag(name: .long, help: "Case-insensitive BLEU (-lc).")
+    var lowercase = false
+
+    @Option(name: [.customShort("s"), .long], help: "BLEU smoothing: exp, floor, add-k or none.")
+    var smoothMethod = "exp"
+
+    @Option(name: .long, help: "Value for floor (default 0.1) and add-k (default 1) smoothing (-sv).")
+    var smoothValue: Double?
+
+    @Flag(name: .long, help: "Score every segment (-sl).")
+    var sentenceLevel = false
+
+    @Option(name: [.customShort("m"), .long], parsing: .upToNextOption, help: "Metrics: bleu, chrf.")
+    var metrics: [String] = ["bleu"]
+
+    @Flag(name: [.customShort("b"), .long], help: "Print only the score.")
+    var scoreOnly = false
+
+    @Option(name: [.customShort("w"), .long], help: "Decimals of the printed score.")
+    var width = 1
+
+    @Option(name: [.customShort("f"), .long], help: "Output format: json or text (SACREBLEU_FORMAT overrides).")
+    var format = "json"
+
+    @Flag(name: .long, help: "Abbreviated signature (-sh).")
+    var short = false
+
+    @Option(name: .long, help: "chrF character n-gram order, 1-6 (-cc).")
+    var chrfCharOrder = 6
+
+    @Option(name: .long, help: "chrF word n-gram order, 0-4; 2 is chrF++ (-cw).")
+    var chrfWordOrder = 0
+
+    @Option(name: .long, help: "chrF recall weight.")
+    var chrfBeta = 2
+
+    @Flag(name: .long, help: "Keep whitespace in chrF character n-grams.")
+    var chrfWhitespace = false
+
+    @Flag(name: .long, help: "Case-insensitive chrF.")
+    var chrfLowercase = false
+
+    @Flag(name: .long, help: "chrF++.py epsilon smoothing instead of effective order.")
+    var chrfEpsSmoothing = false
+
+    @Flag(name: [.customShort("q"), .long], help: "Accepted for sacreBLEU compatibility; bleu prints no progress messages.")
+    var quiet = false
+
+    @Flag(name: .long, help: "Accepted for sacreBLEU compatibility; bleu does not warn about tokenized input.")
+    var force = false
+
+    func validate() throws {
+        guard ["json", "text"].contains(format) else {
+            throw ValidationError("format must be json or text, not '\(format)'")
+        }
+        guard (1...CHRF.maxCharOrder).contains(chrfCharOrder) else {
+            throw ValidationError("chrF character order must be in 1...\(CHRF.maxCharOrder)")
+        }
+        guard (0...CHRF.maxWordOrder).contains(chrfWordOrder) else {
+            throw ValidationError("chrF word order must be in 0...\(CHRF.maxWordOrder)")
+        }
+        guard width >= 0 else { throw ValidationError("width must not be negative") }
+        guard !(sentenceLevel && metrics.count > 1) else {
+            throw ValidationError("only one metric can be used in sentence-level mode")
+        }
+    }
+
+    mutating func run() throws {
+        let metricList = try metrics.map { name -> Metric in
+            guard let metric = Metric(rawValue: name.lowercased()) else { throw EvaluationError.unknownMetric(name) }
+            return metric
+        }
+        let bleuOptions = BLEU.Options(tokenize: try Tokenization(name: tokenize), lowercase: lowercase,
+                                       smoothing: try BLEU.Smoothing(name: smoothMethod, value: smoothValue),
+                                       effectiveOrder: sentenceLevel)
+        let chrfOptions = CHRF.Options(charOrder: chrfCharOrder, wordOrder: chrfWordOrder, beta: chrfBeta,
+                                       lowercase: chrfLowercase, whitespace: chrfWhitespace,
+                                       epsSmoothing: chrfEpsSmoothing)
+        guard !references.isEmpty else { throw EvaluationError.noReferences }
+        let refs = try references.map { try TextLines(contentsOf: $0) }
+        let hyps = try input.map { try TextLines(contentsOf: $0) } ?? TextLines.standardInput()
+        guard hyps.count > 0 else { throw EvaluationError.emptyHypothesis(path: hyps.source) }
+
+        let json = (Self.environmentFormat ?? format) == "json"
+        let report = Report(width: width, scoreOnly: scoreOnly, short: short)
+        if sentenceLevel {
+            let lines: [String]
+            switch metricList[0] {
+            case .bleu:
+                let signature = BLEU.signature(options: bleuOptions, referenceCount: refs.count)
+                lines = try BLEU.sentenceScores(hypotheses: hyps, references: refs, options: bleuOptions)
+                    .map { report.line($0, signature) }
+            case .chrf:
+                let signature = CHRF.signature(options: chrfOptions, referenceCount: refs.count)
+                lines = try CHRF.sentenceScores(hypotheses: hyps, references: refs, options: chrfOptions)
+                    .map { report.line($0, signature) }
+            }
+            print(lines.joined(separator: "\n"))
+            return
+        }
+        // sacreBLEU prints metrics sorted by their upper-case names (BLEU before CHRF).
+        var results: [String] = []
+        for metric in Set(metricList).sorted(by: { $0.rawValue < $1.rawValue }) {
+            switch metric {
+            case .bleu:
+                let score = try BLEU.corpusScore(hypotheses: hyps, references: refs, options: bleuOptions)
+                results.append(report.corpus(score, BLEU.signature(options: bleuOptions, referenceCount: refs.count), json: json))
+            case .chrf:
+                let score = try CHRF.corpusScore(hypotheses: hyps, references: refs, options: chrfOptions)
+                results.append(report.corpus(score, CHRF.signature(options: chrfOptions, referenceCount: refs.count), json: json))
+            }
+        }
+        print(report.combine(results, json: json))
+    }
+
+    /// sacreBLEU lets `SACREBLEU_FORMAT` override `--format` when it names a valid format.
+    private static var environmentFormat: String? {
+        guard let raw = getenv("SACREBLEU_FORMAT") else { return nil }
+        let value = String(cString: raw).lowercased()
+        return ["json", "text"].contains(value) ? value : nil
+    }
+
+    enum Metric: String {
+        case bleu, chrf
+    }
+
+    /// Parses sacreBLEU-style arguments and turns every failure into one `bleu: error:` line.
+    static func main() {
+        do {
+            var command = try parseAsRoot(ArgumentAliases.expand(Array(CommandLine.arguments.dropFirst())))
+            try command.run()
+        } catch let error as EvaluationError {
+            fail(error.errorDescription ?? "\(error)")
+        } catch {
+            // Help and version requests exit successfully through ArgumentParser.
+            if exitCode(for: error) == .success { exit(withError: error) }
+            let message = Self.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+            fail(message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message)
+        }
+    }
+
+    private static func fail(_ message: String) -> Never {
+        fputs("bleu: error: \(message)\n", stderr)
+        Glibc.exit(1)
+    }
+}
