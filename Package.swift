@@ -96,7 +96,7 @@ let package = Package(
         .executableTarget(
             name: "nmt",
             dependencies: [
-                "Tokenizer", "Training", "Translation", "Transformer", "Tensor",
+                "Tokenizer", "Training", "Translation", "Transformer", "Tensor", "Evaluation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
