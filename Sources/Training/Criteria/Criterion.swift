@@ -71,6 +71,9 @@ public struct Criterion: Equatable, Sendable {
         let partials = (rows + Self.rowsPerPartial - 1) / Self.rowsPerPartial
         return withUnsafeTemporaryAllocation(of: CriterionResult.self, capacity: partials) { sums in
             Threads.parallelFor(partials, minPerChunk: 1) { range in
+                // One row of scratch per chunk (LABO keeps its τ-scaled exponentials there).
+                let scratch = kind == .labo && gradScale != nil ? UnsafeMutablePointer<Float>.allocate(capacity: vocab) : nil
+                defer { scratch?.deallocate() }
                 for p in range {
                     var sum = CriterionResult.zero
                     let end = Swift.min(rows, (p + 1) * Self.rowsPerPartial)
@@ -84,7 +87,7 @@ public struct Criterion: Equatable, Sendable {
                         precondition(target >= 0 && Int(target) < vocab,
                                      "criterion: target \(target) at row \(r) is outside the vocabulary 0..<\(vocab)")
                         let row = evaluateRow(z, vocab, target: Int(target),
-                                              grad: gradScale == nil ? nil : z, scale: gradScale ?? 0)
+                                              grad: gradScale == nil ? nil : z, scratch: scratch, scale: gradScale ?? 0)
                         sum.loss += row.loss
                         sum.nll += row.nll
                         sum.tokens += 1
@@ -100,10 +103,10 @@ public struct Criterion: Equatable, Sendable {
 
     @inline(__always)
     private func evaluateRow(_ z: UnsafePointer<Float>, _ n: Int, target: Int,
-                             grad: UnsafeMutablePointer<Float>?, scale: Float) -> RowLoss {
+                             grad: UnsafeMutablePointer<Float>?, scratch: UnsafeMutablePointer<Float>?, scale: Float) -> RowLoss {
         switch kind {
         case .labo:
-            return LaboRow.evaluate(z, n, target: target, alpha: alpha, tau: tau, grad: grad, scale: scale)
+            return LaboRow.evaluate(z, n, target: target, alpha: alpha, tau: tau, grad: grad, scratch: scratch, scale: scale)
         case .labelSmoothedCrossEntropy:
             return LabelSmoothedRow.evaluate(z, n, target: target, alpha: alpha, grad: grad, scale: scale)
         case .crossEntropy:

@@ -12,22 +12,27 @@ import Tensor
 enum LabelSmoothedRow {
     /// Loss of row `z` (n ≥ 2 logits) for target `y` with smoothing mass `alpha`; when
     /// `grad` is given (it may alias `z`), writes scale · ∂loss/∂z there.
-    /// Passes over the row: max, Σ exp, Σ z, gradient.
+    /// Passes over the row: max, Σ z, Σ exp (storing the exponentials in `grad`),
+    /// gradient (no exponential).
     @inline(__always)
     static func evaluate(_ z: UnsafePointer<Float>, _ n: Int, target y: Int, alpha: Float,
                          grad: UnsafeMutablePointer<Float>?, scale: Float) -> RowLoss {
         let zy = z[y]
         let m = Softmax.maxRow(z, n)
-        let shift = LogSoftmaxShift(max: m, expSum: expSumRow(z, n, shift: m))
+        let total = sum(z, n)
+        let expSum = grad.map { expSumRowStoring(z, n, shift: m, into: $0) } ?? expSumRow(z, n, shift: m)
+        let shift = LogSoftmaxShift(max: m, expSum: expSum)
         let nll = shift.logSumExp - Double(zy)
         // Σ_v (−log p_v) = V·logsumexp(z) − Σ_v z_v.
-        let smooth = Double(n) * shift.logSumExp - sum(z, n)
+        let smooth = Double(n) * shift.logSumExp - total
         let epsI = Double(alpha) / Double(n - 1)
         let loss = (1 - Double(alpha) - epsI) * nll + epsI * smooth
         if let g = grad {
-            writeScaledSoftmax(z, n, shift, scale: scale, minus: Float(epsI) * scale, into: g)
+            let inverse = 1 / expSum
+            let py = g[y] * inverse
+            scaleRow(g, n, times: scale * inverse, minus: Float(epsI) * scale, into: g)
             // (1 − α − eps_i) from the nll term plus eps_i from the smoothing term.
-            g[y] = scale * (shift.probability(zy) - (1 - alpha))
+            g[y] = scale * (py - (1 - alpha))
         }
         return (loss, nll)
     }

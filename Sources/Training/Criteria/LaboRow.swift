@@ -18,22 +18,27 @@ enum LaboRow {
     static let nearlyUniformSpread: Float = 0.5
 
     /// Loss of row `z` (n ≥ 2 logits) for target `y`; when `grad` is given (it may alias
-    /// `z`), writes scale · ∂J/∂z there. Passes over the row: max and min over the
-    /// non-targets, both exponential sums, gradient.
+    /// `z`), writes scale · ∂J/∂z there, using `scratch` (n floats) to keep the τ-scaled
+    /// exponentials. Passes over the row: max and min over the non-targets; both
+    /// exponential sums (the terms stored in `grad` and `scratch`); the gradient, with no
+    /// exponential. So LABO costs two exponentials per logit, as label smoothing does.
     @inline(__always)
     static func evaluate(_ z: UnsafePointer<Float>, _ n: Int, target y: Int, alpha: Float, tau: Float,
-                         grad: UnsafeMutablePointer<Float>?, scale: Float) -> RowLoss {
+                         grad: UnsafeMutablePointer<Float>?, scratch: UnsafeMutablePointer<Float>?, scale: Float) -> RowLoss {
         let lane = TargetLane(target: y, count: n)
         let zy = z[y]
         let others = extremaExcludingTarget(z, n, lane)
         let m = Swift.max(others.max, zy)
         let invTau = 1 / tau
         let nearlyUniform = (others.max - others.min) * invTau <= nearlyUniformSpread
+        // With a gradient to write, the exponentials are kept: e^{z−m} in `grad` (z is not
+        // read again) and the τ terms in `scratch`.
+        let stores = grad.flatMap { g in scratch.map { (g, $0) } }
         let sums = nearlyUniform
             ? reductions(z, n, lane, shift: m, otherShift: others.max, invTau: invTau,
-                         term: expm1Small, scalarTerm: Foundation.expm1)
+                         term: expm1Small, scalarTerm: Foundation.expm1, storing: stores)
             : reductions(z, n, lane, shift: m, otherShift: others.max, invTau: invTau,
-                         term: simdExp, scalarTerm: Foundation.exp)
+                         term: simdExp, scalarTerm: Foundation.exp, storing: stores)
         let shift = LogSoftmaxShift(max: m, expSum: sums.exp)
 
         // S = Σ_{j≠y} e^{u_j} and log(S / (V − 1)).
@@ -45,10 +50,13 @@ enum LaboRow {
 
         let nll = shift.logSumExp - Double(zy)
         let loss = shift.logSumExp - (1 - Double(alpha)) * Double(zy) - Double(alpha) * smoothing
-        if let g = grad {
-            writeGradient(z, n, shift, otherShift: others.max, invTau: invTau, logS: Float(Foundation.log(s)),
-                          scale: scale, qScale: alpha * scale, into: g)
-            g[y] = scale * (shift.probability(zy) - (1 - alpha))
+        if let (g, terms) = stores {
+            // p = e^{z−m}/Σ; q = e^{u}/S, with e^u = 1 + expm1(u) on the nearly uniform path.
+            let inverse = 1 / sums.exp
+            let py = g[y] * inverse
+            writeGradient(exponentials: g, terms: terms, n, pScale: scale * inverse,
+                          qScale: alpha * scale / Float(s), termOffset: nearlyUniform ? 1 : 0, into: g)
+            g[y] = scale * (py - (1 - alpha))
         }
         return (loss, nll)
     }
@@ -81,49 +89,48 @@ enum LaboRow {
     /// One pass for both reductions: Σ_v exp(z_v − shift) over the whole row, in the order
     /// of `expSumRow` so that α = 0 gives cross-entropy bit for bit, and
     /// Σ_{j≠y} term((z_j − otherShift)/τ) in a `BlockedSum`.
+    /// With `storing` (exponentials, terms), also writes exp(z_v − shift) and the τ term of
+    /// every entry (the target's included; the gradient pass overwrites it) there.
     @inline(__always)
     static func reductions(_ z: UnsafePointer<Float>, _ n: Int, _ lane: TargetLane,
                            shift: Float, otherShift: Float, invTau: Float,
-                           term: (Float8) -> Float8, scalarTerm: (Float) -> Float) -> (exp: Float, tau: Double) {
+                           term: (Float8) -> Float8, scalarTerm: (Float) -> Float,
+                           storing: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>)?) -> (exp: Float, tau: Double) {
         var acc = Float8()
         var tauSum = BlockedSum()
         var c = 0
         while c + 8 <= n {
             let v = load8(z + c)
-            acc += simdExp(v - shift)
+            let e = simdExp(v - shift)
             let t = term((v - otherShift) * invTau)
+            if let (exponentials, terms) = storing { store8(e, exponentials + c); store8(t, terms + c) }
+            acc += e
             tauSum.add(c == lane.blockStart ? t.replacing(with: 0, where: lane.lanes) : t)
             c += 8
         }
         var s = acc.sum()
         while c < n {
-            s += Foundation.exp(z[c] - shift)
-            if c != lane.index { tauSum.add(scalarTerm((z[c] - otherShift) * invTau)) }
+            let e = Foundation.exp(z[c] - shift)
+            let t = scalarTerm((z[c] - otherShift) * invTau)
+            if let (exponentials, terms) = storing { exponentials[c] = e; terms[c] = t }
+            s += e
+            if c != lane.index { tauSum.add(t) }
             c += 1
         }
         return (s, tauSum.finish())
     }
 
-    /// g = scale · p − qScale · q over the row, with p = softmax(z) and
-    /// q = exp((z − otherShift)/τ − logS). The target entry is left for the caller (its q
-    /// term is meaningless there). `g` may alias `z`.
+    /// g = pScale · e − qScale · (t + termOffset) over the row, from stored exponentials e
+    /// and τ terms t. `g` may alias `exponentials`.
     @inline(__always)
-    static func writeGradient(_ z: UnsafePointer<Float>, _ n: Int, _ shift: LogSoftmaxShift, otherShift: Float,
-                              invTau: Float, logS: Float, scale: Float, qScale: Float,
-                              into g: UnsafeMutablePointer<Float>) {
+    static func writeGradient(exponentials e: UnsafePointer<Float>, terms t: UnsafePointer<Float>, _ n: Int,
+                              pScale: Float, qScale: Float, termOffset: Float, into g: UnsafeMutablePointer<Float>) {
+        let ps = Float8(repeating: pScale), qs = Float8(repeating: qScale), offset = Float8(repeating: termOffset)
         var c = 0
         while c + 8 <= n {
-            let v = load8(z + c)
-            let p = simdExp((v - shift.max) - shift.logSum)
-            let q = simdExp((v - otherShift) * invTau - logS)
-            store8(p * scale - q * qScale, g + c)
+            store8(load8(e + c) * ps - (load8(t + c) + offset) * qs, g + c)
             c += 8
         }
-        while c < n {
-            let p = shift.probability(z[c])
-            let q = Foundation.exp((z[c] - otherShift) * invTau - logS)
-            g[c] = p * scale - q * qScale
-            c += 1
-        }
+        while c < n { g[c] = e[c] * pScale - (t[c] + termOffset) * qScale; c += 1 }
     }
 }

@@ -107,21 +107,31 @@ struct LogSoftmaxShift {
     /// logsumexp(z) in Double.
     var logSumExp: Double { Double(max) + logSumDouble }
 
-    /// p = exp(z − logsumexp(z)) for one entry.
-    @inline(__always)
-    func probability(_ z: Float) -> Float { Foundation.exp((z - max) - logSum) }
 }
 
-/// g = scale · softmax(z) − minus over a row: the softmax part of every criterion's
-/// gradient, with the uniform smoothing term of label smoothing folded in. The target
-/// entry is left for the caller to overwrite. `g` may alias `z`.
+/// Σ exp(z − shift) over a row like `expSumRow`, also storing each exp(z_v − shift) in
+/// `e` (which may alias `z`), so that the gradient pass needs no second exponential.
 @inline(__always)
-func writeScaledSoftmax(_ z: UnsafePointer<Float>, _ n: Int, _ shift: LogSoftmaxShift, scale: Float, minus: Float,
-                        into g: UnsafeMutablePointer<Float>) {
+func expSumRowStoring(_ z: UnsafePointer<Float>, _ n: Int, shift: Float, into e: UnsafeMutablePointer<Float>) -> Float {
+    var acc = Float8()
     var c = 0
     while c + 8 <= n {
-        store8(simdExp((load8(z + c) - shift.max) - shift.logSum) * scale - minus, g + c)
+        let v = simdExp(load8(z + c) - shift)
+        store8(v, e + c)
+        acc += v
         c += 8
     }
-    while c < n { g[c] = shift.probability(z[c]) * scale - minus; c += 1 }
+    var s = acc.sum()
+    while c < n { let v = Foundation.exp(z[c] - shift); e[c] = v; s += v; c += 1 }
+    return s
+}
+
+/// g = e · a − b over a row (in place when `g` is `e`): turns stored exponentials into
+/// scale · softmax minus a constant smoothing term.
+@inline(__always)
+func scaleRow(_ e: UnsafePointer<Float>, _ n: Int, times a: Float, minus b: Float, into g: UnsafeMutablePointer<Float>) {
+    let av = Float8(repeating: a), bv = Float8(repeating: b)
+    var c = 0
+    while c + 8 <= n { store8(load8(e + c) * av - bv, g + c); c += 8 }
+    while c < n { g[c] = e[c] * a - b; c += 1 }
 }
