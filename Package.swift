@@ -38,6 +38,8 @@ let package = Package(
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
         // Helpers shared by the test targets: seeded inputs, tolerances, finite differences.
         .target(name: "TestSupport", dependencies: ["Tensor", "Transformer"], path: "Tests/TestSupport"),
+        // Counts the calling thread's heap allocations, for the no-allocation tests.
+        .target(name: "MallocCounter", path: "Tests/MallocCounter"),
 
         // MARK: Transformer
         .target(
@@ -47,7 +49,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TransformerTests",
-            dependencies: ["Transformer", "Tensor", "TestSupport"],
+            dependencies: ["Transformer", "Tensor", "TestSupport", "MallocCounter"],
             exclude: ["Fixtures"]
         ),
 

@@ -5,8 +5,24 @@ public struct Shape: Equatable, Hashable, Sendable, CustomStringConvertible {
     public private(set) var extents: SIMD4<Int>
     public let rank: Int
 
-    public init(_ dims: Int...) {
-        self.init(dims)
+    // Fixed-arity initialisers: a variadic or array argument would allocate an array on
+    // every call, and shapes are made in the training loop.
+    public init() { extents = SIMD4(repeating: 1); rank = 0 }
+    public init(_ a: Int) { self.init(rank: 1, SIMD4(a, 1, 1, 1)) }
+    public init(_ a: Int, _ b: Int) { self.init(rank: 2, SIMD4(a, b, 1, 1)) }
+    public init(_ a: Int, _ b: Int, _ c: Int) { self.init(rank: 3, SIMD4(a, b, c, 1)) }
+    public init(_ a: Int, _ b: Int, _ c: Int, _ d: Int) { self.init(rank: 4, SIMD4(a, b, c, d)) }
+
+    private init(rank: Int, _ extents: SIMD4<Int>) {
+        precondition(extents.min() >= 0, "Shape extents must be ≥ 0, got \(extents)")
+        self.extents = extents
+        self.rank = rank
+    }
+
+    /// The shape without its first axis.
+    public var droppingFirst: Shape {
+        precondition(rank >= 1, "a scalar has no axis to drop")
+        return Shape(rank: rank - 1, SIMD4(extents[1], extents[2], extents[3], 1))
     }
 
     public init(_ dims: [Int]) {

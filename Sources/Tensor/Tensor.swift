@@ -21,13 +21,12 @@ public struct Tensor {
         return Tensor(data: data, shape: newShape)
     }
 
-    public func reshaped(_ dims: Int...) -> Tensor { reshaped(Shape(dims)) }
 
     /// The `index`-th slice along the first axis, as a tensor of rank − 1.
     public func slice(_ index: Int) -> Tensor {
         precondition(shape.rank >= 1 && index >= 0 && index < shape[0],
                      "slice \(index) out of range for shape \(shape)")
-        let inner = Shape(Array(shape.dims.dropFirst()))
+        let inner = shape.droppingFirst
         return Tensor(data: data + index * inner.count, shape: inner)
     }
 

@@ -64,8 +64,11 @@ public final class Workspace {
         return Tensor(data: data, shape: shape)
     }
 
-    public func tensor(_ dims: Int..., zeroed: Bool = false) -> Tensor {
-        tensor(Shape(dims), zeroed: zeroed)
+    public func tensor(_ a: Int, zeroed: Bool = false) -> Tensor { tensor(Shape(a), zeroed: zeroed) }
+    public func tensor(_ a: Int, _ b: Int, zeroed: Bool = false) -> Tensor { tensor(Shape(a, b), zeroed: zeroed) }
+    public func tensor(_ a: Int, _ b: Int, _ c: Int, zeroed: Bool = false) -> Tensor { tensor(Shape(a, b, c), zeroed: zeroed) }
+    public func tensor(_ a: Int, _ b: Int, _ c: Int, _ d: Int, zeroed: Bool = false) -> Tensor {
+        tensor(Shape(a, b, c, d), zeroed: zeroed)
     }
 
     private func addBlock(_ bytes: Int) {

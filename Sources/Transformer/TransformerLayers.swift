@@ -20,7 +20,8 @@ struct DecoderLayerCache {
 struct LayerDropout {
     let attentionProbabilities: DropoutSite
     let crossAttentionProbabilities: DropoutSite
-    let residual: [DropoutSite]     // one per sublayer
+    /// After each sublayer, before its residual add (self-attention, cross-attention, FFN).
+    let residual: (DropoutSite, DropoutSite, DropoutSite)
     let activation: DropoutSite
 }
 
@@ -29,7 +30,7 @@ enum EncoderLayer {
                         mask: AttentionMask, dropout: LayerDropout, workspace ws: Workspace) -> (Tensor, EncoderLayerCache) {
         var attention: AttentionCache?
         let (h, attentionBlock) = ResidualBlock.forward(x, norm: w.selfAttentionNorm, preNorm: config.normalizeBefore,
-                                                        dropout: dropout.residual[0], workspace: ws) { input in
+                                                        dropout: dropout.residual.0, workspace: ws) { input in
             let out = ws.tensor(input.shape)
             attention = MultiheadAttention.forward(query: input, keyValue: input, weights: w.selfAttention, geometry: geometry,
                                                    mask: mask, dropout: dropout.attentionProbabilities, workspace: ws, into: out)
@@ -37,7 +38,7 @@ enum EncoderLayer {
         }
         var feedForward: FeedForwardCache?
         let (y, feedForwardBlock) = ResidualBlock.forward(h, norm: w.finalNorm, preNorm: config.normalizeBefore,
-                                                          dropout: dropout.residual[1], workspace: ws) { input in
+                                                          dropout: dropout.residual.1, workspace: ws) { input in
             let (out, cache) = FeedForward.forward(input, fc1: w.fc1, fc2: w.fc2, activation: config.activation,
                                                    dropout: dropout.activation, workspace: ws)
             feedForward = cache
@@ -70,7 +71,7 @@ enum DecoderLayer {
                         dropout: LayerDropout, workspace ws: Workspace) -> (Tensor, DecoderLayerCache) {
         var selfAttention: AttentionCache?, crossAttention: AttentionCache?, feedForward: FeedForwardCache?
         let (h1, selfBlock) = ResidualBlock.forward(x, norm: w.selfAttentionNorm, preNorm: config.normalizeBefore,
-                                                    dropout: dropout.residual[0], workspace: ws) { input in
+                                                    dropout: dropout.residual.0, workspace: ws) { input in
             let out = ws.tensor(input.shape)
             selfAttention = MultiheadAttention.forward(query: input, keyValue: input, weights: w.selfAttention,
                                                        geometry: selfGeometry, mask: selfMask,
@@ -78,7 +79,7 @@ enum DecoderLayer {
             return out
         }
         let (h2, crossBlock) = ResidualBlock.forward(h1, norm: w.crossAttentionNorm, preNorm: config.normalizeBefore,
-                                                     dropout: dropout.residual[1], workspace: ws) { input in
+                                                     dropout: dropout.residual.1, workspace: ws) { input in
             let out = ws.tensor(input.shape)
             crossAttention = MultiheadAttention.forward(query: input, keyValue: encoderOut, weights: w.crossAttention,
                                                         geometry: crossGeometry, mask: crossMask,
@@ -86,7 +87,7 @@ enum DecoderLayer {
             return out
         }
         let (y, feedForwardBlock) = ResidualBlock.forward(h2, norm: w.finalNorm, preNorm: config.normalizeBefore,
-                                                          dropout: dropout.residual[2], workspace: ws) { input in
+                                                          dropout: dropout.residual.2, workspace: ws) { input in
             let (out, cache) = FeedForward.forward(input, fc1: w.fc1, fc2: w.fc2, activation: config.activation,
                                                    dropout: dropout.activation, workspace: ws)
             feedForward = cache

@@ -96,7 +96,8 @@ public final class TransformerModel {
     func layerDropout(_ mode: ForwardMode, base: UInt64) -> LayerDropout {
         LayerDropout(attentionProbabilities: dropoutSite(config.attentionDropout, mode, site: base),
                      crossAttentionProbabilities: dropoutSite(config.attentionDropout, mode, site: base + 1),
-                     residual: (0..<3).map { dropoutSite(config.dropout, mode, site: base + 2 + UInt64($0)) },
+                     residual: (dropoutSite(config.dropout, mode, site: base + 2), dropoutSite(config.dropout, mode, site: base + 3),
+                                dropoutSite(config.dropout, mode, site: base + 4)),
                      activation: dropoutSite(config.activationDropout, mode, site: base + 5))
     }
 
@@ -131,7 +132,9 @@ public final class TransformerModel {
                                          queries: sourceLength, keys: sourceLength, keyBatchStride: sourceLength)
         let mask = AttentionMask(keyLengths: lengths)
         encoderCaches.removeAll(keepingCapacity: true)
-        for (l, layerWeights) in weights.encoderLayers.enumerated() {
+        // Index loops, not enumerated(): in debug builds the generic iterator allocates.
+        for l in 0..<config.encoderLayers {
+            let layerWeights = weights.encoderLayers[l]
             let (y, cache) = EncoderLayer.forward(x, layerWeights, config: config, geometry: geometry, mask: mask,
                                                   dropout: layerDropout(mode, base: 16 + UInt64(l) * 8), workspace: ws)
             encoderCaches.append(cache)
@@ -160,7 +163,8 @@ public final class TransformerModel {
         let crossGeometry = AttentionGeometry(batch: B, heads: config.heads, headDim: config.headDim,
                                               queries: T, keys: S, keyBatchStride: S)
         decoderCaches.removeAll(keepingCapacity: true)
-        for (l, layerWeights) in weights.decoderLayers.enumerated() {
+        for l in 0..<config.decoderLayers {
+            let layerWeights = weights.decoderLayers[l]
             let (y, cache) = DecoderLayer.forward(x, encoderOut: encoderOut, layerWeights, config: config,
                                                   selfGeometry: selfGeometry,
                                                   selfMask: AttentionMask(keyLengths: targetLengths, causal: true),
