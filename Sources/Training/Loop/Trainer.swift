@@ -36,6 +36,9 @@ public final class Trainer {
     public let config: TrainingConfig
     public let output: URL
     public var bleuValidator: BLEUValidator?
+    /// Called with the normalised gradients of every update and its 0-based number (tests
+    /// inject non-finite values through it).
+    var inspectGradients: ((ParameterArena, Int) -> Void)?
     let log: TrainingLog
     let checkpoints: URL
 
@@ -196,7 +199,8 @@ public final class Trainer {
                 progress.nextBatch = group.upperBound
                 guard let stats = UpdateStep.run(model: model, optimizer: optimizer, criterion: criterion, batches: batchesOfUpdate,
                                                  seed: UInt64(config.seed), update: progress.update, updateFreq: config.updateFreq,
-                                                 lr: lr, clipNorm: config.clipNorm, workspace: workspace) else {
+                                                 lr: lr, clipNorm: config.clipNorm, workspace: workspace,
+                                                 inspectGradients: inspectGradients.map { hook in { hook($0, progress.update) } }) else {
                     nonFiniteInARow += 1
                     log.message("warning: update \(progress.update + 1) skipped: non-finite loss or gradients (\(nonFiniteInARow) in a row)")
                     if nonFiniteInARow >= 10 { throw TrainingError.nonFiniteLoss(updates: nonFiniteInARow, lastCheckpoint: lastCheckpointName) }

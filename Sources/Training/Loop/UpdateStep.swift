@@ -8,9 +8,11 @@ import Transformer
 public enum UpdateStep {
     /// Returns the summed criterion statistics, or nil, with the parameters unchanged, when
     /// the loss or a gradient is not finite (the caller skips the update).
+    /// `inspectGradients` sees (and may change) the normalised gradients before that check;
+    /// tests use it to inject faults.
     public static func run(model: TransformerModel, optimizer: AdamW, criterion: Criterion, batches: [Batch],
                            seed: UInt64, update: Int, updateFreq: Int, lr: Float, clipNorm: Float,
-                           workspace: Workspace) -> CriterionResult? {
+                           workspace: Workspace, inspectGradients: ((ParameterArena) -> Void)? = nil) -> CriterionResult? {
         model.gradients.zero()
         var stats = CriterionResult.zero
         for (micro, batch) in batches.enumerated() {
@@ -25,6 +27,7 @@ public enum UpdateStep {
             model.backward(logits, workspace: workspace)
         }
         GradientArena.scale(model.gradients, by: 1 / Float(max(stats.tokens, 1)))
+        inspectGradients?(model.gradients)
         guard stats.loss.isFinite, GradientArena.isFinite(model.gradients) else { return nil }
         GradientArena.clip(model.gradients, maxNorm: clipNorm)
         optimizer.update(parameters: model.parameters, gradients: model.gradients, lr: lr)

@@ -1,0 +1,71 @@
+import Foundation
+import Testing
+import Tensor
+@testable import Training
+import Transformer
+
+/// The trainer under faults: non-finite gradients and a checkpoint write cut short.
+@Suite(.serialized) struct TrainerFaultTests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static func config(maxUpdate: Int) throws -> TrainingConfig {
+        var config = try TrainingConfig.load(yamlFile: repository.appendingPathComponent("configs/tiny.yaml").path)
+        let corpus = repository.appendingPathComponent("corpora/tiny-es-en").path
+        config.trainSrc = corpus + "/train.es"; config.trainTgt = corpus + "/train.en"
+        config.validSrc = corpus + "/valid.es"; config.validTgt = corpus + "/valid.en"
+        config.maxUpdate = maxUpdate
+        config.validateIntervalUpdates = 3
+        config.maxTokens = 256
+        config.threads = 1
+        return config
+    }
+
+    static func output(_ name: String) -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("nmt-fault-\(name)-\(getpid())")
+        try? FileManager.default.removeItem(at: url)
+        return url
+    }
+
+    /// From update 4 on every gradient is NaN: each update is skipped (parameters kept), and
+    /// after 10 in a row training stops with an error naming the last good checkpoint,
+    /// which still loads.
+    @Test func tenNonFiniteUpdatesInARowStopTraining() throws {
+        let out = Self.output("nan")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let trainer = try Trainer(config: try Self.config(maxUpdate: 50), output: out, resume: false, overwrite: false,
+                                  showProgress: false)
+        var calls = 0
+        trainer.inspectGradients = { gradients, update in
+            calls += 1
+            if update >= 4 { gradients.base[0] = .nan }
+        }
+        #expect(throws: TrainingError.nonFiniteLoss(updates: 10, lastCheckpoint: "update-00000003")) { try trainer.run() }
+        #expect(calls == 4 + 10, "updates 0–3 pass, then ten are skipped")
+        let last = out.appendingPathComponent("checkpoints/last")
+        #expect((try? FileManager.default.destinationOfSymbolicLink(atPath: last.path)) == "update-00000003")
+        let checkpoint = try LoadedCheckpoint(directory: last.resolvingSymlinksInPath())
+        #expect(GradientArena.isFinite(checkpoint.model.parameters))
+    }
+
+    /// A run killed while writing a checkpoint leaves a temporary directory and the previous
+    /// `last`; resuming loads that one, removes the leftover and finishes as a straight run.
+    @Test func interruptedCheckpointWriteLeavesThePreviousOneLoadable() throws {
+        let straight = Self.output("straight"), interrupted = Self.output("interrupted")
+        defer { try? FileManager.default.removeItem(at: straight); try? FileManager.default.removeItem(at: interrupted) }
+        _ = try Trainer(config: try Self.config(maxUpdate: 6), output: straight, resume: false, overwrite: false, showProgress: false).run()
+        _ = try Trainer(config: try Self.config(maxUpdate: 3), output: interrupted, resume: false, overwrite: false, showProgress: false).run()
+
+        // What a kill in the middle of Checkpoint.save leaves: a partial temporary directory.
+        let checkpoints = interrupted.appendingPathComponent("checkpoints")
+        let partial = checkpoints.appendingPathComponent(".tmp-update-00000006-12345")
+        try FileManager.default.createDirectory(at: partial, withIntermediateDirectories: true)
+        try Data("{\"trunc".utf8).write(to: partial.appendingPathComponent("config.json"))
+        try Data(repeating: 7, count: 100).write(to: partial.appendingPathComponent("model.safetensors"))
+        _ = try LoadedCheckpoint(directory: checkpoints.appendingPathComponent("last").resolvingSymlinksInPath())
+
+        _ = try Trainer(config: try Self.config(maxUpdate: 6), output: interrupted, resume: true, overwrite: false, showProgress: false).run()
+        #expect(!FileManager.default.fileExists(atPath: partial.path), "the leftover temporary directory is removed")
+        let name = "checkpoints/update-00000006/model.safetensors"
+        #expect(try Data(contentsOf: straight.appendingPathComponent(name)) == Data(contentsOf: interrupted.appendingPathComponent(name)))
+    }
+}
