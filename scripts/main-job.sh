@@ -12,8 +12,11 @@ bash corpora/bible-es-en/prepare.sh
 data=corpora/bible-es-en/data
 run=runs/bible-small
 "$bin/nmt" train --config configs/small.yaml --output "$run" --overwrite "$@"
-"$bin/nmt" translate --model "$run/checkpoints/best" --input "$data/test.es" --output "$run/test.hyp" --beam 5 --batch-size 64
-echo "test set, beam 5, WEB reference:"
-"$bin/bleu" "$data/test.en" -i "$run/test.hyp"
-echo "test set, beam 5, WEB and KJV references:"
-"$bin/bleu" "$data/test.en" "$data/test.en-kjv" -i "$run/test.hyp"
+"$bin/nmt" translate --model "$run/checkpoints/best" --input "$data/test.es" --output "$run/test.beam5.hyp" --beam 5 --batch-size 64
+"$bin/nmt" translate --model "$run/checkpoints/best" --input "$data/test.es" --output "$run/test.greedy.hyp" --beam 1 --batch-size 64
+for search in greedy beam5; do
+  echo "test set, $search, WEB reference:"
+  "$bin/bleu" "$data/test.en" -i "$run/test.$search.hyp"
+done
+echo "test set, beam5, WEB and KJV references:"
+"$bin/bleu" "$data/test.en" "$data/test.en-kjv" -i "$run/test.beam5.hyp"
