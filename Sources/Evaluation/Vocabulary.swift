@@ -1,47 +1,74 @@
 /// Interns tokens (byte strings) as dense `UInt32` ids, so that n-grams become packed
 /// integers instead of tuples of strings. One vocabulary per worker thread: ids only have
 /// to agree between a hypothesis and its own references.
+///
+/// Tokens of up to 8 bytes — nearly all of them — are stored as the token bytes packed in
+/// the slot itself, so a lookup touches one cache line; longer tokens keep a hash in the slot
+/// and their bytes in an arena.
 struct Vocabulary {
-    private var arena: [UInt8] = []
-    private var offsets: [Int] = [0]
-    private var hashes: [UInt64] = []
-    private var slots: [Int32]
+    private struct Entry {
+        /// The packed bytes of a short token, or the hash of a long one.
+        var key: UInt64 = 0
+        /// The token's length in bytes; 0 marks an empty slot (tokens are never empty).
+        var length: Int32 = 0
+        var id: UInt32 = 0
+    }
+
+    private var slots: [Entry]
     private var mask: Int
+    private var count = 0
+    private var arena: [UInt8] = []
+    /// Start of each long token's bytes in `arena`, by id (0 for short tokens).
+    private var arenaStarts: [Int] = []
 
     init(capacity: Int = 1 << 16) {
-        slots = [Int32](repeating: -1, count: capacity)
+        slots = [Entry](repeating: Entry(), count: capacity)
         mask = capacity - 1
     }
 
-    /// The id of the token `p[start..<end]`, adding it when new.
+    /// The id of the token `p[start..<end]` (not empty), adding it when new.
     @inline(__always)
     mutating func intern(_ p: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> UInt32 {
-        let h = Self.hash(p.baseAddress! + start, end - start)
-        var slot = Int(truncatingIfNeeded: h ^ (h >> 29)) & mask
         let length = end - start
+        let base = p.baseAddress! + start
+        let short = length <= 8
+        let key = short ? Self.pack(p, start, length) : Self.hash(base, length)
+        var slot = Self.slot(key, length) & mask
         while true {
-            let id = Int(slots[slot])
-            if id < 0 { break }
-            if hashes[id] == h {
-                let s = offsets[id], e = offsets[id + 1]
-                if e - s == length && arena.withUnsafeBufferPointer({ a in
-                    memcmpEqual(a.baseAddress! + s, p.baseAddress! + start, length)
-                }) {
-                    return UInt32(id)
-                }
+            let entry = slots[slot]
+            if entry.length == 0 { break }
+            if entry.length == length && entry.key == key
+                && (short || arena.withUnsafeBufferPointer { bytesEqual($0.baseAddress! + arenaStarts[Int(entry.id)], base, length) }) {
+                return entry.id
             }
             slot = (slot + 1) & mask
         }
-        let id = hashes.count
-        arena.append(contentsOf: UnsafeBufferPointer(rebasing: p[start..<end]))
-        offsets.append(arena.count)
-        hashes.append(h)
-        slots[slot] = Int32(id)
-        if hashes.count * 2 > slots.count { grow() }
-        return UInt32(id)
+        let id = UInt32(count)
+        count += 1
+        if short {
+            arenaStarts.append(0)
+        } else {
+            arenaStarts.append(arena.count)
+            arena.append(contentsOf: UnsafeBufferPointer(start: base, count: length))
+        }
+        slots[slot] = Entry(key: key, length: Int32(length), id: id)
+        if count * 2 > slots.count { grow() }
+        return id
     }
 
-    /// A multiply-xorshift hash over 8-byte words (tokens are short; byte-wise FNV was slower).
+    /// The bytes of a token of 1…8 bytes as one integer (exact, so no byte comparison is needed).
+    @inline(__always)
+    private static func pack(_ p: UnsafeBufferPointer<UInt8>, _ start: Int, _ length: Int) -> UInt64 {
+        if start + 8 <= p.count {
+            let word = UnsafeRawPointer(p.baseAddress! + start).loadUnaligned(as: UInt64.self)
+            return length == 8 ? word : word & ((1 << (8 * UInt64(length))) - 1)
+        }
+        var v: UInt64 = 0
+        for j in 0..<length { v |= UInt64(p[start + j]) << (8 * UInt64(j)) }
+        return v
+    }
+
+    /// A multiply-xorshift hash over 8-byte words, for tokens longer than 8 bytes.
     @inline(__always)
     private static func hash(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt64 {
         var h = UInt64(n) &* 0x9E37_79B9_7F4A_7C15
@@ -61,13 +88,20 @@ struct Vocabulary {
         return h
     }
 
+    @inline(__always)
+    private static func slot(_ key: UInt64, _ length: Int) -> Int {
+        let h = (key ^ UInt64(length) << 59) &* 0x9E37_79B9_7F4A_7C15
+        return Int(truncatingIfNeeded: h >> 32)
+    }
+
     private mutating func grow() {
-        slots = [Int32](repeating: -1, count: slots.count * 2)
+        let old = slots
+        slots = [Entry](repeating: Entry(), count: old.count * 2)
         mask = slots.count - 1
-        for (id, h) in hashes.enumerated() {
-            var slot = Int(truncatingIfNeeded: h ^ (h >> 29)) & mask
-            while slots[slot] >= 0 { slot = (slot + 1) & mask }
-            slots[slot] = Int32(id)
+        for entry in old where entry.length != 0 {
+            var slot = Self.slot(entry.key, Int(entry.length)) & mask
+            while slots[slot].length != 0 { slot = (slot + 1) & mask }
+            slots[slot] = entry
         }
     }
 
@@ -79,7 +113,7 @@ struct Vocabulary {
 }
 
 @inline(__always)
-private func memcmpEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+private func bytesEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
     for i in 0..<n where a[i] != b[i] { return false }
     return true
 }
