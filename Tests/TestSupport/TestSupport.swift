@@ -18,6 +18,13 @@ public struct TestRandom {
         lo + (hi - lo) * Float(next() >> 40) / Float(1 << 24)
     }
 
+    /// Uniform in 0..<n.
+    public mutating func index(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+
+    public mutating func floats(_ count: Int, _ lo: Float, _ hi: Float) -> [Float] {
+        (0..<count).map { _ in uniform(lo, hi) }
+    }
+
     public mutating func tensor(_ shape: Shape, _ lo: Float = -1, _ hi: Float = 1) -> TensorStorage {
         TensorStorage(shape, values: (0..<shape.count).map { _ in uniform(lo, hi) })
     }
@@ -25,25 +32,45 @@ public struct TestRandom {
 
 /// Asserts |actual − expected| ≤ atol + rtol·|expected| elementwise; on failure reports the
 /// largest violation, its index and both values.
-public func expectClose(_ actual: [Float], _ expected: [Double], atol: Double, rtol: Double,
-                 _ what: String, sourceLocation: SourceLocation = #_sourceLocation) {
+public func expectClose(_ actual: [Double], _ expected: [Double], atol: Double, rtol: Double,
+                        _ what: String, sourceLocation: SourceLocation = #_sourceLocation) {
     #expect(actual.count == expected.count, "\(what): \(actual.count) values, expected \(expected.count)",
             sourceLocation: sourceLocation)
     var worst = 0.0, worstIndex = -1
     for i in 0..<min(actual.count, expected.count) {
-        let a = Double(actual[i]), e = expected[i]
+        let a = actual[i], e = expected[i]
         guard a.isFinite else { worst = .infinity; worstIndex = i; break }
         let excess = abs(a - e) - (atol + rtol * abs(e))
         if excess > worst { worst = excess; worstIndex = i }
     }
     #expect(worstIndex < 0,
-            "\(what): largest difference at index \(worstIndex): got \(worstIndex >= 0 ? actual[worstIndex] : 0), expected \(worstIndex >= 0 ? expected[worstIndex] : 0) (atol \(atol), rtol \(rtol))",
+            "\(what): largest difference at index \(worstIndex): got \(worstIndex >= 0 ? actual[worstIndex] : 0), expected \(worstIndex >= 0 ? expected[worstIndex] : 0), |diff| \(worstIndex >= 0 ? abs(actual[worstIndex] - expected[worstIndex]) : 0) (atol \(atol), rtol \(rtol))",
             sourceLocation: sourceLocation)
 }
 
+public func expectClose(_ actual: [Float], _ expected: [Double], atol: Double, rtol: Double,
+                        _ what: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    expectClose(actual.map(Double.init), expected, atol: atol, rtol: rtol, what, sourceLocation: sourceLocation)
+}
+
 public func expectClose(_ actual: [Float], _ expected: [Float], atol: Double, rtol: Double,
-                 _ what: String, sourceLocation: SourceLocation = #_sourceLocation) {
-    expectClose(actual, expected.map(Double.init), atol: atol, rtol: rtol, what, sourceLocation: sourceLocation)
+                        _ what: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    expectClose(actual.map(Double.init), expected.map(Double.init), atol: atol, rtol: rtol, what, sourceLocation: sourceLocation)
+}
+
+public func expectClose(_ actual: Double, _ expected: Double, atol: Double, rtol: Double,
+                        _ what: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    expectClose([actual], [expected], atol: atol, rtol: rtol, what, sourceLocation: sourceLocation)
+}
+
+/// Asserts two Float arrays are identical bit for bit; on failure reports the first
+/// differing index and both values.
+public func expectBitwiseEqual(_ a: [Float], _ b: [Float], _ what: String,
+                               sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(a.count == b.count, "\(what): \(a.count) vs \(b.count) values", sourceLocation: sourceLocation)
+    let first = a.indices.first { $0 < b.count && a[$0].bitPattern != b[$0].bitPattern }
+    #expect(first == nil, "\(what): first difference at index \(first ?? -1): \(first.map { a[$0] } ?? 0) vs \(first.map { b[$0] } ?? 0)",
+            sourceLocation: sourceLocation)
 }
 
 /// Central finite differences of a scalar loss (accumulated in Double by the caller) with

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 import Tensor
 @testable import Training
 import Transformer

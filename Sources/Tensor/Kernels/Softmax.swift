@@ -129,21 +129,28 @@ public enum Softmax {
         return m + Foundation.log(s)
     }
 
+    /// dst = exp(src − shift) over `n` floats; returns their sum. dst may alias src.
     @inline(__always)
-    static func softmaxRow(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ n: Int) {
-        let m = maxRow(src, n)
+    public static func exponentiateRow(_ src: UnsafePointer<Float>, _ n: Int, shift: Float,
+                                       into dst: UnsafeMutablePointer<Float>) -> Float {
         var c = 0
         var acc = Float8()
         while c + 8 <= n {
-            let e = simdExp(load8(src + c) - m)
+            let e = simdExp(load8(src + c) - shift)
             store8(e, dst + c)
             acc += e
             c += 8
         }
         var s = acc.sum()
-        while c < n { let e = Foundation.exp(src[c] - m); dst[c] = e; s += e; c += 1 }
+        while c < n { let e = Foundation.exp(src[c] - shift); dst[c] = e; s += e; c += 1 }
+        return s
+    }
+
+    @inline(__always)
+    static func softmaxRow(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ n: Int) {
+        let s = exponentiateRow(src, n, shift: maxRow(src, n), into: dst)
         let inv = 1 / s
-        c = 0
+        var c = 0
         while c + 8 <= n { store8(load8(dst + c) * inv, dst + c); c += 8 }
         while c < n { dst[c] *= inv; c += 1 }
     }

@@ -15,7 +15,7 @@ enum CrossEntropyRow {
             let nll = LogSoftmaxShift(max: m, expSum: expSumRow(z, n, shift: m)).logSumExp - Double(zy)
             return (nll, nll)
         }
-        let expSum = expSumRowStoring(z, n, shift: m, into: g)
+        let expSum = Softmax.exponentiateRow(z, n, shift: m, into: g)
         let shift = LogSoftmaxShift(max: m, expSum: expSum)
         let nll = shift.logSumExp - Double(zy)
         let inverse = 1 / expSum

@@ -20,7 +20,7 @@ enum LabelSmoothedRow {
         let zy = z[y]
         let m = Softmax.maxRow(z, n)
         let total = sum(z, n)
-        let expSum = grad.map { expSumRowStoring(z, n, shift: m, into: $0) } ?? expSumRow(z, n, shift: m)
+        let expSum = grad.map { Softmax.exponentiateRow(z, n, shift: m, into: $0) } ?? expSumRow(z, n, shift: m)
         let shift = LogSoftmaxShift(max: m, expSum: expSum)
         let nll = shift.logSumExp - Double(zy)
         // Σ_v (−log p_v) = V·logsumexp(z) − Σ_v z_v.

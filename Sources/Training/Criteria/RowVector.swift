@@ -109,23 +109,6 @@ struct LogSoftmaxShift {
 
 }
 
-/// Σ exp(z − shift) over a row like `expSumRow`, also storing each exp(z_v − shift) in
-/// `e` (which may alias `z`), so that the gradient pass needs no second exponential.
-@inline(__always)
-func expSumRowStoring(_ z: UnsafePointer<Float>, _ n: Int, shift: Float, into e: UnsafeMutablePointer<Float>) -> Float {
-    var acc = Float8()
-    var c = 0
-    while c + 8 <= n {
-        let v = simdExp(load8(z + c) - shift)
-        store8(v, e + c)
-        acc += v
-        c += 8
-    }
-    var s = acc.sum()
-    while c < n { let v = Foundation.exp(z[c] - shift); e[c] = v; s += v; c += 1 }
-    return s
-}
-
 /// g = e · a − b over a row (in place when `g` is `e`): turns stored exponentials into
 /// scale · softmax minus a constant smoothing term.
 @inline(__always)

@@ -1,0 +1,26 @@
+import Tensor
+@testable import Training
+
+// Criterion helpers for the criterion tests (the generic ones are in Tests/TestSupport).
+
+
+/// One criterion call on copies of the inputs: the sums and the gradient it wrote.
+func run(_ criterion: Criterion, logits: [Float], vocab: Int, targets: [Int32], padID: Int32 = -1,
+         gradScale: Float = 1) -> (result: CriterionResult, grad: [Float]) {
+    let storage = TensorStorage(Shape(logits.count / vocab, vocab), values: logits)
+    let result = targets.withUnsafeBufferPointer {
+        criterion.evaluate(logits: storage.tensor, targets: $0.baseAddress!, padID: padID, gradScale: gradScale)
+    }
+    return (result, storage.tensor.toArray())
+}
+
+/// The loss-only variant on a copy of the inputs; also returns the logits afterwards.
+func lossOnly(_ criterion: Criterion, logits: [Float], vocab: Int, targets: [Int32],
+              padID: Int32 = -1) -> (result: CriterionResult, logitsAfter: [Float]) {
+    let storage = TensorStorage(Shape(logits.count / vocab, vocab), values: logits)
+    let result = targets.withUnsafeBufferPointer {
+        criterion.loss(logits: storage.tensor, targets: $0.baseAddress!, padID: padID)
+    }
+    return (result, storage.tensor.toArray())
+}
+
