@@ -215,7 +215,10 @@ public final class Trainer {
                     let tokens = Double(max(window.tokens, 1))
                     let loss = window.loss / tokens / Foundation.log(2.0), nll = window.nll / tokens / Foundation.log(2.0)
                     let speed = Double(window.tokens) / max(seconds, 1e-9)
-                    let remaining = config.maxUpdate > 0 ? Double(config.maxUpdate - progress.update) / Double(progress.update) * elapsed() : .nan
+                    // Time left: the nearer of the update budget (at the speed so far) and the time budget.
+                    var remaining = Double.infinity
+                    if config.maxUpdate > 0 { remaining = Double(config.maxUpdate - progress.update) / Double(progress.update) * elapsed() }
+                    if config.stopTimeHours > 0 { remaining = min(remaining, config.stopTimeHours * 3600 - elapsed()) }
                     log.record(["update": Double(progress.update), "epoch": Double(progress.epoch), "loss": loss, "nll": nll,
                                 "lr": Double(lr), "tgt_tokens_per_second": speed, "elapsed": elapsed()], kind: "train")
                     log.progress(String(format: "update %d | epoch %d | loss %.3f | nll %.3f | lr %.3g | %.0f tgt tok/s | %@ elapsed | ETA %@",
