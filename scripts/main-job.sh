@@ -6,7 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-system-packages.sh
-swift build -c release --product nmt --product bleu
+# One product per call: given several --product flags, swift build builds only the last.
+swift build -c release --product nmt
+swift build -c release --product bleu
 bin=.build/release
 bash corpora/bible-es-en/prepare.sh
 data=corpora/bible-es-en/data
