@@ -73,7 +73,7 @@ let package = Package(
         .executableTarget(
             name: "nmt-bench",
             dependencies: [
-                "Tensor", "CBLAS", "Transformer", "Training",
+                "Tensor", "CBLAS", "Transformer", "Training", "Translation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/nmt-bench",

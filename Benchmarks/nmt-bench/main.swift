@@ -8,7 +8,7 @@ struct Bench: ParsableCommand {
         commandName: "nmt-bench",
         abstract: "Measure the tensor core (and, as they land, training and decoding) against references.")
 
-    @Option(help: "Scenarios to run: tensor-core, training.")
+    @Option(help: "Scenarios to run: tensor-core, training, decoding.")
     var scenario: [String] = ["tensor-core"]
 
     @Option(help: "Model presets for the training scenario.")
@@ -26,7 +26,7 @@ struct Bench: ParsableCommand {
     func validate() throws {
         guard rounds >= 1 else { throw ValidationError("--rounds must be ≥ 1") }
         guard threads.allSatisfy({ $0 >= 1 }) else { throw ValidationError("--threads values must be ≥ 1") }
-        let known = ["tensor-core", "training"]
+        let known = ["tensor-core", "training", "decoding"]
         for s in scenario where !known.contains(s) {
             throw ValidationError("unknown scenario '\(s)'; known: \(known.joined(separator: ", "))")
         }
@@ -47,6 +47,9 @@ struct Bench: ParsableCommand {
                 peak[t] = TensorCoreBenchmarks.sgemm(threads: t, rounds: rounds).map(\.reference!).max()
             }
             rows += try TrainingBenchmarks.run(presets: preset, threads: threads, rounds: rounds, peak: peak)
+        }
+        if scenario.contains("decoding") {
+            for p in preset { for t in threads { rows += try DecodingBenchmarks.run(preset: p, threads: t, rounds: rounds) } }
         }
         Report.printTable(rows)
         let document = try Report.json(rows, machine: Report.machine())

@@ -1,0 +1,79 @@
+#!/usr/bin/env python3
+"""Runs nmt-bench and the PyTorch reference alternately (A B A B ...) and prints ratios.
+
+  python3 Benchmarks/reference/compare.py --presets small --threads 1 2 --rounds 3
+
+Needs a release build of nmt-bench (swift build -c release --product nmt-bench) and
+torch. Each round runs ours then the reference for every case; the medians over rounds
+are compared, so machine noise hits both sides alike. Prints a table and one JSON line.
+"""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+BENCH = os.path.join(ROOT, ".build", "release", "nmt-bench")
+
+
+def ours(scenario, preset, threads):
+    out = subprocess.run([BENCH, "--scenario", scenario, "--preset", preset, "--threads", str(threads), "--rounds", "3"],
+                         check=True, capture_output=True, text=True).stdout
+    document = json.loads(out[out.index("{"):])
+    return {m["name"]: m["value"] for m in document["measurements"]}
+
+
+def reference(mode, preset, threads, **extra):
+    command = [sys.executable, os.path.join(HERE, "torch_transformer.py"), mode, "--preset", preset, "--threads", str(threads),
+               "--steps", "3"]
+    for key, value in extra.items():
+        command += ["--" + key.replace("_", "-"), str(value)]
+    return json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--presets", nargs="+", default=["small"])
+    parser.add_argument("--threads", nargs="+", type=int, default=[1, 2])
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    samples = {}
+
+    def add(key, value):
+        samples.setdefault(key, []).append(value)
+
+    for _ in range(args.rounds):
+        for preset in args.presets:
+            for t in args.threads:
+                ours_train = ours("training", preset, t)
+                for criterion, name in [("labo", "labo"), ("label_smoothed", "label_smoothed")]:
+                    add((preset, t, f"train {criterion} tgt tok/s", "ours"), ours_train[f"{preset} {name} tgt tok/s"])
+                    ref = reference("train", preset, t, criterion=criterion)
+                    add((preset, t, f"train {criterion} tgt tok/s", "torch"), ref["tgt_tokens_per_second"])
+                    add((preset, t, "peak memory MiB", "torch"), ref["peak_rss_mb"])
+                add((preset, t, "peak memory MiB", "ours"), ours_train["peak resident memory"])
+                ours_decode = ours("decoding", preset, t)
+                for beam in [1, 5]:
+                    label = "greedy" if beam == 1 else f"beam {beam}"
+                    add((preset, t, f"decode {label} out tok/s", "ours"), ours_decode[f"{preset} {label} batch 32"])
+                    ref = reference("decode", preset, t, beam=beam)
+                    add((preset, t, f"decode {label} out tok/s", "torch"), ref["output_tokens_per_second"])
+
+    rows = []
+    for (preset, t, name, side) in sorted(samples):
+        if side != "ours":
+            continue
+        a = statistics.median(samples[(preset, t, name, "ours")])
+        b = statistics.median(samples[(preset, t, name, "torch")])
+        rows.append({"preset": preset, "threads": t, "figure": name, "ours": a, "torch": b, "ratio": a / b})
+    print(f"{'preset':7} {'thr':>3}  {'figure':32} {'ours':>10} {'torch':>10} {'ours/torch':>10}")
+    for r in rows:
+        print(f"{r['preset']:7} {r['threads']:>3}  {r['figure']:32} {r['ours']:10.1f} {r['torch']:10.1f} {r['ratio']:10.2f}")
+    print(json.dumps({"rounds": args.rounds, "rows": rows}))
+
+
+if __name__ == "__main__":
+    main()
