@@ -5,12 +5,14 @@ import Transformer
 
 public enum CheckpointError: Error, LocalizedError, Equatable {
     case missingFile(String)
+    case missingDirectory(String)
     case corrupt(file: String, reason: String)
     case outputHoldsRun(String)
 
     public var errorDescription: String? {
         switch self {
         case .missingFile(let path): "checkpoint file \(path) is missing"
+        case .missingDirectory(let path): "\(path) is not a checkpoint directory (expected model.safetensors, config.json and sentencepiece.model inside)"
         case let .corrupt(file, reason): "checkpoint file \(file) is corrupt: \(reason)"
         case .outputHoldsRun(let path): "\(path) already holds a training run; pass --resume to continue it or --overwrite to replace it"
         }
@@ -127,7 +129,7 @@ public struct LoadedCheckpoint {
         let fm = FileManager.default
         var isDirectory: ObjCBool = false
         guard fm.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw CheckpointError.missingFile(directory.path)
+            throw CheckpointError.missingDirectory(directory.path)
         }
         func file(_ name: String) throws -> URL {
             let url = directory.appendingPathComponent(name)

@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import Training
+
+/// `nmt translate` and `nmt score` as a user runs them, on a checkpoint trained for a few
+/// updates on the tiny corpus.
+@Suite(.serialized) struct TranslateCommandTests {
+    static func trainedCheckpoint() throws -> URL {
+        let output = try TrainCommandTests.temporaryDirectory("translate")
+        let result = try TrainCommandTests.run(TrainCommandTests.arguments(output: output, maxUpdate: 3))
+        #expect(result.status == 0, "\(result.stderr)")
+        return output.appendingPathComponent("checkpoints/best")
+    }
+
+    static func nmt(_ arguments: [String], input: Data) throws -> (status: Int32, stdout: String, stderr: String) {
+        let process = Process()
+        process.executableURL = TrainCommandTests.nmt
+        process.arguments = arguments
+        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
+        process.standardInput = stdin; process.standardOutput = stdout; process.standardError = stderr
+        try process.run()
+        stdin.fileHandleForWriting.write(input)
+        try stdin.fileHandleForWriting.close()
+        let out = stdout.fileHandleForReading.readDataToEndOfFile(), err = stderr.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+    }
+
+    @Test func translationsKeepTheLineCountAndScoresMatchSearch() throws {
+        let checkpoint = try Self.trainedCheckpoint()
+        defer { try? FileManager.default.removeItem(at: checkpoint.deletingLastPathComponent().deletingLastPathComponent()) }
+        let long = Array(repeating: "palabra", count: 400).joined(separator: " ")
+        let input = "Tengo sed.\n\n¿Dónde está la estación?\n\(long)\n"
+        let greedy = try Self.nmt(["translate", "--model", checkpoint.path, "--beam", "1", "--threads", "1"], input: Data(input.utf8))
+        #expect(greedy.status == 0, "\(greedy.stderr)")
+        #expect(greedy.stdout.split(separator: "\n", omittingEmptySubsequences: false).count == 5, "4 lines and the final newline: \(greedy.stdout)")
+        #expect(greedy.stdout.split(separator: "\n", omittingEmptySubsequences: false)[1].isEmpty, "an empty line stays empty")
+        #expect(greedy.stderr.contains("warning: line 4"), "the over-long line is named: \(greedy.stderr)")
+
+        // n-best lists carry scores; `nmt score` of the best hypothesis gives its log-probability.
+        let nbest = try Self.nmt(["translate", "--model", checkpoint.path, "--beam", "2", "--nbest", "2", "--lenpen", "0",
+                                  "--threads", "1"], input: Data("Tengo sed.\n".utf8))
+        let fields = nbest.stdout.split(separator: "\n").first!.components(separatedBy: " ||| ")
+        #expect(fields.count == 3 && fields[0] == "0")
+        let dir = checkpoint.deletingLastPathComponent().deletingLastPathComponent()
+        let src = dir.appendingPathComponent("src.txt"), tgt = dir.appendingPathComponent("tgt.txt")
+        try "Tengo sed.\n".write(to: src, atomically: true, encoding: .utf8)
+        try (fields[1] + "\n").write(to: tgt, atomically: true, encoding: .utf8)
+        let scored = try Self.nmt(["score", "--model", checkpoint.path, "--src", src.path, "--tgt", tgt.path, "--threads", "1"], input: Data())
+        let sum = Double(scored.stdout.split(separator: "\t").first ?? "")
+        // With lenpen 0 the beam score is the summed log-probability; the detokenized text
+        // re-encodes to the same pieces for this corpus.
+        #expect(sum != nil && abs(sum! - Double(fields[2])!) < 1e-3, "score \(scored.stdout) vs beam \(fields[2])")
+    }
+
+    @Test func badInputNamesTheLineOrFile() throws {
+        let checkpoint = try Self.trainedCheckpoint()
+        defer { try? FileManager.default.removeItem(at: checkpoint.deletingLastPathComponent().deletingLastPathComponent()) }
+        var bad = Data("hola\nadiós\n".utf8)
+        bad.append(contentsOf: [0x61, 0xFF, 0x0A])
+        let invalid = try Self.nmt(["translate", "--model", checkpoint.path, "--threads", "1"], input: bad)
+        #expect(invalid.status != 0 && invalid.stderr.contains("<stdin>:3"), "\(invalid.stderr)")
+
+        let missing = try Self.nmt(["translate", "--model", "/nonexistent/checkpoint"], input: Data())
+        #expect(missing.status != 0 && missing.stderr.contains("/nonexistent/checkpoint"), "\(missing.stderr)")
+
+        let broken = checkpoint.resolvingSymlinksInPath()
+        try Data("{}".utf8).write(to: broken.appendingPathComponent("model.safetensors"))
+        let corrupt = try Self.nmt(["translate", "--model", checkpoint.path], input: Data("hola\n".utf8))
+        #expect(corrupt.status != 0 && corrupt.stderr.contains("model.safetensors"), "\(corrupt.stderr)")
+    }
+}
