@@ -16,14 +16,19 @@ public final class Translator {
     public let model: TransformerModel
     public let options: SearchOptions
     public let batchSize: Int
+    /// When set, batches are also limited to this many source tokens (with eos, padded to
+    /// the batch's longest sentence), fairseq's --max-tokens for generation.
+    public let maxTokens: Int?
     private let scorer: ModelScorer
 
-    public init(model: TransformerModel, options: SearchOptions, batchSize: Int = 32) throws {
+    public init(model: TransformerModel, options: SearchOptions, batchSize: Int = 32, maxTokens: Int? = nil) throws {
         try options.validate()
         guard batchSize >= 1 else { throw SearchError.invalidBatchSize(batchSize) }
+        if let tokens = maxTokens, tokens < 1 { throw SearchError.invalidBatchSize(tokens) }
         self.model = model
         self.options = options
         self.batchSize = batchSize
+        self.maxTokens = maxTokens
         scorer = ModelScorer(model: model)
     }
 
@@ -40,12 +45,28 @@ public final class Translator {
         }
         var hypotheses = [[Hypothesis]](repeating: [], count: sources.count)
         let order = fitted.indices.filter { !fitted[$0].isEmpty }.sorted { (fitted[$0].count, $0) < (fitted[$1].count, $1) }
-        for start in stride(from: 0, to: order.count, by: batchSize) {
-            let chunk = Array(order[start..<min(start + batchSize, order.count)])
+        for chunk in batches(order, lengths: order.map { fitted[$0].count + 1 }) {
             let results = try search(chunk.map { fitted[$0] })
             for (i, result) in zip(chunk, results) { hypotheses[i] = result }
         }
         return Translations(hypotheses: hypotheses, warnings: warnings)
+    }
+
+    /// Consecutive groups of `order` (sorted by length) of at most `batchSize` sentences
+    /// and, with `maxTokens`, at most that many padded tokens (a longer sentence alone).
+    func batches(_ order: [Int], lengths: [Int]) -> [[Int]] {
+        var groups: [[Int]] = [], current: [Int] = [], longest = 0
+        for (i, index) in order.enumerated() {
+            let length = max(longest, lengths[i])
+            let overTokens = maxTokens.map { length * (current.count + 1) > $0 } ?? false
+            if !current.isEmpty && (current.count == batchSize || overTokens) {
+                groups.append(current); current = []; longest = 0
+            }
+            current.append(index)
+            longest = max(longest, lengths[i])
+        }
+        if !current.isEmpty { groups.append(current) }
+        return groups
     }
 
     /// Forced-decoding scores of `targets` as translations of `sources` (full forward pass).

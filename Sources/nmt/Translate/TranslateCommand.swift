@@ -32,6 +32,9 @@ struct TranslateCommand: ParsableCommand {
     @Option(help: "Sentences decoded together.")
     var batchSize = 32
 
+    @Option(help: "Also limit a batch to this many source tokens (padded), as fairseq's --max-tokens.")
+    var maxTokens: Int?
+
     @Option(help: "Threads for BLAS and the kernels.")
     var threads = 2
 
@@ -40,6 +43,7 @@ struct TranslateCommand: ParsableCommand {
 
     func validate() throws {
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be ≥ 1, got \(batchSize)") }
+        if let tokens = maxTokens, tokens < 1 { throw ValidationError("--max-tokens must be ≥ 1, got \(tokens)") }
         guard threads >= 1 else { throw ValidationError("--threads must be ≥ 1, got \(threads)") }
     }
 
@@ -48,7 +52,8 @@ struct TranslateCommand: ParsableCommand {
         let checkpoint = try LoadedCheckpoint(directory: URL(fileURLWithPath: model))
         let lines = try ParallelCorpus.readLines(input)
         let sources = try checkpoint.tokenizer.encode(lines, threads: threads)
-        let translator = try Translator(model: checkpoint.model, options: search.options, batchSize: batchSize)
+        let translator = try Translator(model: checkpoint.model, options: search.options, batchSize: batchSize,
+                                        maxTokens: maxTokens)
         var hypotheses: [[Hypothesis]] = []
         hypotheses.reserveCapacity(sources.count)
         let chunk = max(batchSize * 8, 256)
