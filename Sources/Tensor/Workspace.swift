@@ -14,7 +14,8 @@ public final class Workspace {
     private static let alignment = 64
     private var blocks: [Block] = []
     private var offset = 0            // bytes used in the last block
-    private var usedThisStep = 0      // bytes handed out since the last reset
+    private var usedThisStep = 0      // bytes handed out since the last reset, less released ones
+    private var peakThisStep = 0
 
     /// How many times memory was requested from the system (for allocation tests).
     public private(set) var allocationCount = 0
@@ -30,7 +31,7 @@ public final class Workspace {
 
     /// Starts a new step: every buffer handed out before becomes invalid.
     public func reset() {
-        highWaterBytes = max(highWaterBytes, usedThisStep)
+        highWaterBytes = max(highWaterBytes, peakThisStep)
         if blocks.count > 1 {
             for block in blocks { block.base.deallocate() }
             blocks.removeAll(keepingCapacity: true)
@@ -38,6 +39,28 @@ public final class Workspace {
         }
         offset = 0
         usedThisStep = 0
+        peakThisStep = 0
+    }
+
+    /// A point in this step's allocations, to `release(to:)` later.
+    public struct Mark {
+        fileprivate let block: Int
+        fileprivate let offset: Int
+        fileprivate let used: Int
+    }
+
+    public func mark() -> Mark { Mark(block: blocks.count - 1, offset: offset, used: usedThisStep) }
+
+    /// Makes the memory of every buffer handed out after `mark` available again within this
+    /// step (stack order: those buffers must no longer be used). Backward passes release
+    /// each layer's temporaries this way, so a step needs the forward activations plus one
+    /// layer's scratch rather than every layer's.
+    public func release(to mark: Mark) {
+        guard !blocks.isEmpty else { return }
+        // If blocks were added after the mark, everything in the newest block came later;
+        // the rest of the mark's block stays unused until `reset`.
+        offset = mark.block == blocks.count - 1 ? mark.offset : 0
+        usedThisStep = mark.used
     }
 
     /// Bytes of capacity held now.
@@ -54,6 +77,7 @@ public final class Workspace {
         let pointer = blocks[blocks.count - 1].base + offset
         offset += rounded
         usedThisStep += rounded
+        peakThisStep = max(peakThisStep, usedThisStep)
         return pointer.bindMemory(to: T.self, capacity: max(count, 1))
     }
 

@@ -201,9 +201,16 @@ public final class TransformerModel {
             dx = dIn
         }
         let dEncoderOut = ws.tensor(p.encoderOut.shape, zeroed: true)
+        // Layer by layer, the gradient moves between two buffers and each layer's scratch
+        // is released: peak memory is the forward activations plus one layer's scratch.
+        var spare = ws.tensor(dx.shape)
         for l in stride(from: config.decoderLayers - 1, through: 0, by: -1) {
-            dx = DecoderLayer.backward(dx, cache: decoderCaches[l], weights.decoderLayers[l], gradients: g.decoderLayers[l],
-                                       config: config, dEncoderOut: dEncoderOut, workspace: ws)
+            let mark = ws.mark()
+            let dIn = DecoderLayer.backward(dx, cache: decoderCaches[l], weights.decoderLayers[l], gradients: g.decoderLayers[l],
+                                            config: config, dEncoderOut: dEncoderOut, workspace: ws)
+            spare.copy(from: dIn)
+            ws.release(to: mark)
+            swap(&dx, &spare)
         }
         embedBackward(dx, ids: p.targetInputIDs, count: p.batch * p.targetLength, dropout: p.decoderEmbeddingDropout,
                       into: g.decoderEmbedding)
@@ -214,9 +221,14 @@ public final class TransformerModel {
             ResidualBlock.normalizeBackward(de, cache, norm, gn, dx: dIn, accumulate: false)
             de = dIn
         }
+        var spareEncoder = ws.tensor(de.shape)
         for l in stride(from: config.encoderLayers - 1, through: 0, by: -1) {
-            de = EncoderLayer.backward(de, cache: encoderCaches[l], weights.encoderLayers[l], gradients: g.encoderLayers[l],
-                                       config: config, workspace: ws)
+            let mark = ws.mark()
+            let dIn = EncoderLayer.backward(de, cache: encoderCaches[l], weights.encoderLayers[l], gradients: g.encoderLayers[l],
+                                            config: config, workspace: ws)
+            spareEncoder.copy(from: dIn)
+            ws.release(to: mark)
+            swap(&de, &spareEncoder)
         }
         embedBackward(de, ids: p.sourceIDs, count: p.batch * p.sourceLength, dropout: p.encoderEmbeddingDropout,
                       into: g.encoderEmbedding)

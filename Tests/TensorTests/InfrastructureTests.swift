@@ -26,6 +26,27 @@ import TestSupport
         #expect(workspace.allocationCount == regrown)
     }
 
+    /// Memory released to a mark is handed out again, and the high-water mark counts the
+    /// peak, not the sum.
+    @Test func releaseToAMarkReusesMemory() {
+        let workspace = Workspace(initialBytes: 1 << 20)
+        workspace.reset()
+        let kept = workspace.tensor(Shape(1000))
+        kept.fill(5)
+        let mark = workspace.mark()
+        let first = workspace.tensor(Shape(20_000))
+        first.fill(1)
+        workspace.release(to: mark)
+        let second = workspace.tensor(Shape(20_000))
+        #expect(second.data == first.data, "the released bytes are reused")
+        #expect(kept.toArray().allSatisfy { $0 == 5 }, "buffers before the mark are untouched")
+        workspace.release(to: mark)
+        _ = workspace.tensor(Shape(10_000))
+        workspace.reset()
+        #expect(workspace.highWaterBytes < 4 * (1000 + 20_000 + 20_000), "peak \(workspace.highWaterBytes) bytes counts reuse")
+        #expect(workspace.highWaterBytes >= 4 * (1000 + 20_000))
+    }
+
     @Test func buffersOfOneStepDoNotOverlap() {
         let workspace = Workspace(initialBytes: 1024)
         let a = workspace.tensor(Shape(100), zeroed: true)
