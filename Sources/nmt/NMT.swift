@@ -6,6 +6,6 @@ struct NMT: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "nmt",
         abstract: "Train, run and evaluate Transformer translation models on CPUs.",
-        subcommands: [TrainCommand.self, TranslateCommand.self, ScoreCommand.self, TokenizerCommand.self]
+        subcommands: [TrainCommand.self, TranslateCommand.self, ScoreCommand.self, TokenizerCommand.self, PlotCommand.self]
     )
 }
