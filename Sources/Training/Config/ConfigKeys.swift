@@ -90,12 +90,18 @@ extension TrainingConfig {
         .invalidValue(key: name, value: value, allowed: allowed)
     }
 
+    /// `text` as a number of type T within lo...hi, or an error naming the key and the range.
+    static func number<T: LosslessStringConvertible & Comparable>(_ name: String, _ text: String, _ lo: T, _ hi: T,
+                                                                   allowed: String) throws -> T {
+        guard let v = T(text.trimmingCharacters(in: .whitespaces)), v >= lo, v <= hi else { throw invalid(name, text, allowed) }
+        return v
+    }
+
     static func int(_ name: String, _ path: WritableKeyPath<TrainingConfig, Int> & Sendable, _ range: ClosedRange<Int>,
                     _ help: String) -> ConfigKey {
         let allowed = "an integer in \(range.lowerBound)...\(range.upperBound)"
         return ConfigKey(name: name, help: help, allowed: allowed) { config, text in
-            guard let v = Int(text.trimmingCharacters(in: .whitespaces)), range.contains(v) else { throw invalid(name, text, allowed) }
-            config[keyPath: path] = v
+            config[keyPath: path] = try number(name, text, range.lowerBound, range.upperBound, allowed: allowed)
         }
     }
 
@@ -103,8 +109,7 @@ extension TrainingConfig {
                        _ help: String) -> ConfigKey {
         let allowed = "a number in [\(lo), \(hi)]"
         return ConfigKey(name: name, help: help, allowed: allowed) { config, text in
-            guard let v = Double(text.trimmingCharacters(in: .whitespaces)), v >= lo, v <= hi else { throw invalid(name, text, allowed) }
-            config[keyPath: path] = v
+            config[keyPath: path] = try number(name, text, lo, hi, allowed: allowed)
         }
     }
 
@@ -112,8 +117,7 @@ extension TrainingConfig {
                       _ help: String) -> ConfigKey {
         let allowed = "a number in [\(lo), \(hi)]"
         return ConfigKey(name: name, help: help, allowed: allowed) { config, text in
-            guard let v = Float(text.trimmingCharacters(in: .whitespaces)), v >= lo, v <= hi else { throw invalid(name, text, allowed) }
-            config[keyPath: path] = v
+            config[keyPath: path] = try number(name, text, lo, hi, allowed: allowed)
         }
     }
 
@@ -121,8 +125,7 @@ extension TrainingConfig {
                               _ help: String) -> ConfigKey {
         let allowed = "a number in [\(lo), \(hi)]"
         return ConfigKey(name: name, help: help, allowed: allowed) { config, text in
-            guard let v = Float(text.trimmingCharacters(in: .whitespaces)), v >= lo, v <= hi else { throw invalid(name, text, allowed) }
-            config[keyPath: path] = v
+            config[keyPath: path] = try number(name, text, lo, hi, allowed: allowed)
         }
     }
 
