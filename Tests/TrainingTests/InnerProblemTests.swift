@@ -4,7 +4,7 @@ import TestSupport
 import Tensor
 @testable import Training
 
-/// LABO.md section 3: the closed-form q* is the minimiser of the inner objective
+/// docs/labo.md, specification section 3: the closed-form q* is the minimiser of the inner objective
 /// F(q) = H(q, p) − τ·H(q) over the simplex of the non-target classes.
 @Suite struct InnerProblemTests {
     /// F(q) = −Σ_j q_j log p_j + τ Σ_j q_j log q_j over the non-target entries.

@@ -4,7 +4,7 @@ import TestSupport
 import Tensor
 @testable import Training
 
-/// LABO.md section 5, first item: J's gradient (with q* held fixed, by Danskin's theorem)
+/// docs/labo.md, specification section 5, first item: J's gradient (with q* held fixed, by Danskin's theorem)
 /// equals central finite differences of J.
 @Suite struct LaboGradientTests {
     static let temperatures: [Float] = [0.5, 1, 2, 10]

@@ -4,7 +4,7 @@ import TestSupport
 import Tensor
 @testable import Training
 
-/// LABO's two limits (LABO.md sections 1 and 4): τ → ∞ gives fairseq's label smoothing,
+/// LABO's two limits (docs/labo.md, specification sections 1 and 4): τ → ∞ gives fairseq's label smoothing,
 /// α = 0 gives cross-entropy.
 @Suite struct LaboLimitTests {
     /// At τ = 1e4 the analytic gaps to LS are small: α·Var(z)/(2τ) ≈ 2e-5 per token in the

@@ -4,7 +4,7 @@ import TestSupport
 import Tensor
 @testable import Training
 
-/// LABO.md section 5, last item: logits of ±1e4, τ from 0.5 to 1e6, V = 32000 give finite
+/// docs/labo.md, specification section 5, last item: logits of ±1e4, τ from 0.5 to 1e6, V = 32000 give finite
 /// losses and gradients, and still the right values.
 @Suite struct NumericalSafetyTests {
     static let vocab = 32000

@@ -36,7 +36,7 @@ enum Reference {
         return (loss, grad)
     }
 
-    /// q*_j = exp(z_j/τ) / Σ_{i≠y} exp(z_i/τ), q*_y = 0 (LABO.md section 3).
+    /// q*_j = exp(z_j/τ) / Σ_{i≠y} exp(z_i/τ), q*_y = 0 (docs/labo.md, specification section 3).
     static func qStar(_ z: [Double], _ y: Int, tau: Double) -> [Double] {
         let others = z.indices.filter { $0 != y }
         let m = others.map { z[$0] }.max()!
@@ -45,7 +45,7 @@ enum Reference {
     }
 
     /// J = logsumexp(z) − (1−α)·z_y − α·τ·log((1/(V−1)) Σ_{j≠y} exp(z_j/τ)) and its gradient
-    /// softmax(z) − (1−α)·e_y − α·q* (LABO.md section 4). The mean of exponentials is taken
+    /// softmax(z) − (1−α)·e_y − α·q* (docs/labo.md, specification section 4). The mean of exponentials is taken
     /// through expm1/log1p, which stays accurate in Double for every τ.
     static func labo(_ z: [Double], _ y: Int, alpha: Double, tau: Double) -> (loss: Double, grad: [Double]) {
         (laboLoss(z, y, alpha: alpha, tau: tau), laboGradient(z, y, alpha: alpha, tau: tau))

@@ -10,7 +10,7 @@ in float64 and writes, as float32 safetensors:
   loss.<criterion>, nll        summed over non-pad target tokens
   grad.<criterion>.<parameter> for every parameter (shared ones once, under their name)
 for the criteria cross_entropy, label_smoothed_cross_entropy (fairseq's formula) and labo
-(../shared LABO.md section 4). Developers run it through scripts/fixtures/make_transformer_reference.sh;
+(docs/labo.md, specification section 4). Developers run it through scripts/fixtures/make_transformer_reference.sh;
 CI only reads the committed output.
 
 Usage: transformer_reference.py INIT.safetensors OUT.safetensors
@@ -114,7 +114,7 @@ class Reference:
 
 
 def criterion_losses(logits, target, pad, alpha, tau):
-    """Summed losses over non-pad tokens: CE, fairseq's label-smoothed CE, LABO (LABO.md §4)."""
+    """Summed losses over non-pad tokens: CE, fairseq's label-smoothed CE, LABO (docs/labo.md, specification section 4)."""
     keep = target.ne(pad)
     z, y = logits[keep], target[keep]
     V = z.shape[-1]

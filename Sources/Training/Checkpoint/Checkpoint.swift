@@ -41,7 +41,7 @@ public struct CheckpointConfig: Codable, Equatable, Sendable {
     public var specialIDs: [String: Int32]
 }
 
-/// Checkpoint directories (DESIGN.md): model.safetensors, training-state.safetensors
+/// Checkpoint directories : model.safetensors, training-state.safetensors
 /// (Adam moments and progress), config.json and the SentencePiece model. Each is written
 /// to a temporary directory, fsynced and renamed into place, so a kill at any moment
 /// leaves every published checkpoint whole. `last` and `best` are symbolic links,

@@ -14,7 +14,7 @@ public struct Criterion: Equatable, Sendable {
     /// α ∈ [0, 1): the label-smoothing mass (LS) or label-regularization mass (LABO).
     /// Cross-entropy ignores it.
     public let alpha: Float
-    /// τ > 0, LABO's temperature (LABO.md sections 2–3); the other criteria ignore it.
+    /// τ > 0, LABO's temperature (docs/labo.md, specification sections 2–3); the other criteria ignore it.
     public let tau: Float
 
     /// Rows whose losses are summed together before the partial sums are combined in

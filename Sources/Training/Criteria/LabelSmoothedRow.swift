@@ -8,7 +8,7 @@ import Tensor
 ///     loss  = (1 − α − eps_i) · nll + eps_i · Σ_v (−log p_v)
 ///
 /// Its gradient is softmax(z) − (1 − α)·e_y − eps_i·(1 − e_y): LABO's form with q uniform
-/// over the non-target classes (LABO.md section 1).
+/// over the non-target classes (docs/labo.md, specification section 1).
 enum LabelSmoothedRow {
     /// Loss of row `z` (n ≥ 2 logits) for target `y` with smoothing mass `alpha`; when
     /// `grad` is given (it may alias `z`), writes scale · ∂loss/∂z there.

@@ -1,7 +1,7 @@
 import Foundation
 import Tensor
 
-/// The LABO loss of one row, in the closed form of LABO.md section 4:
+/// The LABO loss of one row, in the closed form of docs/labo.md, specification section 4:
 ///
 ///     J     = logsumexp(z) − (1 − α)·z_y − α·τ·log( (1/(V−1)) · Σ_{j≠y} exp(z_j/τ) )
 ///     ∂J/∂z = softmax(z) − (1 − α)·e_y − α·q*,   q*_j = exp(z_j/τ) / Σ_{i≠y} exp(z_i/τ), q*_y = 0
