@@ -88,25 +88,22 @@ func expSumRow(_ z: UnsafePointer<Float>, _ n: Int, shift: Float) -> Float {
     return s
 }
 
-/// log p_v = (z_v − max) − log Σ exp(z − max): the two parts kept apart so that logits of
-/// ±1e4 lose nothing to rounding max + log Σ into one Float.
+/// logsumexp(z) = max + log Σ exp(z − max), the two parts kept apart and added in Double so
+/// that logits of ±1e4 lose nothing to rounding them into one Float.
 struct LogSoftmaxShift {
     /// max_v z_v.
     let max: Float
-    /// log Σ_v exp(z_v − max), in Float for the gradient pass and in Double for the loss.
-    let logSum: Float
+    /// log Σ_v exp(z_v − max).
     let logSumDouble: Double
 
     @inline(__always)
     init(max: Float, expSum: Float) {
         self.max = max
         logSumDouble = Foundation.log(Double(expSum))
-        logSum = Float(logSumDouble)
     }
 
     /// logsumexp(z) in Double.
     var logSumExp: Double { Double(max) + logSumDouble }
-
 }
 
 /// g = e · a − b over a row (in place when `g` is `e`): turns stored exponentials into
