@@ -3,21 +3,25 @@
 /// fairseq's conventions: the encoder reads the source ids followed by eos; the decoder
 /// reads eos followed by the target ids and predicts the target ids followed by eos.
 /// Shapes: source (B, S), decoderInput and target (B, T); lengths count eos.
+/// `packedTarget` (N = Σ target lengths) is the target without padding, sentence by
+/// sentence: the order of the model's logits rows.
 public struct Batch: Codable, Sendable {
     public let size: Int
     public let sourceLength: Int
     public let targetLength: Int
-    public var source: [Int32]
-    public var sourceLengths: [Int32]
-    public var decoderInput: [Int32]
-    public var target: [Int32]
-    public var targetLengths: [Int32]
+    public let source: [Int32]
+    public let sourceLengths: [Int32]
+    public let decoderInput: [Int32]
+    public let target: [Int32]
+    public let targetLengths: [Int32]
+    public let packedTarget: [Int32]
 
     /// Builds a batch from sentences of ids without eos. Padding makes every row as long
     /// as the longest sentence of its side.
     public init(sources: [[Int32]], targets: [[Int32]], padID: Int32, eosID: Int32) {
         precondition(sources.count == targets.count, "batch: \(sources.count) sources but \(targets.count) targets")
         size = sources.count
+        var source: [Int32], decoderInput: [Int32], target: [Int32]
         sourceLength = (sources.map(\.count).max() ?? 0) + 1
         targetLength = (targets.map(\.count).max() ?? 0) + 1
         source = [Int32](repeating: padID, count: size * sourceLength)
@@ -36,6 +40,16 @@ public struct Batch: Codable, Sendable {
             }
             target[b * targetLength + t.count] = eosID
         }
+        self.source = source
+        self.decoderInput = decoderInput
+        self.target = target
+        packedTarget = targets.flatMap { $0 + [eosID] }
+    }
+
+    /// The row of target position t of sentence b in `packedTarget` and in the model's
+    /// logits (t < targetLengths[b]).
+    public func packedTargetRow(sentence b: Int, position t: Int) -> Int {
+        targetLengths[..<b].reduce(0) { $0 + Int($1) } + t
     }
 
     /// Target tokens that count in the loss (everything but padding).

@@ -154,11 +154,12 @@ extension TransformerModel {
         let batch = Batch(sources: sources, targets: sources.map { _ in [] }, padID: config.padID, eosID: config.eosID)
         try validate(batch)
         let ws = Workspace()
-        let ids = copy(batch.source, ws), lengths = copy(batch.sourceLengths, ws)
-        let (out, _, _) = encode(sourceIDs: ids, lengths: lengths, batch: batch.size, sourceLength: batch.sourceLength,
-                                 mode: .inference, workspace: ws)
-        let storage = TensorStorage(out.shape, zeroed: false)
-        storage.tensor.copy(from: out)
+        let source = PackedSequences(ids: batch.source, lengths: batch.sourceLengths, batch: batch.size,
+                                     paddedLength: batch.sourceLength, workspace: ws)
+        let (out, _, _) = encode(source, mode: .inference, workspace: ws)
+        // The decoder's cross-attention reads one block of S rows per sentence.
+        let storage = TensorStorage(Shape(batch.size * batch.sourceLength, config.modelDim), zeroed: false)
+        source.unpack(out, into: storage.tensor)
         return (storage, batch.sourceLengths, batch.sourceLength)
     }
 }

@@ -15,18 +15,40 @@ struct AttentionCache {
     let dropout: DropoutSite
 }
 
-/// Sizes of one attention call. K and V rows of batch item b start at row
-/// block(b)·`keyBatchStride` (Tk for a plain batch, the cache capacity for incremental
-/// decoding), where block(b) = `keyBlocks[b]` if given (hypotheses of one sentence
-/// sharing its encoder keys in beam search) and b otherwise.
+/// Where each batch item's rows sit in a packed activation (Σ lengths, d): item b owns
+/// rows starts[b] ..< starts[b] + lengths[b]. Packing drops padding from every token-wise
+/// product; attention runs per item on these rows.
+struct PackedRows {
+    let starts: UnsafePointer<Int32>
+    let lengths: UnsafePointer<Int32>
+}
+
+/// Sizes of one attention call. The score tensor is laid out (batch, heads, queries, keys)
+/// with `queries` and `keys` the largest item's counts.
+///
+/// Rows of q (and of the context) for item b: `queryRows` when packed, otherwise the
+/// `queries` rows from b·queries. Rows of K and V: `keyRows[block(b)]` when packed,
+/// otherwise `keys` rows from block(b)·`keyBatchStride` (Tk for a plain batch, the cache
+/// capacity for incremental decoding), where block(b) = `keyBlocks[b]` if given
+/// (hypotheses of one sentence sharing its encoder keys in beam search) and b otherwise.
 struct AttentionGeometry {
     let batch: Int, heads: Int, headDim: Int, queries: Int, keys: Int
     let keyBatchStride: Int
     var keyBlocks: UnsafePointer<Int32>? = nil
+    var queryRows: PackedRows? = nil
+    var keyRows: PackedRows? = nil
     var modelDim: Int { heads * headDim }
 
     @inline(__always)
-    func keyRow(_ b: Int) -> Int { (keyBlocks.map { Int($0[b]) } ?? b) * keyBatchStride }
+    func block(_ b: Int) -> Int { keyBlocks.map { Int($0[b]) } ?? b }
+    @inline(__always)
+    func queryRow(_ b: Int) -> Int { queryRows.map { Int($0.starts[b]) } ?? b * queries }
+    @inline(__always)
+    func queryCount(_ b: Int) -> Int { queryRows.map { Int($0.lengths[b]) } ?? queries }
+    @inline(__always)
+    func keyRow(_ b: Int) -> Int { keyRows.map { Int($0.starts[block(b)]) } ?? block(b) * keyBatchStride }
+    @inline(__always)
+    func keyCount(_ b: Int) -> Int { keyRows.map { Int($0.lengths[block(b)]) } ?? keys }
 }
 
 /// A dropout call site: probability and the key its mask is drawn from (nil: no dropout).
@@ -62,15 +84,17 @@ enum MultiheadAttention {
     }
 
     /// The per-head core: scores = q·kᵀ, softmax under the mask, dropout, context = p·v.
-    /// Every product is one sgemm on strided views of (B·T, d) activations.
+    /// Every product is one sgemm on strided views of the activations, over item b's
+    /// queryCount(b) × keyCount(b) block only; the mask must hide the rest of the scores.
     static func attend(q: Tensor, k: Tensor, v: Tensor, geometry g: AttentionGeometry, mask: AttentionMask,
                        dropout: DropoutSite, probabilities: Tensor, dropped: Tensor, context: Tensor) {
         let d = g.modelDim, tq = g.queries, tk = g.keys
         for b in 0..<g.batch {
+            let rows = g.queryCount(b), keys = g.keyCount(b), qo = g.queryRow(b) * d, kv = g.keyRow(b) * d
             for h in 0..<g.heads {
-                MatMul.gemm(m: tq, n: tk, k: g.headDim,
-                            a: q.data + b * tq * d + h * g.headDim, lda: d,
-                            b: k.data + g.keyRow(b) * d + h * g.headDim, ldb: d, transposeB: true,
+                MatMul.gemm(m: rows, n: keys, k: g.headDim,
+                            a: q.data + qo + h * g.headDim, lda: d,
+                            b: k.data + kv + h * g.headDim, ldb: d, transposeB: true,
                             c: probabilities.data + (b * g.heads + h) * tq * tk, ldc: tk)
             }
         }
@@ -79,11 +103,12 @@ enum MultiheadAttention {
             Dropout.forward(probabilities, into: dropped, probability: dropout.probability, key: key)
         }
         for b in 0..<g.batch {
+            let rows = g.queryCount(b), keys = g.keyCount(b), qo = g.queryRow(b) * d, kv = g.keyRow(b) * d
             for h in 0..<g.heads {
-                MatMul.gemm(m: tq, n: g.headDim, k: tk,
+                MatMul.gemm(m: rows, n: g.headDim, k: keys,
                             a: dropped.data + (b * g.heads + h) * tq * tk, lda: tk,
-                            b: v.data + g.keyRow(b) * d + h * g.headDim, ldb: d,
-                            c: context.data + b * tq * d + h * g.headDim, ldc: d)
+                            b: v.data + kv + h * g.headDim, ldb: d,
+                            c: context.data + qo + h * g.headDim, ldc: d)
             }
         }
     }
@@ -101,28 +126,31 @@ enum MultiheadAttention {
         let dScores = ws.tensor(c.probabilities.shape)
         let dq = ws.tensor(c.q.shape), dk = ws.tensor(c.k.shape), dv = ws.tensor(c.v.shape)
         for b in 0..<g.batch {
+            let rows = g.queryCount(b), keys = g.keyCount(b)
             for h in 0..<g.heads {
                 let head = (b * g.heads + h) * tq * tk
-                let ctx = b * tq * d + h * g.headDim, kv = g.keyRow(b) * d + h * g.headDim
+                let ctx = g.queryRow(b) * d + h * g.headDim, kv = g.keyRow(b) * d + h * g.headDim
                 // dP' = dContext·vᵀ ; dv = P'ᵀ·dContext
-                MatMul.gemm(m: tq, n: tk, k: g.headDim, a: dContext.data + ctx, lda: d,
+                MatMul.gemm(m: rows, n: keys, k: g.headDim, a: dContext.data + ctx, lda: d,
                             b: c.v.data + kv, ldb: d, transposeB: true, c: dScores.data + head, ldc: tk)
-                MatMul.gemm(m: tk, n: g.headDim, k: tq, a: c.dropped.data + head, lda: tk, transposeA: true,
+                MatMul.gemm(m: keys, n: g.headDim, k: rows, a: c.dropped.data + head, lda: tk, transposeA: true,
                             b: dContext.data + ctx, ldb: d, c: dv.data + kv, ldc: d)
             }
         }
         if c.dropout.active, let key = c.dropout.key {
             Dropout.backward(dScores, into: dScores, probability: c.dropout.probability, key: key)
         }
-        Softmax.backward(dScores, output: c.probabilities, into: dScores)
+        // Only each item's block of dScores was written; the mask keeps the rest unread.
+        Softmax.backward(dScores, output: c.probabilities, into: dScores, mask: c.mask)
         for b in 0..<g.batch {
+            let rows = g.queryCount(b), keys = g.keyCount(b)
             for h in 0..<g.heads {
                 let head = (b * g.heads + h) * tq * tk
-                let qo = b * tq * d + h * g.headDim, kv = g.keyRow(b) * d + h * g.headDim
+                let qo = g.queryRow(b) * d + h * g.headDim, kv = g.keyRow(b) * d + h * g.headDim
                 // dq = dS·k ; dk = dSᵀ·q
-                MatMul.gemm(m: tq, n: g.headDim, k: tk, a: dScores.data + head, lda: tk,
+                MatMul.gemm(m: rows, n: g.headDim, k: keys, a: dScores.data + head, lda: tk,
                             b: c.k.data + kv, ldb: d, c: dq.data + qo, ldc: d)
-                MatMul.gemm(m: tk, n: g.headDim, k: tq, a: dScores.data + head, lda: tk, transposeA: true,
+                MatMul.gemm(m: keys, n: g.headDim, k: rows, a: dScores.data + head, lda: tk, transposeA: true,
                             b: c.q.data + qo, ldb: d, c: dk.data + kv, ldc: d)
             }
         }

@@ -45,8 +45,7 @@ public final class TransformerModel {
     private var pass: PassState?
 
     struct PassState {
-        let batch: Int, sourceLength: Int, targetLength: Int
-        let sourceIDs: UnsafeMutablePointer<Int32>, targetInputIDs: UnsafeMutablePointer<Int32>
+        let source: PackedSequences, target: PackedSequences
         let encoderEmbeddingDropout: DropoutSite, decoderEmbeddingDropout: DropoutSite
         let encoderNorm: NormCache?, decoderNorm: NormCache?
         let encoderOut: Tensor, decoderOut: Tensor
@@ -103,15 +102,13 @@ public final class TransformerModel {
 
     // MARK: Embeddings
 
-    /// x[b, t] = √d · E[id] + position(t) for real tokens; padding gets no position
-    /// (fairseq's padding position row is 0). Shapes: ids (B, T), out (B·T, d).
-    func embed(_ ids: UnsafePointer<Int32>, lengths: UnsafePointer<Int32>, batch: Int, length: Int,
-               table embedding: Tensor, dropout: DropoutSite, into out: Tensor) {
+    /// x[row of (b, t)] = √d · E[id] + position(t). Shapes: out (count, d), packed rows.
+    func embed(_ tokens: PackedSequences, table embedding: Tensor, dropout: DropoutSite, into out: Tensor) {
         let d = config.modelDim
-        Embedding.forward(table: embedding, ids: ids, count: batch * length, scale: Float(d).squareRoot(), into: out)
-        for b in 0..<batch {
-            for t in 0..<min(Int(lengths[b]), length) {
-                let row = out.data + (b * length + t) * d, position = positions.row(t)
+        Embedding.forward(table: embedding, ids: tokens.ids, count: tokens.count, scale: Float(d).squareRoot(), into: out)
+        for b in 0..<tokens.batch {
+            for t in 0..<Int(tokens.lengths[b]) {
+                let row = out.data + (Int(tokens.starts[b]) + t) * d, position = positions.row(t)
                 for c in 0..<d { row[c] += position[c] }
             }
         }
@@ -120,17 +117,17 @@ public final class TransformerModel {
 
     // MARK: Forward
 
-    /// Runs the encoder; returns its output (B·S, d) and records the caches for backward.
-    func encode(sourceIDs: UnsafeMutablePointer<Int32>, lengths: UnsafeMutablePointer<Int32>, batch: Int, sourceLength: Int,
-                mode: ForwardMode, workspace ws: Workspace) -> (Tensor, DropoutSite, NormCache?) {
+    /// Runs the encoder; returns its output (packed rows, d) and records the caches for
+    /// backward.
+    func encode(_ source: PackedSequences, mode: ForwardMode, workspace ws: Workspace) -> (Tensor, DropoutSite, NormCache?) {
         let d = config.modelDim
         let embeddingDropout = dropoutSite(config.dropout, mode, site: 0)
-        var x = ws.tensor(batch * sourceLength, d)
-        embed(sourceIDs, lengths: lengths, batch: batch, length: sourceLength, table: weights.encoderEmbedding,
-              dropout: embeddingDropout, into: x)
-        let geometry = AttentionGeometry(batch: batch, heads: config.heads, headDim: config.headDim,
-                                         queries: sourceLength, keys: sourceLength, keyBatchStride: sourceLength)
-        let mask = AttentionMask(keyLengths: lengths)
+        var x = ws.tensor(source.count, d)
+        embed(source, table: weights.encoderEmbedding, dropout: embeddingDropout, into: x)
+        let geometry = AttentionGeometry(batch: source.batch, heads: config.heads, headDim: config.headDim,
+                                         queries: source.paddedLength, keys: source.paddedLength,
+                                         keyBatchStride: source.paddedLength, queryRows: source.rows, keyRows: source.rows)
+        let mask = AttentionMask(keyLengths: source.lengths, queryLengths: source.lengths)
         encoderCaches.removeAll(keepingCapacity: true)
         // Index loops, not enumerated(): in debug builds the generic iterator allocates.
         for l in 0..<config.encoderLayers {
@@ -145,54 +142,56 @@ public final class TransformerModel {
         return (x, embeddingDropout, normCache)
     }
 
-    /// Full forward pass over a batch: returns the logits (B·T, V_tgt) in the workspace.
-    /// The batch must have passed `validate`.
+    /// Full forward pass over a batch: returns the logits (N, V_tgt) in the workspace, one
+    /// row per real target token (N = `batch.targetTokenCount`) in the order of
+    /// `batch.packedTarget`: sentence by sentence, padding left out. The batch must have
+    /// passed `validate`.
     public func forward(_ batch: Batch, mode: ForwardMode, workspace ws: Workspace) -> Tensor {
         let (B, S, T, d) = (batch.size, batch.sourceLength, batch.targetLength, config.modelDim)
-        let sourceIDs = copy(batch.source, ws), targetInputIDs = copy(batch.decoderInput, ws)
-        let sourceLengths = copy(batch.sourceLengths, ws), targetLengths = copy(batch.targetLengths, ws)
-
-        let (encoderOut, encoderDropout, encoderNorm) = encode(sourceIDs: sourceIDs, lengths: sourceLengths, batch: B,
-                                                               sourceLength: S, mode: mode, workspace: ws)
+        let source = PackedSequences(ids: batch.source, lengths: batch.sourceLengths, batch: B, paddedLength: S, workspace: ws)
+        let target = PackedSequences(ids: batch.decoderInput, lengths: batch.targetLengths, batch: B, paddedLength: T,
+                                     workspace: ws)
+        let (encoderOut, encoderDropout, encoderNorm) = encode(source, mode: mode, workspace: ws)
         let decoderDropout = dropoutSite(config.dropout, mode, site: 1)
-        var x = ws.tensor(B * T, d)
-        embed(targetInputIDs, lengths: targetLengths, batch: B, length: T, table: weights.decoderEmbedding,
-              dropout: decoderDropout, into: x)
-        let selfGeometry = AttentionGeometry(batch: B, heads: config.heads, headDim: config.headDim,
-                                             queries: T, keys: T, keyBatchStride: T)
-        let crossGeometry = AttentionGeometry(batch: B, heads: config.heads, headDim: config.headDim,
-                                              queries: T, keys: S, keyBatchStride: S)
+        var x = ws.tensor(target.count, d)
+        embed(target, table: weights.decoderEmbedding, dropout: decoderDropout, into: x)
+        let selfGeometry = AttentionGeometry(batch: B, heads: config.heads, headDim: config.headDim, queries: T, keys: T,
+                                             keyBatchStride: T, queryRows: target.rows, keyRows: target.rows)
+        let crossGeometry = AttentionGeometry(batch: B, heads: config.heads, headDim: config.headDim, queries: T, keys: S,
+                                              keyBatchStride: S, queryRows: target.rows, keyRows: source.rows)
+        let selfMask = AttentionMask(keyLengths: target.lengths, queryLengths: target.lengths, causal: true)
+        let crossMask = AttentionMask(keyLengths: source.lengths, queryLengths: target.lengths)
         decoderCaches.removeAll(keepingCapacity: true)
         for l in 0..<config.decoderLayers {
             let layerWeights = weights.decoderLayers[l]
             let (y, cache) = DecoderLayer.forward(x, encoderOut: encoderOut, layerWeights, config: config,
-                                                  selfGeometry: selfGeometry,
-                                                  selfMask: AttentionMask(keyLengths: targetLengths, causal: true),
-                                                  crossGeometry: crossGeometry, crossMask: AttentionMask(keyLengths: sourceLengths),
+                                                  selfGeometry: selfGeometry, selfMask: selfMask,
+                                                  crossGeometry: crossGeometry, crossMask: crossMask,
                                                   dropout: layerDropout(mode, base: 1 << 20 + UInt64(l) * 8), workspace: ws)
             decoderCaches.append(cache)
             x = y
         }
         var decoderNorm: NormCache?
         if let norm = weights.decoderNorm { (x, decoderNorm) = ResidualBlock.normalize(x, norm, ws) }
-        let logits = ws.tensor(B * T, config.targetVocabularySize)
+        let logits = ws.tensor(target.count, config.targetVocabularySize)
         MatMul.multiply(x, weights.outputProjection, into: logits, transposeB: true)
-        pass = PassState(batch: B, sourceLength: S, targetLength: T, sourceIDs: sourceIDs, targetInputIDs: targetInputIDs,
-                         encoderEmbeddingDropout: encoderDropout, decoderEmbeddingDropout: decoderDropout,
-                         encoderNorm: encoderNorm, decoderNorm: decoderNorm, encoderOut: encoderOut, decoderOut: x)
+        pass = PassState(source: source, target: target, encoderEmbeddingDropout: encoderDropout,
+                         decoderEmbeddingDropout: decoderDropout, encoderNorm: encoderNorm, decoderNorm: decoderNorm,
+                         encoderOut: encoderOut, decoderOut: x)
         return logits
     }
 
     // MARK: Backward
 
-    /// Adds the gradients of the loss whose logit gradients are `dLogits` (B·T, V_tgt)
-    /// into `gradients`. Must follow `forward` on the same workspace step.
+    /// Adds the gradients of the loss whose logit gradients are `dLogits` (N, V_tgt), rows
+    /// as `forward`'s logits, into `gradients`. Must follow `forward` on the same workspace
+    /// step.
     public func backward(_ dLogits: Tensor, workspace ws: Workspace) {
         guard let p = pass else { preconditionFailure("backward called without a forward pass") }
         let d = config.modelDim, g = gradientWeights
-        precondition(dLogits.shape.rows == p.batch * p.targetLength && dLogits.shape.last == config.targetVocabularySize,
-                     "backward: dLogits \(dLogits.shape) should be (\(p.batch * p.targetLength), \(config.targetVocabularySize))")
-        var dx = ws.tensor(p.batch * p.targetLength, d)
+        precondition(dLogits.shape.rows == p.target.count && dLogits.shape.last == config.targetVocabularySize,
+                     "backward: dLogits \(dLogits.shape) should be (\(p.target.count), \(config.targetVocabularySize))")
+        var dx = ws.tensor(p.target.count, d)
         MatMul.multiply(dLogits, weights.outputProjection, into: dx)
         MatMul.multiply(dLogits, p.decoderOut, into: g.outputProjection, transposeA: true, beta: 1)
         if let norm = weights.decoderNorm, let gn = g.decoderNorm, let cache = p.decoderNorm {
@@ -212,7 +211,7 @@ public final class TransformerModel {
             ws.release(to: mark)
             swap(&dx, &spare)
         }
-        embedBackward(dx, ids: p.targetInputIDs, count: p.batch * p.targetLength, dropout: p.decoderEmbeddingDropout,
+        embedBackward(dx, ids: p.target.ids, count: p.target.count, dropout: p.decoderEmbeddingDropout,
                       into: g.decoderEmbedding)
 
         var de = dEncoderOut
@@ -230,7 +229,7 @@ public final class TransformerModel {
             ws.release(to: mark)
             swap(&de, &spareEncoder)
         }
-        embedBackward(de, ids: p.sourceIDs, count: p.batch * p.sourceLength, dropout: p.encoderEmbeddingDropout,
+        embedBackward(de, ids: p.source.ids, count: p.source.count, dropout: p.encoderEmbeddingDropout,
                       into: g.encoderEmbedding)
     }
 
@@ -238,11 +237,5 @@ public final class TransformerModel {
         ResidualBlock.dropoutBackward(dy, into: dy, dropout)
         Embedding.backward(dy, ids: ids, count: count, scale: Float(config.modelDim).squareRoot(),
                            skipping: config.padID, into: dTable)
-    }
-
-    func copy(_ values: [Int32], _ ws: Workspace) -> UnsafeMutablePointer<Int32> {
-        let p = ws.buffer(Int32.self, count: values.count)
-        values.withUnsafeBufferPointer { if let base = $0.baseAddress { p.update(from: base, count: values.count) } }
-        return p
     }
 }

@@ -28,12 +28,15 @@ public enum ForcedDecoding {
         let batch = Batch(sources: sources, targets: targets, padID: config.padID, eosID: config.eosID)
         try model.validate(batch)
         let ws = Workspace()
-        let logits = model.forward(batch, mode: .inference, workspace: ws)     // (B·T, V)
+        let logits = model.forward(batch, mode: .inference, workspace: ws)     // (N, V), packed rows
         Softmax.logSoftmaxForward(logits, into: logits)
-        let v = config.targetVocabularySize, t = batch.targetLength
+        let v = config.targetVocabularySize
+        var row = 0
         return (0..<batch.size).map { b in
-            ForcedScore(positionalScores: (0..<Int(batch.targetLengths[b])).map { i in
-                logits.data[(b * t + i) * v + Int(batch.target[b * t + i])]
+            let start = row
+            row += Int(batch.targetLengths[b])
+            return ForcedScore(positionalScores: (start..<row).map { r in
+                logits.data[r * v + Int(batch.packedTarget[r])]
             })
         }
     }

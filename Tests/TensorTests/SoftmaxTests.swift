@@ -48,6 +48,54 @@ import TestSupport
         #expect(y.tensor.slice(2).toArray().allSatisfy { $0 == 0 })
     }
 
+    /// Packed attention writes only each item's queryLength × keyLength block of the
+    /// scores: whatever lies outside (NaN here) is never read, forward or backward, and
+    /// comes out as exact zeros.
+    @Test func queryLengthsAndHiddenEntriesAreNeverRead() {
+        let (b, h, tq, tk) = (3, 2, 5, 7)
+        var rng = TestRandom(seed: 11)
+        let x = rng.tensor(Shape(b, h, tq, tk), -3, 3), dy = rng.tensor(Shape(b, h, tq, tk), -1, 1)
+        let keyLengths: [Int32] = [7, 4, 2], queryLengths: [Int32] = [5, 3, 1]
+        func hidden(_ row: Int, _ col: Int) -> Bool {
+            let item = row / (h * tq)
+            return row % tq >= Int(queryLengths[item]) || col >= Int(keyLengths[item])
+        }
+        let poisoned = TensorStorage(Shape(b, h, tq, tk)), poisonedGrad = TensorStorage(Shape(b, h, tq, tk))
+        for row in 0..<(b * h * tq) {
+            for col in 0..<tk {
+                let i = row * tk + col
+                poisoned.tensor[i] = hidden(row, col) ? .nan : x.tensor[i]
+                poisonedGrad.tensor[i] = hidden(row, col) ? .nan : dy.tensor[i]
+            }
+        }
+        let y = TensorStorage(Shape(b, h, tq, tk)), dx = TensorStorage(Shape(b, h, tq, tk))
+        keyLengths.withUnsafeBufferPointer { keys in
+            queryLengths.withUnsafeBufferPointer { queries in
+                let mask = AttentionMask(keyLengths: keys.baseAddress, queryLengths: queries.baseAddress)
+                Softmax.forward(poisoned.tensor, into: y.tensor, mask: mask)
+                Softmax.backward(poisonedGrad.tensor, output: y.tensor, into: dx.tensor, mask: mask)
+            }
+        }
+        let xs = x.tensor.toArray(), dys = dy.tensor.toArray()
+        var expected: [Double] = [], expectedGrad: [Double] = []
+        for row in 0..<(b * h * tq) {
+            let item = row / (h * tq)
+            let valid = row % tq >= Int(queryLengths[item]) ? 0 : Int(keyLengths[item])
+            let p = referenceRow(xs[(row * tk)..<((row + 1) * tk)], valid: valid)
+            let g = dys[(row * tk)..<((row + 1) * tk)].map(Double.init)
+            let dot = (0..<valid).reduce(0.0) { $0 + p[$1] * g[$1] }
+            expected += p
+            expectedGrad += (0..<tk).map { $0 < valid ? p[$0] * (g[$0] - dot) : 0 }
+        }
+        expectClose(y.tensor.toArray(), expected, atol: 1e-6, rtol: 1e-5, "softmax with query and key lengths")
+        expectClose(dx.tensor.toArray(), expectedGrad, atol: 1e-6, rtol: 1e-5, "softmax backward under the mask")
+        for row in 0..<(b * h * tq) {
+            for col in 0..<tk where hidden(row, col) {
+                #expect(y.tensor[row * tk + col] == 0 && dx.tensor[row * tk + col] == 0, "hidden entry (\(row), \(col))")
+            }
+        }
+    }
+
     @Test func extremeLogitsStayFinite() {
         let cols = 37
         let values = (0..<(4 * cols)).map { i -> Float in i % 3 == 0 ? 1e4 : (i % 3 == 1 ? -1e4 : 0) }

@@ -26,7 +26,8 @@ import TestSupport
         for t in 0..<batch.targetLength {
             decoder.step(tokens: (0..<batch.size).map { batch.decoderInput[$0 * batch.targetLength + t] }, into: logits.tensor)
             for b in 0..<batch.size where t < Int(batch.targetLengths[b]) {
-                let expected = Array(full.buffer[((b * batch.targetLength + t) * v)..<((b * batch.targetLength + t + 1) * v)])
+                let row = batch.packedTargetRow(sentence: b, position: t)
+                let expected = Array(full.buffer[(row * v)..<((row + 1) * v)])
                 expectClose(logits.tensor.slice(b).toArray(), expected, atol: 1e-5, rtol: 1e-5,
                             "sentence \(b) position \(t) logits")
             }

@@ -23,11 +23,11 @@ import TestSupport
         func loss() -> Double {
             ws.reset()
             let logits = model.forward(batch, mode: .inference, workspace: ws)
-            return crossEntropy(logits, targets: batch.target, pad: config.padID, writeGradient: false)
+            return crossEntropy(logits, targets: batch.packedTarget, pad: config.padID, writeGradient: false)
         }
         ws.reset()
         let logits = model.forward(batch, mode: .inference, workspace: ws)
-        _ = crossEntropy(logits, targets: batch.target, pad: config.padID, writeGradient: true)
+        _ = crossEntropy(logits, targets: batch.packedTarget, pad: config.padID, writeGradient: true)
         model.gradients.zero()
         model.backward(logits, workspace: ws)
 

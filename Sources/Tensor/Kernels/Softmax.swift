@@ -5,16 +5,22 @@ import Foundation
 /// Batches are padded on the right, so every mask is a valid prefix of the keys: key
 /// padding keeps the first `keyLengths[b]` keys of batch item b, and the causal mask keeps
 /// keys j ≤ i + `queryOffset` for query i (the offset is the number of positions already
-/// decoded, for incremental decoding). Masked probabilities are exactly 0; a row whose
+/// decoded, for incremental decoding). Query padding (`queryLengths`) masks whole rows:
+/// queries i ≥ `queryLengths[b]` of item b attend to nothing. Masked probabilities are
+/// exactly 0 and masked scores are never read, so they may hold anything; a row whose
 /// every key is masked gets all zeros (no NaN) and a zero gradient.
 public struct AttentionMask {
     /// (B) valid key counts, or nil when no key is padding.
     public var keyLengths: UnsafePointer<Int32>?
+    /// (B) valid query counts, or nil when no query is padding.
+    public var queryLengths: UnsafePointer<Int32>?
     public var causal: Bool
     public var queryOffset: Int
 
-    public init(keyLengths: UnsafePointer<Int32>? = nil, causal: Bool = false, queryOffset: Int = 0) {
+    public init(keyLengths: UnsafePointer<Int32>? = nil, queryLengths: UnsafePointer<Int32>? = nil,
+                causal: Bool = false, queryOffset: Int = 0) {
         self.keyLengths = keyLengths
+        self.queryLengths = queryLengths
         self.causal = causal
         self.queryOffset = queryOffset
     }
@@ -27,6 +33,7 @@ public struct AttentionMask {
         var n = keys
         if let lengths = keyLengths { n = min(n, Int(lengths[row / queriesPerBatch])) }
         if causal { n = min(n, row % queries + queryOffset + 1) }
+        if let lengths = queryLengths, row % queries >= Int(lengths[row / queriesPerBatch]) { n = 0 }
         return max(n, 0)
     }
 }
@@ -51,21 +58,26 @@ public enum Softmax {
     }
 
     /// dx = y ⊙ (dy − ⟨dy, y⟩) per row, from the forward output y. dx may alias dy.
-    public static func backward(_ dy: Tensor, output y: Tensor, into dx: Tensor) {
+    /// Under `mask` (the forward pass's), only the valid keys of dy are read and every
+    /// masked entry of dx is 0, so dy may hold anything where the mask hides it.
+    public static func backward(_ dy: Tensor, output y: Tensor, into dx: Tensor, mask: AttentionMask = .none) {
         precondition(dy.shape == y.shape && dx.shape == y.shape,
                      "softmaxBackward: dy \(dy.shape), y \(y.shape), dx \(dx.shape) differ")
+        let geometry = RowGeometry(y.shape, mask: mask)
         let cols = y.shape.last
         Threads.parallelFor(y.shape.rows, minPerChunk: 16) { rows in
             for r in rows {
                 let g = dy.data + r * cols, p = y.data + r * cols, out = dx.data + r * cols
-                let dot = dotRow(g, p, cols)
+                let n = geometry.validKeys(r, mask)
+                let dot = n > 0 ? dotRow(g, p, n) : 0
                 var c = 0
-                while c + 8 <= cols {
+                while c + 8 <= n {
                     let pv = load8(p + c)
                     store8(pv * (load8(g + c) - dot), out + c)
                     c += 8
                 }
-                while c < cols { out[c] = p[c] * (g[c] - dot); c += 1 }
+                while c < n { out[c] = p[c] * (g[c] - dot); c += 1 }
+                if n < cols { (out + n).update(repeating: 0, count: cols - n) }
             }
         }
     }
@@ -183,7 +195,7 @@ struct RowGeometry {
     let keys: Int
 
     init(_ shape: Shape, mask: AttentionMask) {
-        if mask.keyLengths != nil || mask.causal {
+        if mask.keyLengths != nil || mask.queryLengths != nil || mask.causal {
             precondition(shape.rank == 4, "masked softmax needs scores shaped (B, H, Tq, Tk), got \(shape)")
             queriesPerBatch = shape[1] * shape[2]
             queries = shape[2]

@@ -158,7 +158,7 @@ public final class Trainer {
                 let batch = validBatcher.batch(indices, padID: pad, eosID: eos)
                 try model.validate(batch)
                 let logits = model.forward(batch, mode: .inference, workspace: workspace)
-                total += batch.target.withUnsafeBufferPointer { criterion.loss(logits: logits, targets: $0.baseAddress!, padID: pad) }
+                total += batch.packedTarget.withUnsafeBufferPointer { criterion.loss(logits: logits, targets: $0.baseAddress!, padID: pad) }
             }
             let tokens = Double(max(total.tokens, 1))
             let validLoss = total.loss / tokens / Foundation.log(2.0), validNLL = total.nll / tokens / Foundation.log(2.0)

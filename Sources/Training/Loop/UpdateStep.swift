@@ -21,7 +21,7 @@ public enum UpdateStep {
             // draws the same masks.
             let step = UInt64(update) &* UInt64(updateFreq) &+ UInt64(micro)
             let logits = model.forward(batch, mode: .training(seed: seed, step: step), workspace: workspace)
-            stats += batch.target.withUnsafeBufferPointer {
+            stats += batch.packedTarget.withUnsafeBufferPointer {
                 criterion.evaluate(logits: logits, targets: $0.baseAddress!, padID: model.config.padID)
             }
             model.backward(logits, workspace: workspace)
