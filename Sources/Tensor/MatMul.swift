@@ -1,4 +1,5 @@
 import CBLAS
+import Dispatch
 
 /// Matrix products, all through `cblas_sgemm` (row-major).
 ///
@@ -10,8 +11,58 @@ public enum MatMul {
     ///
     /// op(A) is (m, k), op(B) is (k, n), C is (m, n); `lda`, `ldb`, `ldc` are the row
     /// strides of A, B, C as stored (A stored (k, m) when `transposeA`).
+    ///
+    /// With several threads a large product is cut into `Threads.count` blocks of C's rows
+    /// (or of its columns, when C is wider than tall), each one single-threaded sgemm on
+    /// its own thread. Every element of C is still one sgemm's dot product over all of k;
+    /// the split is fixed for a thread count, so results repeat exactly at that count (and
+    /// differ from another count by rounding at most, when OpenBLAS picks another kernel
+    /// for a block's size).
     @inline(__always)
     public static func gemm(
+        m: Int, n: Int, k: Int,
+        a: UnsafePointer<Float>, lda: Int, transposeA: Bool = false,
+        b: UnsafePointer<Float>, ldb: Int, transposeB: Bool = false,
+        c: UnsafeMutablePointer<Float>, ldc: Int,
+        alpha: Float = 1, beta: Float = 0
+    ) {
+        let parts = Threads.count
+        guard parts > 1, m * n * k >= parallelWorkThreshold, max(m, n) >= parts * splitAlignment else {
+            gemmOnThisThread(m: m, n: n, k: k, a: a, lda: lda, transposeA: transposeA, b: b, ldb: ldb,
+                             transposeB: transposeB, c: c, ldc: ldc, alpha: alpha, beta: beta)
+            return
+        }
+        let splitRows = m >= n, extent = splitRows ? m : n
+        // Block boundaries on multiples of the kernels' register tile keep every block on
+        // the fast path.
+        let blocks = (extent + splitAlignment - 1) / splitAlignment
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            let range = Threads.chunkRange(part, of: parts, total: blocks)
+            let start = range.lowerBound * splitAlignment, end = min(range.upperBound * splitAlignment, extent)
+            guard start < end else { return }
+            if splitRows {
+                gemmOnThisThread(m: end - start, n: n, k: k,
+                                 a: a + (transposeA ? start : start * lda), lda: lda, transposeA: transposeA,
+                                 b: b, ldb: ldb, transposeB: transposeB,
+                                 c: c + start * ldc, ldc: ldc, alpha: alpha, beta: beta)
+            } else {
+                gemmOnThisThread(m: m, n: end - start, k: k,
+                                 a: a, lda: lda, transposeA: transposeA,
+                                 b: b + (transposeB ? start * ldb : start), ldb: ldb, transposeB: transposeB,
+                                 c: c + start, ldc: ldc, alpha: alpha, beta: beta)
+            }
+        }
+    }
+
+    /// Products smaller than this many multiply-adds run on one thread: splitting them
+    /// costs more than it saves.
+    static let parallelWorkThreshold = 1 << 21
+    static let splitAlignment = 16
+
+    /// One single-threaded sgemm on the calling thread; for callers that already run in
+    /// parallel (one attention head per thread). Arguments as `gemm`.
+    @inline(__always)
+    public static func gemmOnThisThread(
         m: Int, n: Int, k: Int,
         a: UnsafePointer<Float>, lda: Int, transposeA: Bool = false,
         b: UnsafePointer<Float>, ldb: Int, transposeB: Bool = false,

@@ -1,21 +1,25 @@
 import CBLAS
 import Dispatch
 
-/// The number of threads used by matrix products (OpenBLAS) and by the SIMD kernels.
+/// The number of threads used by matrix products and by the SIMD kernels.
 ///
-/// One setting drives both, as `--threads N` on the command line. Results are
-/// deterministic for a given thread count: work is split into the same contiguous row
-/// ranges every time, and reductions combine per-range partials in range order.
+/// One setting drives both, as `--threads N` on the command line. OpenBLAS itself always
+/// runs single-threaded: large products are split across our own threads instead
+/// (`MatMul.gemm`). With OpenBLAS's pool active, its workers spin between products while
+/// our kernels run, two pools compete for the cores, and the many small attention products
+/// (below OpenBLAS's threading threshold) run on one core only. Results are deterministic
+/// for a given thread count: work is split into the same contiguous ranges every time, and
+/// reductions combine per-range partials in range order.
 public enum Threads {
     nonisolated(unsafe) private static var current = 1
 
     /// Threads in use now.
     public static var count: Int { current }
 
-    /// Sets the thread count for OpenBLAS and for the kernels (clamped to ≥ 1).
+    /// Sets the thread count for the products and the kernels (clamped to ≥ 1).
     public static func set(_ n: Int) {
         current = max(1, n)
-        openblas_set_num_threads(Int32(current))
+        openblas_set_num_threads(1)
     }
 
     /// Calls `body(range)` for contiguous chunks of `0..<total`, in parallel when there are

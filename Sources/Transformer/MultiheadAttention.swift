@@ -86,31 +86,32 @@ enum MultiheadAttention {
     /// The per-head core: scores = q·kᵀ, softmax under the mask, dropout, context = p·v.
     /// Every product is one sgemm on strided views of the activations, over item b's
     /// queryCount(b) × keyCount(b) block only; the mask must hide the rest of the scores.
+    /// Batch items run in parallel, each product on one thread: they are too small to split.
     static func attend(q: Tensor, k: Tensor, v: Tensor, geometry g: AttentionGeometry, mask: AttentionMask,
                        dropout: DropoutSite, probabilities: Tensor, dropped: Tensor, context: Tensor) {
         let d = g.modelDim, tq = g.queries, tk = g.keys
-        for b in 0..<g.batch {
+        Threads.parallelFor(g.batch, minPerChunk: 1) { items in for b in items {
             let rows = g.queryCount(b), keys = g.keyCount(b), qo = g.queryRow(b) * d, kv = g.keyRow(b) * d
             for h in 0..<g.heads {
-                MatMul.gemm(m: rows, n: keys, k: g.headDim,
+                MatMul.gemmOnThisThread(m: rows, n: keys, k: g.headDim,
                             a: q.data + qo + h * g.headDim, lda: d,
                             b: k.data + kv + h * g.headDim, ldb: d, transposeB: true,
                             c: probabilities.data + (b * g.heads + h) * tq * tk, ldc: tk)
             }
-        }
+        } }
         Softmax.forward(probabilities, into: probabilities, mask: mask)
         if dropout.active, let key = dropout.key {
             Dropout.forward(probabilities, into: dropped, probability: dropout.probability, key: key)
         }
-        for b in 0..<g.batch {
+        Threads.parallelFor(g.batch, minPerChunk: 1) { items in for b in items {
             let rows = g.queryCount(b), keys = g.keyCount(b), qo = g.queryRow(b) * d, kv = g.keyRow(b) * d
             for h in 0..<g.heads {
-                MatMul.gemm(m: rows, n: g.headDim, k: keys,
+                MatMul.gemmOnThisThread(m: rows, n: g.headDim, k: keys,
                             a: dropped.data + (b * g.heads + h) * tq * tk, lda: tk,
                             b: v.data + kv + h * g.headDim, ldb: d,
                             c: context.data + qo + h * g.headDim, ldc: d)
             }
-        }
+        } }
     }
 
     /// Accumulates parameter gradients into `grads`; writes (or adds, when `accumulate`)
@@ -125,35 +126,37 @@ enum MultiheadAttention {
 
         let dScores = ws.tensor(c.probabilities.shape)
         let dq = ws.tensor(c.q.shape), dk = ws.tensor(c.k.shape), dv = ws.tensor(c.v.shape)
-        for b in 0..<g.batch {
+        // Items write disjoint rows of dk and dv only while no two share key rows.
+        precondition(g.keyBlocks == nil, "attention backward: hypotheses sharing key rows (decoding only)")
+        Threads.parallelFor(g.batch, minPerChunk: 1) { items in for b in items {
             let rows = g.queryCount(b), keys = g.keyCount(b)
             for h in 0..<g.heads {
                 let head = (b * g.heads + h) * tq * tk
                 let ctx = g.queryRow(b) * d + h * g.headDim, kv = g.keyRow(b) * d + h * g.headDim
                 // dP' = dContext·vᵀ ; dv = P'ᵀ·dContext
-                MatMul.gemm(m: rows, n: keys, k: g.headDim, a: dContext.data + ctx, lda: d,
+                MatMul.gemmOnThisThread(m: rows, n: keys, k: g.headDim, a: dContext.data + ctx, lda: d,
                             b: c.v.data + kv, ldb: d, transposeB: true, c: dScores.data + head, ldc: tk)
-                MatMul.gemm(m: keys, n: g.headDim, k: rows, a: c.dropped.data + head, lda: tk, transposeA: true,
+                MatMul.gemmOnThisThread(m: keys, n: g.headDim, k: rows, a: c.dropped.data + head, lda: tk, transposeA: true,
                             b: dContext.data + ctx, ldb: d, c: dv.data + kv, ldc: d)
             }
-        }
+        } }
         if c.dropout.active, let key = c.dropout.key {
             Dropout.backward(dScores, into: dScores, probability: c.dropout.probability, key: key)
         }
         // Only each item's block of dScores was written; the mask keeps the rest unread.
         Softmax.backward(dScores, output: c.probabilities, into: dScores, mask: c.mask)
-        for b in 0..<g.batch {
+        Threads.parallelFor(g.batch, minPerChunk: 1) { items in for b in items {
             let rows = g.queryCount(b), keys = g.keyCount(b)
             for h in 0..<g.heads {
                 let head = (b * g.heads + h) * tq * tk
                 let qo = g.queryRow(b) * d + h * g.headDim, kv = g.keyRow(b) * d + h * g.headDim
                 // dq = dS·k ; dk = dSᵀ·q
-                MatMul.gemm(m: rows, n: g.headDim, k: keys, a: dScores.data + head, lda: tk,
+                MatMul.gemmOnThisThread(m: rows, n: g.headDim, k: keys, a: dScores.data + head, lda: tk,
                             b: c.k.data + kv, ldb: d, c: dq.data + qo, ldc: d)
-                MatMul.gemm(m: keys, n: g.headDim, k: rows, a: dScores.data + head, lda: tk, transposeA: true,
+                MatMul.gemmOnThisThread(m: keys, n: g.headDim, k: rows, a: dScores.data + head, lda: tk, transposeA: true,
                             b: c.q.data + qo, ldb: d, c: dk.data + kv, ldc: d)
             }
-        }
+        } }
         // q was scaled after its bias, so the projection's gradient carries the scale.
         Elementwise.scale(dq, by: 1 / Float(g.headDim).squareRoot(), into: dq)
         Linear.backward(dq, input: c.queryInput, weights: w.q, gradients: gw.q, dx: dQuery, accumulate: accumulateQuery)

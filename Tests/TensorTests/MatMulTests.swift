@@ -27,6 +27,40 @@ import TestSupport
         }
     }
 
+    /// Products above the split threshold are cut into blocks of C's rows (tall C) or
+    /// columns (wide C), one per thread. The result must be repeatable bit for bit at a
+    /// given thread count, and equal the one-thread product and the definition up to
+    /// rounding (OpenBLAS may pick another kernel for a block's size), for every transpose
+    /// and with accumulation (beta = 1).
+    @Test(arguments: [(false, false), (true, false), (false, true), (true, true)])
+    func splitProductsAreRepeatableAndEqualOneThread(ta: Bool, tb: Bool) {
+        var rng = TestRandom(seed: 3)
+        // Tall (rows split), wide (columns split), and sizes that leave ragged blocks.
+        for (m, n, k) in [(300, 90, 80), (70, 333, 96), (129, 131, 127)] {
+            #expect(m * n * k >= MatMul.parallelWorkThreshold, "\(m)x\(n)x\(k) must take the split path")
+            let a = rng.tensor(ta ? Shape(k, m) : Shape(m, k))
+            let b = rng.tensor(tb ? Shape(n, k) : Shape(k, n))
+            let start = rng.tensor(Shape(m, n))
+            func product(_ threads: Int) -> [Float] {
+                let c = TensorStorage(Shape(m, n))
+                c.tensor.copy(from: start.tensor)
+                withThreads(threads) {
+                    MatMul.multiply(a.tensor, b.tensor, into: c.tensor, transposeA: ta, transposeB: tb, beta: 1)
+                }
+                return c.tensor.toArray()
+            }
+            let one = product(1)
+            for threads in [2, 3] {
+                let split = product(threads)
+                #expect(product(threads) == split, "\(m)x\(k)x\(n) ta=\(ta) tb=\(tb): \(threads) threads not repeatable")
+                expectClose(split, one.map(Double.init), atol: 1e-5, rtol: 1e-5,
+                            "\(m)x\(k)x\(n) ta=\(ta) tb=\(tb): \(threads) threads vs 1")
+            }
+            let expected = zip(start.tensor.toArray(), naive(a.tensor, b.tensor, ta, tb, m: m, n: n, k: k)).map { Double($0) + $1 }
+            expectClose(one, expected, atol: 1e-4, rtol: 1e-4, "split matmul \(m)x\(k)x\(n) ta=\(ta) tb=\(tb)")
+        }
+    }
+
     @Test func alphaAndBetaAccumulate() {
         var rng = TestRandom(seed: 2)
         let a = rng.tensor(Shape(5, 3)), b = rng.tensor(Shape(3, 4)), c = rng.tensor(Shape(5, 4))
