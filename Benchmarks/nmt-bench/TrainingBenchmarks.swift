@@ -20,14 +20,19 @@ enum TrainingBenchmarks {
     }
 
     /// Multiply-add FLOPs of one forward + backward pass (2 per multiply-add; backward
-    /// costs twice the forward's products), counting the products only.
+    /// costs twice the forward's products), counting the products only, over real tokens:
+    /// padding is not useful work (and the model no longer computes it).
     static func flopsPerStep(_ c: TransformerConfig, _ b: Batch) -> Double {
         let d = Double(c.modelDim), f = Double(c.ffnDim), v = Double(c.targetVocabularySize)
-        let ns = Double(b.size * b.sourceLength), nt = Double(b.size * b.targetLength)
-        let s = Double(b.sourceLength), t = Double(b.targetLength), bs = Double(b.size)
-        let encoderLayer = 2 * ns * (4 * d * d + 2 * d * f) + 2 * 2 * bs * s * s * d
-        let decoderLayer = 2 * nt * (4 * d * d + 2 * d * f) + 2 * 2 * bs * t * t * d
-            + 2 * nt * 2 * d * d + 2 * ns * 2 * d * d + 2 * 2 * bs * t * s * d
+        let ns = Double(b.sourceTokenCount), nt = Double(b.targetTokenCount)
+        // Σ over sentences of the attention score sizes: s², t², t·s.
+        var ss = 0.0, tt = 0.0, ts = 0.0
+        for (s, t) in zip(b.sourceLengths, b.targetLengths) {
+            ss += Double(s) * Double(s); tt += Double(t) * Double(t); ts += Double(t) * Double(s)
+        }
+        let encoderLayer = 2 * ns * (4 * d * d + 2 * d * f) + 2 * 2 * ss * d
+        let decoderLayer = 2 * nt * (4 * d * d + 2 * d * f) + 2 * 2 * tt * d
+            + 2 * nt * 2 * d * d + 2 * ns * 2 * d * d + 2 * 2 * ts * d
         let output = 2 * nt * d * v
         let forward = Double(c.encoderLayers) * encoderLayer + Double(c.decoderLayers) * decoderLayer + output
         return 3 * forward
