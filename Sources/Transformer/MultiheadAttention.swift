@@ -2,14 +2,14 @@ import Tensor
 
 /// What the attention backward pass needs from its forward pass.
 struct AttentionCache {
-    let queryInput: Tensor      // (B·Tq, d)
-    let keyValueInput: Tensor   // (B·Tk, d)
-    let q: Tensor               // (B·Tq, d), already scaled by head_dim^-½
-    let k: Tensor               // (B·Tk, d)
-    let v: Tensor               // (B·Tk, d)
+    let queryInput: Tensor      // (Nq, d): packed query rows (or B·Tq padded)
+    let keyValueInput: Tensor   // (Nk, d)
+    let q: Tensor               // (Nq, d), already scaled by head_dim^-½
+    let k: Tensor               // (Nk, d)
+    let v: Tensor               // (Nk, d)
     let probabilities: Tensor   // (B, H, Tq, Tk) softmax output
     let dropped: Tensor         // (B, H, Tq, Tk) after attention dropout (= probabilities without it)
-    let context: Tensor         // (B·Tq, d) heads concatenated, before out_proj
+    let context: Tensor         // (Nq, d) heads concatenated, before out_proj
     let geometry: AttentionGeometry
     let mask: AttentionMask
     let dropout: DropoutSite
