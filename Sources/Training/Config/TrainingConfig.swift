@@ -31,7 +31,8 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     public var criterion: CriterionKind = .labo
     /// α: label-regularization mass (fairseq's --label-smoothing).
     public var labelSmoothing: Float = 0.1
-    /// τ: LABO's temperature.
+    /// τ: LABO's temperature. 2 won the τ ∈ {1, 2, 4, 8} sweep on the Bible corpus,
+    /// narrowly (docs/RESULTS.md).
     public var laboTau: Float = 2
 
     // MARK: Optimizer and schedule
