@@ -7,7 +7,9 @@
 #    label_smoothed_cross_entropy α = 0.1 and labo α = 0.1 with the chosen τ, the same
 #    preset, data, seed and batch schedule, $FINAL_UPDATES updates each.
 # 3. Evaluation of each arm's best checkpoint: validation and test BLEU (13a; WEB, and WEB
-#    + KJV), chrF, test NLL (forced decoding), greedy and beam 5; training time.
+#    + KJV), chrF, test NLL (forced decoding), greedy and beam 5; training time, and LABO's
+#    time overhead: the ratio of the arms' median training throughputs (target tokens/s
+#    over the logged intervals; the arms ran side by side) and of their wall-clock times.
 # Writes $OUT/results.json, $OUT/results.md and $OUT/curves.svg. Update budgets (not
 # wall-clock) make every number reproducible with the same thread count.
 #
@@ -85,11 +87,19 @@ arm_json() { # arm
     "$(score "$DATA/valid.en" -i "$OUT/$arm/valid.beam1.hyp")" "$(score "$DATA/test.en" -i "$OUT/$arm/test.beam1.hyp")" \
     "$two_ref_1" "$(score "$DATA/test.en" -i "$OUT/$arm/test.beam1.hyp" -m chrf)"
 }
+# Median target tokens/s over a run's logged training intervals (the first is start-up).
+median_speed() {
+  grep '"kind": "train"' "$OUT/$1/train.jsonl" | sed -E 's/.*"tgt_tokens_per_second": ([0-9.e+-]+).*/\1/' | tail -n +2 |
+    sort -g | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'
+}
+elapsed() { grep '"elapsed"' "$OUT/$1/train.jsonl" | tail -1 | sed -E 's/.*"elapsed": ([0-9.e+-]+).*/\1/'; }
+overhead_json=$(awk -v ls="$(median_speed ls)" -v labo="$(median_speed labo)" -v tl="$(elapsed ls)" -v tb="$(elapsed labo)" \
+  'BEGIN { printf "{\"step_time_ratio\": %.4f, \"wall_clock_ratio\": %.4f, \"ls_tgt_tokens_per_second\": %.1f, \"labo_tgt_tokens_per_second\": %.1f}", ls / labo, tb / tl, ls, labo }')
 ls_json=$(arm_json ls)"}"
 labo_json=$(arm_json labo)", \"tau\": $best_tau}"
 command="PRESET=$PRESET DATA=$DATA TAUS=\\\"$TAUS\\\" SWEEP_UPDATES=$SWEEP_UPDATES FINAL_UPDATES=$FINAL_UPDATES VALIDATE=$VALIDATE SEED=$SEED bash scripts/labo-vs-ls.sh"
-printf '{"preset": "%s", "threads_per_arm": 1, "arms": {"ls": %s, "labo": %s}, "sweep": [%s], "commands": ["%s"]}\n' \
-  "$PRESET" "$ls_json" "$labo_json" "$sweep_json" "$command" > "$OUT/results.json"
+printf '{"preset": "%s", "threads_per_arm": 1, "arms": {"ls": %s, "labo": %s}, "labo_time_overhead": %s, "sweep": [%s], "commands": ["%s"]}\n' \
+  "$PRESET" "$ls_json" "$labo_json" "$overhead_json" "$sweep_json" "$command" > "$OUT/results.json"
 "$bin/nmt" plot "$OUT/ls" "$OUT/labo" --name "label smoothing α=0.1" --name "LABO α=0.1 τ=$best_tau" \
   --title "LABO vs label smoothing, $PRESET preset" -o "$OUT/curves.svg"
 cat "$OUT/results.json"
