@@ -31,6 +31,34 @@ enum TensorCoreBenchmarks {
         return rows
     }
 
+    /// Decoding's products (few rows, a fixed weight): `PackedMatMul` on a pre-packed W
+    /// against `MatMul` (sgemm with W transposed, repacked by OpenBLAS on every call).
+    static let packedShapes = [(m: 32, k: 512, n: 512), (m: 32, k: 512, n: 8000), (m: 160, k: 512, n: 512),
+                               (m: 160, k: 1024, n: 512), (m: 160, k: 512, n: 8000)]
+
+    static func packed(threads: Int, rounds: Int) -> [Measurement] {
+        Threads.set(threads)
+        var rows: [Measurement] = []
+        for shape in packedShapes {
+            let x = filled(Shape(shape.m, shape.k)), w = filled(Shape(shape.n, shape.k)), bias = filled(Shape(shape.n))
+            let y = TensorStorage(Shape(shape.m, shape.n))
+            let packedW = PackedMatrix(w.tensor)
+            let packed = { PackedMatMul.multiply(x.tensor, packedW, bias: bias.tensor, into: y.tensor) }
+            let sgemm = {
+                MatMul.multiply(x.tensor, w.tensor, into: y.tensor, transposeB: true)
+                Elementwise.addBias(y.tensor, bias.tensor)
+            }
+            let times = Timing.medians([packed, sgemm], rounds: rounds, callsPerRound: 20)
+            let flops = 2.0 * Double(shape.m * shape.k * shape.n)
+            let ours = flops / times[0] / 1e9, reference = flops / times[1] / 1e9
+            rows.append(Measurement(
+                scenario: "packed", name: "\(shape.m)x\(shape.k)·(\(shape.n)x\(shape.k))ᵀ+b", threads: threads,
+                value: ours, unit: "GFLOP/s", reference: reference, ratio: ours / reference,
+                target: nil, meetsTarget: nil))
+        }
+        return rows
+    }
+
     static func kernels(threads: Int, rounds: Int) -> [Measurement] {
         Threads.set(threads)
         let shape = Shape(4096, 512)

@@ -37,6 +37,7 @@ struct Bench: ParsableCommand {
         var rows: [Measurement] = []
         if scenario.contains("tensor-core") {
             for t in threads { rows += TensorCoreBenchmarks.sgemm(threads: t, rounds: rounds) }
+            for t in threads { rows += TensorCoreBenchmarks.packed(threads: t, rounds: rounds) }
             rows += TensorCoreBenchmarks.kernels(threads: 1, rounds: rounds)
             if threads.contains(2) { rows += TensorCoreBenchmarks.kernels(threads: 2, rounds: rounds) }
         }

@@ -10,6 +10,7 @@ import Tensor
 /// full forward pass's at every position (TransformerTests/IncrementalDecoderTests).
 public final class IncrementalDecoder {
     public let model: TransformerModel
+    public let weights: DecoderStepWeights
     public let rows: Int
     public let capacity: Int
     public private(set) var position = 0
@@ -17,21 +18,25 @@ public final class IncrementalDecoder {
     private let sourceLength: Int
     private let sentenceOf: UnsafeMutablePointer<Int32>          // (rows)
     private let sourceLengths: UnsafeMutablePointer<Int32>       // (rows): the source length of each row's sentence
-    private var selfKeys: [TensorStorage], selfValues: [TensorStorage]   // per layer (rows, capacity, d)
-    private var scratchKeys: [TensorStorage], scratchValues: [TensorStorage]
-    private let crossKeys: [TensorStorage], crossValues: [TensorStorage] // per layer (sentences, S, d)
+    // Per layer, rows of [key | value] (2d floats): self-attention (rows, capacity, 2d),
+    // cross-attention (sentences, S, 2d).
+    private var selfKeyValues: [TensorStorage]
+    private var scratchKeyValues: [TensorStorage]
+    private let crossKeyValues: [TensorStorage]
     private let workspace = Workspace()
 
     /// - Parameters:
+    ///   - weights: the decoder's packed matrices; by default packed from `model` now.
     ///   - encoderOut: (sentences·S, d) from `TransformerModel.encode`.
     ///   - sourceLengths: (sentences) source lengths including eos.
     ///   - sentenceOf: the sentence of each hypothesis row.
     ///   - capacity: the most positions that will be decoded.
-    public init(model: TransformerModel, encoderOut: Tensor, sourceLengths lengths: [Int32], sourceLength: Int,
-                sentenceOf: [Int32], capacity: Int) {
+    public init(model: TransformerModel, weights: DecoderStepWeights? = nil, encoderOut: Tensor,
+                sourceLengths lengths: [Int32], sourceLength: Int, sentenceOf: [Int32], capacity: Int) {
         precondition(capacity <= model.config.maxPositions,
                      "decoder capacity \(capacity) exceeds max_positions \(model.config.maxPositions)")
         self.model = model
+        self.weights = weights ?? DecoderStepWeights(model: model)
         rows = sentenceOf.count
         self.capacity = capacity
         self.sourceLength = sourceLength
@@ -44,13 +49,12 @@ public final class IncrementalDecoder {
             self.sourceLengths[r] = lengths[Int(s)]
         }
         let layers = model.config.decoderLayers
-        func caches(_ shape: Shape) -> [TensorStorage] { (0..<layers).map { _ in TensorStorage(shape) } }
-        selfKeys = caches(Shape(rows, capacity, d)); selfValues = caches(Shape(rows, capacity, d))
-        scratchKeys = caches(Shape(rows, capacity, d)); scratchValues = caches(Shape(rows, capacity, d))
-        crossKeys = caches(Shape(sentences * sourceLength, d)); crossValues = caches(Shape(sentences * sourceLength, d))
-        for (l, w) in model.weights.decoderLayers.enumerated() {
-            Linear.forward(encoderOut, w.crossAttention.k, into: crossKeys[l].tensor)
-            Linear.forward(encoderOut, w.crossAttention.v, into: crossValues[l].tensor)
+        func caches(_ shape: Shape) -> [TensorStorage] { (0..<layers).map { _ in TensorStorage(shape, zeroed: false) } }
+        selfKeyValues = caches(Shape(rows, capacity, 2 * d))
+        scratchKeyValues = caches(Shape(rows, capacity, 2 * d))
+        crossKeyValues = caches(Shape(sentences * sourceLength, 2 * d))
+        for (l, layer) in self.weights.layers.enumerated() {
+            layer.crossKV.forward(encoderOut, into: crossKeyValues[l].tensor)
         }
     }
 
@@ -66,7 +70,7 @@ public final class IncrementalDecoder {
         precondition(position < capacity, "step: all \(capacity) positions are decoded")
         precondition(logits.shape.rows == rows && logits.shape.last == model.config.targetVocabularySize,
                      "step: logits \(logits.shape) should be (\(rows), \(model.config.targetVocabularySize))")
-        let config = model.config, d = config.modelDim, t = position
+        let config = model.config, d = config.modelDim, t = position, capacity = capacity
         let ws = workspace
         ws.reset()
         let ids = ws.buffer(Int32.self, count: rows)
@@ -77,53 +81,53 @@ public final class IncrementalDecoder {
         let pos = model.positions.row(t)
         for r in 0..<rows { for c in 0..<d { x.data[r * d + c] += pos[c] } }
 
-        let selfGeometry = AttentionGeometry(batch: rows, heads: config.heads, headDim: config.headDim,
-                                             queries: 1, keys: t + 1, keyBatchStride: capacity)
-        var crossGeometry = AttentionGeometry(batch: rows, heads: config.heads, headDim: config.headDim,
-                                              queries: 1, keys: sourceLength, keyBatchStride: sourceLength)
-        crossGeometry.keyBlocks = UnsafePointer(sentenceOf)
-        let crossMask = AttentionMask(keyLengths: sourceLengths)
-        let probabilities = ws.tensor(rows, config.heads, 1, max(t + 1, sourceLength))
+        let maxKeys = max(t + 1, sourceLength)
+        let scores = ws.buffer(Float.self, count: rows * maxKeys)
+        let sentenceOf = sentenceOf, sourceLengths = sourceLengths, sourceLength = sourceLength
 
         for (l, w) in model.weights.decoderLayers.enumerated() {
+            let packed = weights.layers[l], cache = selfKeyValues[l].tensor.data
             (x, _) = ResidualBlock.forward(x, norm: w.selfAttentionNorm, preNorm: config.normalizeBefore,
                                            dropout: .off, workspace: ws) { input in
-                let q = ws.tensor(rows, d), newKey = ws.tensor(rows, d), newValue = ws.tensor(rows, d)
-                Linear.forward(input, w.selfAttention.q, into: q)
-                Elementwise.scale(q, by: 1 / Float(config.headDim).squareRoot(), into: q)
-                Linear.forward(input, w.selfAttention.k, into: newKey)
-                Linear.forward(input, w.selfAttention.v, into: newValue)
+                let qkv = ws.tensor(rows, 3 * d)
+                packed.selfQKV.forward(input, into: qkv)
                 for r in 0..<rows {
-                    (selfKeys[l].tensor.data + (r * capacity + t) * d).update(from: newKey.data + r * d, count: d)
-                    (selfValues[l].tensor.data + (r * capacity + t) * d).update(from: newValue.data + r * d, count: d)
+                    (cache + (r * capacity + t) * 2 * d).update(from: qkv.data + r * 3 * d + d, count: 2 * d)
                 }
-                let p = Tensor(data: probabilities.data, shape: Shape(rows, config.heads, 1, t + 1))
                 let context = ws.tensor(rows, d), out = ws.tensor(rows, d)
-                MultiheadAttention.attend(q: q, k: selfKeys[l].tensor, v: selfValues[l].tensor, geometry: selfGeometry,
-                                          mask: .none, dropout: .off, probabilities: p, dropped: p, context: context)
-                Linear.forward(context, w.selfAttention.out, into: out)
+                StepAttention.attend(q: qkv.data, queryStride: 3 * d, rows: rows, heads: config.heads,
+                                     headDim: config.headDim, keyValues: cache,
+                                     keyRow: { $0 * capacity }, keyCount: { _ in t + 1 },
+                                     scores: scores, maxKeys: maxKeys, context: context)
+                packed.selfOut.forward(context, into: out)
                 return out
             }
             (x, _) = ResidualBlock.forward(x, norm: w.crossAttentionNorm, preNorm: config.normalizeBefore,
                                            dropout: .off, workspace: ws) { input in
-                let q = ws.tensor(rows, d)
-                Linear.forward(input, w.crossAttention.q, into: q)
-                Elementwise.scale(q, by: 1 / Float(config.headDim).squareRoot(), into: q)
-                let p = Tensor(data: probabilities.data, shape: Shape(rows, config.heads, 1, sourceLength))
-                let context = ws.tensor(rows, d), out = ws.tensor(rows, d)
-                MultiheadAttention.attend(q: q, k: crossKeys[l].tensor, v: crossValues[l].tensor, geometry: crossGeometry,
-                                          mask: crossMask, dropout: .off, probabilities: p, dropped: p, context: context)
-                Linear.forward(context, w.crossAttention.out, into: out)
+                let q = ws.tensor(rows, d), context = ws.tensor(rows, d), out = ws.tensor(rows, d)
+                packed.crossQ.forward(input, into: q)
+                StepAttention.attend(q: q.data, queryStride: d, rows: rows, heads: config.heads,
+                                     headDim: config.headDim, keyValues: crossKeyValues[l].tensor.data,
+                                     keyRow: { Int(sentenceOf[$0]) * sourceLength }, keyCount: { Int(sourceLengths[$0]) },
+                                     scores: scores, maxKeys: maxKeys, context: context)
+                packed.crossOut.forward(context, into: out)
                 return out
             }
             (x, _) = ResidualBlock.forward(x, norm: w.finalNorm, preNorm: config.normalizeBefore,
                                            dropout: .off, workspace: ws) { input in
-                FeedForward.forward(input, fc1: w.fc1, fc2: w.fc2, activation: config.activation,
-                                    dropout: .off, workspace: ws).0
+                let hidden = ws.tensor(rows, packed.fc1.outputs), out = ws.tensor(rows, d)
+                switch config.activation {
+                case .relu: packed.fc1.forward(input, into: hidden, relu: true)
+                case .gelu:
+                    packed.fc1.forward(input, into: hidden)
+                    Activation.geluForward(hidden, into: hidden)
+                }
+                packed.fc2.forward(hidden, into: out)
+                return out
             }
         }
         if let norm = model.weights.decoderNorm { x = ResidualBlock.normalize(x, norm, ws).0 }
-        MatMul.multiply(x, model.weights.outputProjection, into: logits, transposeB: true)
+        weights.output.forward(x, into: logits)
         position += 1
     }
 
@@ -131,19 +135,19 @@ public final class IncrementalDecoder {
     /// surviving hypotheses); the rows' sentences must not change.
     public func reorder(_ order: [Int32]) {
         precondition(order.count == rows, "reorder: \(order.count) indices for \(rows) hypotheses")
-        let d = model.config.modelDim
-        for l in 0..<selfKeys.count {
-            for r in 0..<rows {
-                let from = Int(order[r])
-                precondition(from >= 0 && from < rows && sentenceOf[from] == sentenceOf[r],
-                             "reorder: row \(r) cannot take hypothesis \(from) of another sentence")
-                let n = position * d
-                (scratchKeys[l].tensor.data + r * capacity * d).update(from: selfKeys[l].tensor.data + from * capacity * d, count: n)
-                (scratchValues[l].tensor.data + r * capacity * d).update(from: selfValues[l].tensor.data + from * capacity * d, count: n)
+        for r in 0..<rows {
+            let from = Int(order[r])
+            precondition(from >= 0 && from < rows && sentenceOf[from] == sentenceOf[r],
+                         "reorder: row \(r) cannot take hypothesis \(from) of another sentence")
+        }
+        let rowFloats = capacity * 2 * model.config.modelDim, used = position * 2 * model.config.modelDim
+        for l in 0..<selfKeyValues.count {
+            let source = selfKeyValues[l].tensor.data, target = scratchKeyValues[l].tensor.data
+            Threads.parallelFor(rows, minPerChunk: 8) { range in
+                for r in range { (target + r * rowFloats).update(from: source + Int(order[r]) * rowFloats, count: used) }
             }
         }
-        swap(&selfKeys, &scratchKeys)
-        swap(&selfValues, &scratchValues)
+        swap(&selfKeyValues, &scratchKeyValues)
     }
 }
 

@@ -12,6 +12,8 @@ import Transformer
 /// the live ones, and the replays add at most one extra pass over the work saved.
 public final class ModelScorer: Scorer {
     public let model: TransformerModel
+    /// The decoder's matrices, packed once when the scorer is made (a snapshot).
+    private let stepWeights: DecoderStepWeights
     public var vocabularySize: Int { model.config.targetVocabularySize }
     public var eosID: Int32 { model.config.eosID }
     public var padID: Int32 { model.config.padID }
@@ -29,8 +31,11 @@ public final class ModelScorer: Scorer {
     private var logits: TensorStorage?                     // (decoder rows, V)
     private var output: TensorStorage?                     // (started rows, V); the first `rows` are live
 
+    /// Packs the model's decoder matrices: translate with a new scorer after the model's
+    /// parameters change.
     public init(model: TransformerModel) {
         self.model = model
+        stepWeights = DecoderStepWeights(model: model)
     }
 
     /// Decoder rows currently computed at each step (live rows plus not yet dropped ones).
@@ -64,6 +69,11 @@ public final class ModelScorer: Scorer {
         let computed = Tensor(data: logits.tensor.data, shape: Shape(decoder.rows, v))
         decoder.step(tokens: fed, into: computed)
         let out = Tensor(data: output.tensor.data, shape: Shape(tokens.count, v))
+        if physicalRow.enumerated().allSatisfy({ $0.offset == $0.element }) {
+            // Search rows are the decoder's first rows: no gather needed.
+            Softmax.logSoftmaxForward(Tensor(data: computed.data, shape: out.shape), into: out)
+            return out
+        }
         for (row, p) in physicalRow.enumerated() {
             (out.data + row * v).update(from: computed.data + p * v, count: v)
         }
@@ -106,7 +116,7 @@ public final class ModelScorer: Scorer {
                                                                 count: rowsPerSentence)
         }
         let encoded = Tensor(data: gathered.tensor.data, shape: Shape(sentences.count * sourceLength, d))
-        return IncrementalDecoder(model: model, encoderOut: encoded, sourceLengths: sentences.map { sourceLengths[$0] },
+        return IncrementalDecoder(model: model, weights: stepWeights, encoderOut: encoded, sourceLengths: sentences.map { sourceLengths[$0] },
                                   sourceLength: sourceLength,
                                   sentenceOf: sentences.indices.flatMap { Array(repeating: Int32($0), count: k) },
                                   capacity: steps)

@@ -158,8 +158,9 @@ public enum Softmax {
         return s
     }
 
+    /// dst = softmax(src) over `n` floats (n ≥ 1); dst may alias src.
     @inline(__always)
-    static func softmaxRow(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ n: Int) {
+    public static func softmaxRow(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ n: Int) {
         let s = exponentiateRow(src, n, shift: maxRow(src, n), into: dst)
         let inv = 1 / s
         var c = 0
@@ -167,8 +168,9 @@ public enum Softmax {
         while c < n { dst[c] *= inv; c += 1 }
     }
 
+    /// Σ a·b over `n` floats.
     @inline(__always)
-    static func dotRow(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
+    public static func dotRow(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
         var c = 0
         var acc = Float8()
         while c + 8 <= n { acc = acc.addingProduct(load8(a + c), load8(b + c)); c += 8 }
