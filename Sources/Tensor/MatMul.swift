@@ -1,5 +1,4 @@
 import CBLAS
-import Dispatch
 
 /// Matrix products, all through `cblas_sgemm` (row-major).
 ///
@@ -36,7 +35,7 @@ public enum MatMul {
         // Block boundaries on multiples of the kernels' register tile keep every block on
         // the fast path.
         let blocks = (extent + splitAlignment - 1) / splitAlignment
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
+        Threads.run(chunks: parts) { part in
             let range = Threads.chunkRange(part, of: parts, total: blocks)
             let start = range.lowerBound * splitAlignment, end = min(range.upperBound * splitAlignment, extent)
             guard start < end else { return }

@@ -1,5 +1,3 @@
-import Dispatch
-
 /// y = alpha·x·Wᵀ + bias (optionally followed by ReLU) with W pre-packed as a
 /// `PackedMatrix`: the product of step-by-step decoding, where x has few rows (one per
 /// hypothesis) and W is the same at every step.
@@ -28,7 +26,7 @@ public enum PackedMatMul {
             run(panels: 0..<panels, m: m, k: k, a: a, w: w, c: c, n: n, epilogue: epilogue)
             return
         }
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
+        Threads.run(chunks: parts) { part in
             run(panels: Threads.chunkRange(part, of: parts, total: panels), m: m, k: k, a: a, w: w, c: c, n: n,
                 epilogue: epilogue)
         }

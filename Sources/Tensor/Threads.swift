@@ -1,5 +1,4 @@
 import CBLAS
-import Dispatch
 
 /// The number of threads used by matrix products and by the SIMD kernels.
 ///
@@ -12,6 +11,10 @@ import Dispatch
 /// reductions combine per-range partials in range order.
 public enum Threads {
     nonisolated(unsafe) private static var current = 1
+    /// Worker pools by worker count (threads − 1), made on first use and kept: an unused
+    /// pool's workers sleep.
+    nonisolated(unsafe) private static var pools: [Int: WorkerPool] = [:]
+    nonisolated(unsafe) private static var pool: WorkerPool?
 
     /// Threads in use now.
     public static var count: Int { current }
@@ -20,6 +23,26 @@ public enum Threads {
     public static func set(_ n: Int) {
         current = max(1, n)
         openblas_set_num_threads(1)
+        if current == 1 {
+            pool = nil
+        } else if let existing = pools[current - 1] {
+            pool = existing
+        } else {
+            let made = WorkerPool(workers: current - 1)
+            pools[current - 1] = made
+            pool = made
+        }
+    }
+
+    /// Runs `body(c)` for c in 0..<chunks, spread over the threads (the caller included);
+    /// returns when all have run. A call from inside another one runs its chunks inline.
+    @inline(__always)
+    public static func run(chunks: Int, _ body: (Int) -> Void) {
+        if let pool, chunks > 1 {
+            pool.run(chunks: chunks, body)
+        } else {
+            for c in 0..<chunks { body(c) }
+        }
     }
 
     /// Calls `body(range)` for contiguous chunks of `0..<total`, in parallel when there are
@@ -32,11 +55,7 @@ public enum Threads {
             if total > 0 { body(0..<total) }
             return
         }
-        withoutActuallyEscaping(body) { body in
-            DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                body(chunkRange(c, of: chunks, total: total))
-            }
-        }
+        run(chunks: chunks) { c in body(chunkRange(c, of: chunks, total: total)) }
     }
 
     /// How many chunks `parallelFor` splits `total` items into.
