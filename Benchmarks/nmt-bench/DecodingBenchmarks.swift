@@ -16,8 +16,6 @@ enum DecodingBenchmarks {
         var rng = SeededGenerator(seed: 11)
         let sources = (0..<sentences).map { _ in (0..<sourceLength).map { _ in Int32(4 + rng.next() % 7996) } }
         var rows: [Measurement] = []
-        let encodeSeconds = Timing.medians([{ _ = try? model.encode(sources) }], rounds: rounds, callsPerRound: 3)[0]
-        print("TEMP encode ms", encodeSeconds * 1e3)
         for beam in [1, 5] {
             // steps − 1 tokens, then eos: `steps` decoder steps per sentence.
             let options = SearchOptions(beam: beam, maxLenA: 0, maxLenB: steps - 1, minLen: steps - 1)

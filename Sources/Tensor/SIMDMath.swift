@@ -1,29 +1,33 @@
 /// Vectorised elementary functions on `SIMD8<Float>` (AVX2 lanes in release builds).
 ///
+/// All are `@inlinable`: kernels in other modules (the criteria, the decoder) call them per
+/// eight lanes, and an out-of-line call passes the vectors through memory (measured: LABO's
+/// row pass ran 3× slower than when inlined).
+///
 /// Scalar libm calls would dominate the softmax and GELU kernels; these stay within a few
 /// ulp of libm over the ranges the kernels use (see TensorTests/SIMDMathTests).
 public typealias Float8 = SIMD8<Float>
 
-@inline(__always)
+@inlinable @inline(__always)
 public func load8(_ p: UnsafePointer<Float>) -> Float8 {
     UnsafeRawPointer(p).loadUnaligned(as: Float8.self)
 }
 
-@inline(__always)
+@inlinable @inline(__always)
 public func store8(_ v: Float8, _ p: UnsafeMutablePointer<Float>) {
     UnsafeMutableRawPointer(p).storeBytes(of: v, as: Float8.self)
 }
 
-@inline(__always)
+@inlinable @inline(__always)
 public func lanewiseMax(_ a: Float8, _ b: Float8) -> Float8 { a.replacing(with: b, where: b .> a) }
 
-@inline(__always)
+@inlinable @inline(__always)
 public func lanewiseMin(_ a: Float8, _ b: Float8) -> Float8 { a.replacing(with: b, where: b .< a) }
 
 /// e^x per lane. Cephes expf: x = n·ln2 + r with |r| ≤ ln2/2, a degree-6 polynomial for
 /// e^r, and 2^n built in the exponent bits. Inputs are clamped to [−87.3, 88], so very
 /// negative inputs give ~1e-38 instead of 0 (harmless in sums) and nothing overflows.
-@inline(__always)
+@inlinable @inline(__always)
 public func simdExp(_ input: Float8) -> Float8 {
     let x = lanewiseMin(lanewiseMax(input, Float8(repeating: -87.3)), Float8(repeating: 88.0))
     // Round x·log2(e) to the nearest integer n by adding 1.5·2²³: the sum's low mantissa
@@ -45,14 +49,14 @@ public func simdExp(_ input: Float8) -> Float8 {
 }
 
 /// erf(x) per lane, Abramowitz & Stegun 7.1.26 (|error| ≤ 1.5e-7), odd-extended.
-@inline(__always)
+@inlinable @inline(__always)
 public func simdErf(_ x: Float8) -> Float8 {
     erfWithGaussian(x).erf
 }
 
 /// erf(x) together with exp(−x²), which the formula computes anyway: GELU's backward
 /// needs both, and sharing the exponential halves its cost.
-@inline(__always)
+@usableFromInline @inline(__always)
 func erfWithGaussian(_ x: Float8) -> (erf: Float8, gaussian: Float8) {
     let a = x.replacing(with: -x, where: x .< 0)
     let t = 1 / (a * 0.327_591_1 + 1)

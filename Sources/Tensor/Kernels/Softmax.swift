@@ -119,7 +119,7 @@ public enum Softmax {
     // MARK: Row primitives (also used by the training criteria)
 
     /// max over `n` floats (n ≥ 1).
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func maxRow(_ x: UnsafePointer<Float>, _ n: Int) -> Float {
         var c = 0
         var best = Float8(repeating: -.infinity)
@@ -130,7 +130,7 @@ public enum Softmax {
     }
 
     /// log Σ exp(x) over `n` floats (n ≥ 1), shifted by the maximum for safety.
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func logSumExpRow(_ x: UnsafePointer<Float>, _ n: Int) -> Float {
         let m = maxRow(x, n)
         var c = 0
@@ -142,7 +142,7 @@ public enum Softmax {
     }
 
     /// dst = exp(src − shift) over `n` floats; returns their sum. dst may alias src.
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func exponentiateRow(_ src: UnsafePointer<Float>, _ n: Int, shift: Float,
                                        into dst: UnsafeMutablePointer<Float>) -> Float {
         var c = 0
@@ -159,7 +159,7 @@ public enum Softmax {
     }
 
     /// dst = softmax(src) over `n` floats (n ≥ 1); dst may alias src.
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func softmaxRow(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ n: Int) {
         let s = exponentiateRow(src, n, shift: maxRow(src, n), into: dst)
         let inv = 1 / s
@@ -169,7 +169,7 @@ public enum Softmax {
     }
 
     /// Σ a·b over `n` floats.
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func dotRow(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
         var c = 0
         var acc = Float8()

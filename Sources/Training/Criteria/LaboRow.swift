@@ -34,11 +34,8 @@ enum LaboRow {
         // With a gradient to write, the exponentials are kept: e^{z−m} in `grad` (z is not
         // read again) and the τ terms in `scratch`.
         let stores = grad.flatMap { g in scratch.map { (g, $0) } }
-        let sums = nearlyUniform
-            ? reductions(z, n, lane, shift: m, otherShift: others.max, invTau: invTau,
-                         term: expm1Small, scalarTerm: Foundation.expm1, storing: stores)
-            : reductions(z, n, lane, shift: m, otherShift: others.max, invTau: invTau,
-                         term: simdExp, scalarTerm: Foundation.exp, storing: stores)
+        let sums = reductions(z, n, lane, shift: m, otherShift: others.max, invTau: invTau,
+                              nearlyUniform: nearlyUniform, storing: stores)
         let shift = LogSoftmaxShift(max: m, expSum: sums.exp)
 
         // S = Σ_{j≠y} e^{u_j} and log(S / (V − 1)).
@@ -88,13 +85,15 @@ enum LaboRow {
 
     /// One pass for both reductions: Σ_v exp(z_v − shift) over the whole row, in the order
     /// of `expSumRow` so that α = 0 gives cross-entropy bit for bit, and
-    /// Σ_{j≠y} term((z_j − otherShift)/τ) in a `BlockedSum`.
+    /// Σ_{j≠y} term((z_j − otherShift)/τ) in a `BlockedSum`, where the term is e^u, or
+    /// e^u − 1 when `nearlyUniform`.
     /// With `storing` (exponentials, terms), also writes exp(z_v − shift) and the τ term of
     /// every entry (the target's included; the gradient pass overwrites it) there.
+    /// (The term is chosen by a flag rather than passed as a function: a function value is
+    /// not inlined, and calling it per eight lanes tripled the cost of this pass.)
     @inline(__always)
     static func reductions(_ z: UnsafePointer<Float>, _ n: Int, _ lane: TargetLane,
-                           shift: Float, otherShift: Float, invTau: Float,
-                           term: (Float8) -> Float8, scalarTerm: (Float) -> Float,
+                           shift: Float, otherShift: Float, invTau: Float, nearlyUniform: Bool,
                            storing: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>)?) -> (exp: Float, tau: Double) {
         var acc = Float8()
         var tauSum = BlockedSum()
@@ -102,7 +101,8 @@ enum LaboRow {
         while c + 8 <= n {
             let v = load8(z + c)
             let e = simdExp(v - shift)
-            let t = term((v - otherShift) * invTau)
+            let u = (v - otherShift) * invTau
+            let t = nearlyUniform ? expm1Small(u) : simdExp(u)
             if let (exponentials, terms) = storing { store8(e, exponentials + c); store8(t, terms + c) }
             acc += e
             tauSum.add(c == lane.blockStart ? t.replacing(with: 0, where: lane.lanes) : t)
@@ -111,7 +111,8 @@ enum LaboRow {
         var s = acc.sum()
         while c < n {
             let e = Foundation.exp(z[c] - shift)
-            let t = scalarTerm((z[c] - otherShift) * invTau)
+            let u = (z[c] - otherShift) * invTau
+            let t = nearlyUniform ? Foundation.expm1(u) : Foundation.exp(u)
             if let (exponentials, terms) = storing { exponentials[c] = e; terms[c] = t }
             s += e
             if c != lane.index { tauSum.add(t) }
