@@ -18,11 +18,15 @@ public final class IncrementalDecoder {
     private let sourceLength: Int
     private let sentenceOf: UnsafeMutablePointer<Int32>          // (rows)
     private let sourceLengths: UnsafeMutablePointer<Int32>       // (rows): the source length of each row's sentence
-    // Per layer, rows of [key | value] (2d floats): self-attention (rows, capacity, 2d),
+    // Per layer, rows of [key | value] (2d floats): self-attention (capacity, rows, 2d),
+    // where position t's entry of decoder row r is written at step t and never moved;
     // cross-attention (sentences, S, 2d).
-    private var selfKeyValues: [TensorStorage]
-    private var scratchKeyValues: [TensorStorage]
+    private let selfKeyValues: [TensorStorage]
     private let crossKeyValues: [TensorStorage]
+    // (rows, capacity): the decoder row whose position-p entry is hypothesis r's p-th key.
+    // Beam search's reordering rewrites these indices instead of copying the cache.
+    private var slots: UnsafeMutablePointer<Int32>
+    private var scratchSlots: UnsafeMutablePointer<Int32>
     private let workspace = Workspace()
 
     /// - Parameters:
@@ -50,8 +54,9 @@ public final class IncrementalDecoder {
         }
         let layers = model.config.decoderLayers
         func caches(_ shape: Shape) -> [TensorStorage] { (0..<layers).map { _ in TensorStorage(shape, zeroed: false) } }
-        selfKeyValues = caches(Shape(rows, capacity, 2 * d))
-        scratchKeyValues = caches(Shape(rows, capacity, 2 * d))
+        selfKeyValues = caches(Shape(capacity, rows, 2 * d))
+        slots = .allocate(capacity: max(rows * capacity, 1))
+        scratchSlots = .allocate(capacity: max(rows * capacity, 1))
         crossKeyValues = caches(Shape(sentences * sourceLength, 2 * d))
         for (l, layer) in self.weights.layers.enumerated() {
             layer.crossKV.forward(encoderOut, into: crossKeyValues[l].tensor)
@@ -61,6 +66,8 @@ public final class IncrementalDecoder {
     deinit {
         sentenceOf.deallocate()
         sourceLengths.deallocate()
+        slots.deallocate()
+        scratchSlots.deallocate()
     }
 
     /// Feeds one token per row at the current position; writes the next-token logits
@@ -84,6 +91,8 @@ public final class IncrementalDecoder {
         let maxKeys = max(t + 1, sourceLength)
         let scores = ws.buffer(Float.self, count: rows * maxKeys)
         let sentenceOf = sentenceOf, sourceLengths = sourceLengths, sourceLength = sourceLength
+        let rows = rows, slots = slots, entry = 2 * d
+        for r in 0..<rows { slots[r * capacity + t] = Int32(r) }
 
         for (l, w) in model.weights.decoderLayers.enumerated() {
             let packed = weights.layers[l], cache = selfKeyValues[l].tensor.data
@@ -92,12 +101,13 @@ public final class IncrementalDecoder {
                 let qkv = ws.tensor(rows, 3 * d)
                 packed.selfQKV.forward(input, into: qkv)
                 for r in 0..<rows {
-                    (cache + (r * capacity + t) * 2 * d).update(from: qkv.data + r * 3 * d + d, count: 2 * d)
+                    (cache + (t * rows + r) * entry).update(from: qkv.data + r * 3 * d + d, count: entry)
                 }
                 let context = ws.tensor(rows, d), out = ws.tensor(rows, d)
                 StepAttention.attend(q: qkv.data, queryStride: 3 * d, rows: rows, heads: config.heads,
                                      headDim: config.headDim, keyValues: cache,
-                                     keyRow: { $0 * capacity }, keyCount: { _ in t + 1 },
+                                     keyOffset: { r, j in (j * rows + Int(slots[r * capacity + j])) * entry },
+                                     keyCount: { _ in t + 1 },
                                      scores: scores, maxKeys: maxKeys, context: context)
                 packed.selfOut.forward(context, into: out)
                 return out
@@ -108,7 +118,8 @@ public final class IncrementalDecoder {
                 packed.crossQ.forward(input, into: q)
                 StepAttention.attend(q: q.data, queryStride: d, rows: rows, heads: config.heads,
                                      headDim: config.headDim, keyValues: crossKeyValues[l].tensor.data,
-                                     keyRow: { Int(sentenceOf[$0]) * sourceLength }, keyCount: { Int(sourceLengths[$0]) },
+                                     keyOffset: { r, j in (Int(sentenceOf[r]) * sourceLength + j) * entry },
+                                     keyCount: { Int(sourceLengths[$0]) },
                                      scores: scores, maxKeys: maxKeys, context: context)
                 packed.crossOut.forward(context, into: out)
                 return out
@@ -140,14 +151,10 @@ public final class IncrementalDecoder {
             precondition(from >= 0 && from < rows && sentenceOf[from] == sentenceOf[r],
                          "reorder: row \(r) cannot take hypothesis \(from) of another sentence")
         }
-        let rowFloats = capacity * 2 * model.config.modelDim, used = position * 2 * model.config.modelDim
-        for l in 0..<selfKeyValues.count {
-            let source = selfKeyValues[l].tensor.data, target = scratchKeyValues[l].tensor.data
-            Threads.parallelFor(rows, minPerChunk: 8) { range in
-                for r in range { (target + r * rowFloats).update(from: source + Int(order[r]) * rowFloats, count: used) }
-            }
+        for r in 0..<rows {
+            (scratchSlots + r * capacity).update(from: slots + Int(order[r]) * capacity, count: position)
         }
-        swap(&selfKeyValues, &scratchKeyValues)
+        swap(&slots, &scratchSlots)
     }
 }
 
