@@ -27,6 +27,8 @@ public final class IncrementalDecoder {
     // Beam search's reordering rewrites these indices instead of copying the cache.
     private var slots: UnsafeMutablePointer<Int32>
     private var scratchSlots: UnsafeMutablePointer<Int32>
+    // (rows, S): each row's cross-attention key entries, and (rows) their counts.
+    private let crossEntries: UnsafeMutablePointer<Int32>
     private let workspace = Workspace()
 
     /// - Parameters:
@@ -57,6 +59,10 @@ public final class IncrementalDecoder {
         selfKeyValues = caches(Shape(capacity, rows, 2 * d))
         slots = .allocate(capacity: max(rows * capacity, 1))
         scratchSlots = .allocate(capacity: max(rows * capacity, 1))
+        crossEntries = .allocate(capacity: max(rows * sourceLength, 1))
+        for r in 0..<rows {
+            for j in 0..<sourceLength { crossEntries[r * sourceLength + j] = Int32(Int(sentenceOf[r]) * sourceLength + j) }
+        }
         crossKeyValues = caches(Shape(sentences * sourceLength, 2 * d))
         for (l, layer) in self.weights.layers.enumerated() {
             layer.crossKV.forward(encoderOut, into: crossKeyValues[l].tensor)
@@ -68,6 +74,7 @@ public final class IncrementalDecoder {
         sourceLengths.deallocate()
         slots.deallocate()
         scratchSlots.deallocate()
+        crossEntries.deallocate()
     }
 
     /// Feeds one token per row at the current position; writes the next-token logits
@@ -90,9 +97,14 @@ public final class IncrementalDecoder {
 
         let maxKeys = max(t + 1, sourceLength)
         let scores = ws.buffer(Float.self, count: rows * maxKeys)
-        let sentenceOf = sentenceOf, sourceLengths = sourceLengths, sourceLength = sourceLength
-        let rows = rows, slots = slots, entry = 2 * d
+        let rows = rows, entry = 2 * d
+        // Self-attention's key entries this step: position j of row r is entry j·rows + slot.
         for r in 0..<rows { slots[r * capacity + t] = Int32(r) }
+        let selfEntries = ws.buffer(Int32.self, count: rows * (t + 1)), selfCounts = ws.buffer(Int32.self, count: rows)
+        for r in 0..<rows {
+            for j in 0...t { selfEntries[r * (t + 1) + j] = Int32(j * rows) + slots[r * capacity + j] }
+            selfCounts[r] = Int32(t + 1)
+        }
 
         for (l, w) in model.weights.decoderLayers.enumerated() {
             let packed = weights.layers[l], cache = selfKeyValues[l].tensor.data
@@ -106,9 +118,8 @@ public final class IncrementalDecoder {
                 let context = ws.tensor(rows, d), out = ws.tensor(rows, d)
                 StepAttention.attend(q: qkv.data, queryStride: 3 * d, rows: rows, heads: config.heads,
                                      headDim: config.headDim, keyValues: cache,
-                                     keyOffset: { r, j in (j * rows + Int(slots[r * capacity + j])) * entry },
-                                     keyCount: { _ in t + 1 },
-                                     scores: scores, maxKeys: maxKeys, context: context)
+                                     entries: selfEntries, counts: selfCounts,
+                                     scores: scores, maxKeys: t + 1, context: context)
                 packed.selfOut.forward(context, into: out)
                 return out
             }
@@ -118,9 +129,8 @@ public final class IncrementalDecoder {
                 packed.crossQ.forward(input, into: q)
                 StepAttention.attend(q: q.data, queryStride: d, rows: rows, heads: config.heads,
                                      headDim: config.headDim, keyValues: crossKeyValues[l].tensor.data,
-                                     keyOffset: { r, j in (Int(sentenceOf[r]) * sourceLength + j) * entry },
-                                     keyCount: { Int(sourceLengths[$0]) },
-                                     scores: scores, maxKeys: maxKeys, context: context)
+                                     entries: crossEntries, counts: sourceLengths,
+                                     scores: scores, maxKeys: sourceLength, context: context)
                 packed.crossOut.forward(context, into: out)
                 return out
             }

@@ -2,41 +2,41 @@ import Tensor
 
 /// Attention with one query per row, as every decoding step computes it: row r's query
 /// attends to `keyCount(r)` keys of a key/value table whose rows hold [key | value]
-/// (2d floats), found through `keyOffset`. Per head: softmax(q·kᵀ)·v with q already scaled.
+/// (2d floats), listed per row in a table of entry indices. Per head: softmax(q·kᵀ)·v with q already scaled.
 ///
 /// The general `MultiheadAttention.attend` would make two sgemm calls per row and head
 /// with one query row each (thousands of calls per step); here each row's heads are plain
 /// dot products and axpys on the cached rows. Rows run in parallel.
 enum StepAttention {
-    /// Where key j of row r starts in the key/value table (in floats).
-    typealias KeyOffset = (_ row: Int, _ key: Int) -> Int
-
     /// - Parameters:
     ///   - q: (rows, d) scaled queries, rows `queryStride` floats apart.
-    ///   - keyValues: rows of [key (d) | value (d)]; `keyOffset(r, j)` locates row r's key j.
-    ///   - keyCount: how many keys row r attends to.
+    ///   - keyValues: entries of [key (d) | value (d)].
+    ///   - entries: (rows, maxKeys): row r's keys are entries entries[r·maxKeys + j], j < counts[r].
+    ///   - counts: (rows) how many keys each row attends to (≤ maxKeys).
     ///   - scores: scratch of rows × `maxKeys` floats.
     ///   - context: (rows, d).
     static func attend(q: UnsafePointer<Float>, queryStride: Int, rows: Int, heads: Int, headDim: Int,
-                       keyValues: UnsafePointer<Float>, keyOffset: KeyOffset, keyCount: (Int) -> Int,
+                       keyValues: UnsafePointer<Float>, entries: UnsafePointer<Int32>, counts: UnsafePointer<Int32>,
                        scores: UnsafeMutablePointer<Float>, maxKeys: Int, context: Tensor) {
-        let d = heads * headDim
+        let d = heads * headDim, entrySize = 2 * d
         Threads.parallelFor(rows, minPerChunk: 4) { range in
             for r in range {
-                let n = keyCount(r), p = scores + r * maxKeys, out = context.data + r * d
+                let n = Int(counts[r]), p = scores + r * maxKeys, out = context.data + r * d
+                let entry = entries + r * maxKeys
+                @inline(__always) func offset(_ j: Int) -> Int { Int(entry[j]) * entrySize }
                 guard n > 0 else { out.update(repeating: 0, count: d); continue }   // nothing to attend to
                 for h in 0..<heads {
                     let query = q + r * queryStride + h * headDim, head = keyValues + h * headDim
                     var j = 0
                     while j + 4 <= n {
-                        let s = dot4(query, head + keyOffset(r, j), head + keyOffset(r, j + 1), head + keyOffset(r, j + 2),
-                                     head + keyOffset(r, j + 3), headDim)
+                        let s = dot4(query, head + offset(j), head + offset(j + 1), head + offset(j + 2),
+                                     head + offset(j + 3), headDim)
                         p[j] = s.0; p[j + 1] = s.1; p[j + 2] = s.2; p[j + 3] = s.3
                         j += 4
                     }
-                    while j < n { p[j] = Softmax.dotRow(query, head + keyOffset(r, j), headDim); j += 1 }
+                    while j < n { p[j] = Softmax.dotRow(query, head + offset(j), headDim); j += 1 }
                     Softmax.softmaxRow(p, p, n)
-                    weightedSum(p, n, values: head + d, keyOffset: { keyOffset(r, $0) }, headDim: headDim,
+                    weightedSum(p, n, values: head + d, entries: entry, entrySize: entrySize, headDim: headDim,
                                 into: out + h * headDim)
                 }
             }
@@ -65,7 +65,9 @@ enum StepAttention {
     /// pass over the keys, then 8 at a time, then single floats.
     @inline(__always)
     private static func weightedSum(_ p: UnsafePointer<Float>, _ n: Int, values: UnsafePointer<Float>,
-                                    keyOffset: (Int) -> Int, headDim: Int, into out: UnsafeMutablePointer<Float>) {
+                                    entries: UnsafePointer<Int32>, entrySize: Int, headDim: Int,
+                                    into out: UnsafeMutablePointer<Float>) {
+        @inline(__always) func keyOffset(_ j: Int) -> Int { Int(entries[j]) * entrySize }
         var c = 0
         while c + 32 <= headDim {
             var a0 = Float8(), a1 = Float8(), a2 = Float8(), a3 = Float8()
