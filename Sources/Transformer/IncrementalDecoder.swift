@@ -18,8 +18,9 @@ public final class IncrementalDecoder {
     private let sourceLength: Int
     private let sentenceOf: UnsafeMutablePointer<Int32>          // (rows)
     private let sourceLengths: UnsafeMutablePointer<Int32>       // (rows): the source length of each row's sentence
-    // Per layer, rows of [key | value] (2d floats): self-attention (capacity, rows, 2d),
-    // where position t's entry of decoder row r is written at step t and never moved;
+    // Per layer, rows of [key | value] (2d floats): self-attention (rows, capacity, 2d),
+    // where position t's entry of decoder row r is written at step t and never moved (a
+    // row's own history is contiguous, so reading it streams);
     // cross-attention (sentences, S, 2d).
     private let selfKeyValues: [TensorStorage]
     private let crossKeyValues: [TensorStorage]
@@ -56,7 +57,7 @@ public final class IncrementalDecoder {
         }
         let layers = model.config.decoderLayers
         func caches(_ shape: Shape) -> [TensorStorage] { (0..<layers).map { _ in TensorStorage(shape, zeroed: false) } }
-        selfKeyValues = caches(Shape(capacity, rows, 2 * d))
+        selfKeyValues = caches(Shape(rows, capacity, 2 * d))
         slots = .allocate(capacity: max(rows * capacity, 1))
         scratchSlots = .allocate(capacity: max(rows * capacity, 1))
         crossEntries = .allocate(capacity: max(rows * sourceLength, 1))
@@ -98,11 +99,11 @@ public final class IncrementalDecoder {
         let maxKeys = max(t + 1, sourceLength)
         let scores = ws.buffer(Float.self, count: rows * maxKeys)
         let rows = rows, entry = 2 * d
-        // Self-attention's key entries this step: position j of row r is entry j·rows + slot.
+        // Self-attention's key entries this step: position j of row r is entry slot·capacity + j.
         for r in 0..<rows { slots[r * capacity + t] = Int32(r) }
         let selfEntries = ws.buffer(Int32.self, count: rows * (t + 1)), selfCounts = ws.buffer(Int32.self, count: rows)
         for r in 0..<rows {
-            for j in 0...t { selfEntries[r * (t + 1) + j] = Int32(j * rows) + slots[r * capacity + j] }
+            for j in 0...t { selfEntries[r * (t + 1) + j] = slots[r * capacity + j] * Int32(capacity) + Int32(j) }
             selfCounts[r] = Int32(t + 1)
         }
 
@@ -113,7 +114,7 @@ public final class IncrementalDecoder {
                 let qkv = ws.tensor(rows, 3 * d)
                 packed.selfQKV.forward(input, into: qkv)
                 for r in 0..<rows {
-                    (cache + (t * rows + r) * entry).update(from: qkv.data + r * 3 * d + d, count: entry)
+                    (cache + (r * capacity + t) * entry).update(from: qkv.data + r * 3 * d + d, count: entry)
                 }
                 let context = ws.tensor(rows, d), out = ws.tensor(rows, d)
                 StepAttention.attend(q: qkv.data, queryStride: 3 * d, rows: rows, heads: config.heads,
