@@ -2,6 +2,7 @@
 """Runs nmt-bench and the PyTorch reference alternately (A B A B ...) and prints ratios.
 
   python3 Benchmarks/reference/compare.py --presets small --threads 1 2 --rounds 3
+  python3 Benchmarks/reference/compare.py --presets small iwslt --only decoding
 
 Needs a release build of nmt-bench (swift build -c release --product nmt-bench) and
 torch. Each round runs ours then the reference for every case; the medians over rounds
@@ -39,28 +40,37 @@ def main():
     parser.add_argument("--presets", nargs="+", default=["small"])
     parser.add_argument("--threads", nargs="+", type=int, default=[1, 2])
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--only", choices=["training", "decoding"], help="run one half of the comparison")
     args = parser.parse_args()
     samples = {}
 
     def add(key, value):
         samples.setdefault(key, []).append(value)
 
+    def train_case(preset, t):
+        ours_train = ours("training", preset, t)
+        for criterion, name in [("labo", "labo"), ("label_smoothed", "label_smoothed")]:
+            add((preset, t, f"train {criterion} tgt tok/s", "ours"), ours_train[f"{preset} {name} tgt tok/s"])
+            ref = reference("train", preset, t, criterion=criterion)
+            add((preset, t, f"train {criterion} tgt tok/s", "torch"), ref["tgt_tokens_per_second"])
+            add((preset, t, "peak memory MiB", "torch"), ref["peak_rss_mb"])
+        add((preset, t, "peak memory MiB", "ours"), ours_train["peak resident memory"])
+
+    def decode_case(preset, t):
+        ours_decode = ours("decoding", preset, t)
+        for beam in [1, 5]:
+            label = "greedy" if beam == 1 else f"beam {beam}"
+            add((preset, t, f"decode {label} out tok/s", "ours"), ours_decode[f"{preset} {label} batch 32"])
+            ref = reference("decode", preset, t, beam=beam)
+            add((preset, t, f"decode {label} out tok/s", "torch"), ref["output_tokens_per_second"])
+
     for _ in range(args.rounds):
         for preset in args.presets:
             for t in args.threads:
-                ours_train = ours("training", preset, t)
-                for criterion, name in [("labo", "labo"), ("label_smoothed", "label_smoothed")]:
-                    add((preset, t, f"train {criterion} tgt tok/s", "ours"), ours_train[f"{preset} {name} tgt tok/s"])
-                    ref = reference("train", preset, t, criterion=criterion)
-                    add((preset, t, f"train {criterion} tgt tok/s", "torch"), ref["tgt_tokens_per_second"])
-                    add((preset, t, "peak memory MiB", "torch"), ref["peak_rss_mb"])
-                add((preset, t, "peak memory MiB", "ours"), ours_train["peak resident memory"])
-                ours_decode = ours("decoding", preset, t)
-                for beam in [1, 5]:
-                    label = "greedy" if beam == 1 else f"beam {beam}"
-                    add((preset, t, f"decode {label} out tok/s", "ours"), ours_decode[f"{preset} {label} batch 32"])
-                    ref = reference("decode", preset, t, beam=beam)
-                    add((preset, t, f"decode {label} out tok/s", "torch"), ref["output_tokens_per_second"])
+                if args.only != "decoding":
+                    train_case(preset, t)
+                if args.only != "training":
+                    decode_case(preset, t)
 
     rows = []
     for (preset, t, name, side) in sorted(samples):

@@ -47,14 +47,23 @@ public struct BeamSearch {
         for step in 0... {
             let logProbabilities = scorer.step(tokens: partials.map { $0.tokens.last ?? eos })
             var nextPartials: [Partial] = [], kept: [Int32] = [], nextLive: [Int] = []
-            for (block, s) in live.enumerated() {
-                var top = TopCandidates(k: 2 * beam)
-                for j in 0..<(step == 0 ? 1 : beam) {
-                    let row = block * beam + j, p = logProbabilities.data + row * v
-                    constraints.apply(p, vocabularySize: v, step: step, maxLength: maxLengths[s], history: partials[row].tokens)
-                    let base = partials[row].score
-                    for c in 0..<v where c != pad { top.offer(base + p[c], j * v + c) }
+            // Sentences' candidates are independent: constraints and the scan for the top
+            // 2·beam run in parallel over sentences; the bookkeeping below stays in order.
+            var tops = [TopCandidates](repeating: TopCandidates(k: 2 * beam), count: live.count)
+            tops.withUnsafeMutableBufferPointer { tops in
+                Threads.parallelFor(live.count, minPerChunk: 1) { blocks in
+                    for block in blocks {
+                        for j in 0..<(step == 0 ? 1 : beam) {
+                            let row = block * beam + j, p = logProbabilities.data + row * v
+                            constraints.apply(p, vocabularySize: v, step: step, maxLength: maxLengths[live[block]],
+                                              history: partials[row].tokens)
+                            tops[block].offerRow(p, v, base: partials[row].score, indexOffset: j * v, skip: pad)
+                        }
+                    }
                 }
+            }
+            for (block, s) in live.enumerated() {
+                let top = tops[block]
                 var active: [(row: Int, token: Int32, score: Float)] = []
                 for (rank, (score, index)) in zip(top.scores, top.indices).enumerated() {
                     let row = block * beam + index / v, token = Int32(index % v)

@@ -29,11 +29,19 @@ public struct GreedySearch {
         for step in 0... {
             let logProbabilities = scorer.step(tokens: live.map { tokens[$0].last ?? eos })
             var kept: [Int32] = [], nextLive: [Int] = []
+            // Rows are independent: constraints and the argmax run in parallel.
+            var choices = [Int](repeating: 0, count: live.count)
+            choices.withUnsafeMutableBufferPointer { choices in
+                Threads.parallelFor(live.count, minPerChunk: 4) { rows in
+                    for row in rows {
+                        let s = live[row], p = logProbabilities.data + row * v
+                        constraints.apply(p, vocabularySize: v, step: step, maxLength: maxLengths[s], history: tokens[s])
+                        choices[row] = Self.argmax(p, v)
+                    }
+                }
+            }
             for (row, s) in live.enumerated() {
-                let p = logProbabilities.data + row * v
-                constraints.apply(p, vocabularySize: v, step: step, maxLength: maxLengths[s], history: tokens[s])
-                var best = 0
-                for c in 1..<v where p[c] > p[best] { best = c }
+                let p = logProbabilities.data + row * v, best = choices[row]
                 guard p[best] > -.infinity else { continue }      // nothing can follow: no hypothesis
                 positional[s].append(p[best])
                 scores[s] += p[best]
@@ -52,5 +60,17 @@ public struct GreedySearch {
             scorer.select(kept)
         }
         return results
+    }
+
+    /// The index of the largest of `n` floats, the first one on ties; 0 when all are
+    /// −∞. A vector pass finds the maximum, a second the first index holding it.
+    static func argmax(_ p: UnsafePointer<Float>, _ n: Int) -> Int {
+        var best = Float8(repeating: -.infinity)
+        var c = 0
+        while c + 8 <= n { best = lanewiseMax(best, load8(p + c)); c += 8 }
+        var m = best.max()
+        while c < n { m = Swift.max(m, p[c]); c += 1 }
+        for i in 0..<n where p[i] == m { return i }
+        return 0
     }
 }

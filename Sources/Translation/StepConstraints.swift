@@ -1,3 +1,5 @@
+import Tensor
+
 /// The rules fairseq's SequenceGenerator applies to each row of log-probabilities
 /// before choosing tokens: pad is never generated; repeated n-grams are forbidden; eos
 /// is forbidden before the minimum length; at the maximum length only eos remains, with
@@ -21,7 +23,13 @@ struct StepConstraints {
     func apply(_ row: UnsafeMutablePointer<Float>, vocabularySize v: Int, step: Int, maxLength: Int, history: [Int32]) {
         let e = Int(eos)
         // fairseq turns NaN into -inf so that a broken row can never be chosen.
-        for c in 0..<v where row[c].isNaN { row[c] = -.infinity }
+        var c = 0
+        while c + 8 <= v {
+            let block = load8(row + c)
+            store8(block.replacing(with: -.infinity, where: block .!= block), row + c)
+            c += 8
+        }
+        while c < v { if row[c].isNaN { row[c] = -.infinity }; c += 1 }
         if step >= maxLength {
             // The maximum length wins over every other rule: the hypothesis must end here.
             let eosScore = row[e]

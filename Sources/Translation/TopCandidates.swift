@@ -1,3 +1,5 @@
+import Tensor
+
 /// The k highest (score, index) pairs of a stream, best first.
 ///
 /// Indices must be offered in increasing order; an equal score never displaces an
@@ -25,5 +27,24 @@ struct TopCandidates {
         while position > 0 && scores[position - 1] < score { position -= 1 }
         scores.insert(score, at: position)
         indices.insert(index, at: position)
+    }
+
+    /// Offers base + row[c] with index offset + c for every c in 0..<n except `skip`, in
+    /// order; the same as offering each one, but once k candidates are held, blocks of
+    /// eight that cannot beat the k-th score are passed over with one vector comparison.
+    @inline(__always)
+    mutating func offerRow(_ row: UnsafePointer<Float>, _ n: Int, base: Float, indexOffset: Int, skip: Int) {
+        var c = 0
+        while c + 8 <= n {
+            let block = Float8(repeating: base) + load8(row + c)
+            if scores.count < k || any(block .> Float8(repeating: scores[k - 1])) {
+                for lane in 0..<8 where c + lane != skip { offer(block[lane], indexOffset + c + lane) }
+            }
+            c += 8
+        }
+        while c < n {
+            if c != skip { offer(base + row[c], indexOffset + c) }
+            c += 1
+        }
     }
 }
