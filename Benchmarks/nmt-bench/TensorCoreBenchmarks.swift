@@ -33,7 +33,7 @@ enum TensorCoreBenchmarks {
 
     /// Decoding's products (few rows, a fixed weight): `PackedMatMul` on a pre-packed W
     /// against `MatMul` (sgemm with W transposed, repacked by OpenBLAS on every call).
-    static let packedShapes = [(m: 32, k: 512, n: 512), (m: 32, k: 512, n: 8000), (m: 160, k: 512, n: 512),
+    static let packedShapes = [(m: 32, k: 256, n: 768), (m: 32, k: 256, n: 8000), (m: 32, k: 1024, n: 256), (m: 160, k: 256, n: 768), (m: 160, k: 256, n: 8000), (m: 32, k: 512, n: 512), (m: 32, k: 512, n: 8000), (m: 160, k: 512, n: 512),
                                (m: 160, k: 1024, n: 512), (m: 160, k: 512, n: 8000)]
 
     static func packed(threads: Int, rounds: Int) -> [Measurement] {

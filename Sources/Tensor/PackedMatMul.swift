@@ -45,9 +45,13 @@ public enum PackedMatMul {
         for p in panels {
             let panel = UnsafePointer(w.panels + p * k * width)
             let column = p * width, columns = min(width, n - column)
+            // Rows in ⌈m/6⌉ blocks of near-equal size (32 rows: 6, 6, 5, 5, 5, 5): a ragged
+            // last block of one or two rows would keep too few accumulators busy to hide
+            // the FMA latency.
+            let blocks = (m + 5) / 6
             var row = 0
-            while row < m {
-                let rows = min(6, m - row)
+            for block in 0..<blocks {
+                let rows = m / blocks + (block < m % blocks ? 1 : 0)
                 let aRows = a + row * k, cRows = c + row * n + column
                 switch rows {
                 case 6: tile(rows: 6, k: k, a: aRows, lda: k, panel: panel, c: cRows, ldc: n, column: column, columns: columns, epilogue)
