@@ -14,6 +14,7 @@ public final class ModelScorer: Scorer {
     public let model: TransformerModel
     /// The decoder's matrices, packed once when the scorer is made (a snapshot).
     private let stepWeights: DecoderStepWeights
+    private let encoderWorkspace = Workspace()
     public var vocabularySize: Int { model.config.targetVocabularySize }
     public var eosID: Int32 { model.config.eosID }
     public var padID: Int32 { model.config.padID }
@@ -44,7 +45,7 @@ public final class ModelScorer: Scorer {
     public func start(sources: [[Int32]], hypothesesPerSentence k: Int, steps: Int) throws {
         precondition(k >= 1 && steps >= 1 && steps <= maxSteps,
                      "start: \(k) rows per sentence and \(steps) steps (max \(maxSteps))")
-        let (out, lengths, s) = try model.encode(sources)
+        let (out, lengths, s) = try model.encode(sources, workspace: encoderWorkspace)
         self.k = k
         self.steps = steps
         encoderOut = out
