@@ -59,7 +59,7 @@ public enum MatMul {
     static let splitAlignment = 16
 
     /// One single-threaded sgemm on the calling thread; for callers that already run in
-    /// parallel (one attention head per thread). Arguments as `gemm`.
+    /// parallel (attention, one sentence per thread). Arguments as `gemm`.
     @inline(__always)
     public static func gemmOnThisThread(
         m: Int, n: Int, k: Int,

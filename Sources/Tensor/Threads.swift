@@ -6,7 +6,8 @@ import CBLAS
 /// runs single-threaded: large products are split across our own threads instead
 /// (`MatMul.gemm`). With OpenBLAS's pool active, its workers spin between products while
 /// our kernels run, two pools compete for the cores, and the many small attention products
-/// (below OpenBLAS's threading threshold) run on one core only. Results are deterministic
+/// (below OpenBLAS's threading threshold) run on one core only. Parallel loops run on a
+/// `WorkerPool` of count − 1 persistent workers plus the calling thread. Results are deterministic
 /// for a given thread count: work is split into the same contiguous ranges every time, and
 /// reductions combine per-range partials in range order.
 public enum Threads {

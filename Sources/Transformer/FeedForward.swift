@@ -2,7 +2,7 @@ import Tensor
 
 struct FeedForwardCache {
     let input: Tensor        // (N, d)
-    let preActivation: Tensor // (N, F) fc1 output
+    let preActivation: Tensor // (N, F) fc1 output; for ReLU the same buffer as `hidden`
     let hidden: Tensor       // (N, F) activation, after activation dropout: fc2's input
     let dropout: DropoutSite
 }
@@ -12,11 +12,17 @@ enum FeedForward {
     static func forward(_ x: Tensor, fc1: LinearWeights, fc2: LinearWeights, activation: ActivationKind,
                         dropout: DropoutSite, workspace ws: Workspace) -> (Tensor, FeedForwardCache) {
         let f = fc1.weight.shape[0]
-        let pre = ws.tensor(x.shape.rows, f), hidden = ws.tensor(x.shape.rows, f)
+        let pre = ws.tensor(x.shape.rows, f), hidden: Tensor
         Linear.forward(x, fc1, into: pre)
         switch activation {
-        case .relu: Activation.reluForward(pre, into: hidden)
-        case .gelu: Activation.geluForward(pre, into: hidden)
+        case .relu:
+            // In place: ReLU's backward needs only its output (see `backward`), so the
+            // pre-activation is not kept, one (N, F) buffer per layer less.
+            hidden = pre
+            Activation.reluForward(pre, into: hidden)
+        case .gelu:
+            hidden = ws.tensor(x.shape.rows, f)
+            Activation.geluForward(pre, into: hidden)
         }
         ResidualBlock.applyDropout(hidden, dropout)
         let out = ws.tensor(x.shape.rows, fc2.weight.shape[0])
@@ -31,8 +37,10 @@ enum FeedForward {
         Linear.backward(dy, input: c.hidden, weights: fc2, gradients: g2, dx: dHidden)
         ResidualBlock.dropoutBackward(dHidden, into: dHidden, c.dropout)
         switch activation {
-        // relu(x) > 0 exactly where x > 0, so the pre-activation serves as the mask.
-        case .relu: Activation.reluBackward(dHidden, output: c.preActivation, into: dHidden)
+        // The mask is relu(x) > 0, read from the kept activation after dropout: where
+        // dropout zeroed it, its backward has already made the gradient 0, and elsewhere
+        // the dropout scale is positive, so hidden > 0 exactly where x > 0.
+        case .relu: Activation.reluBackward(dHidden, output: c.hidden, into: dHidden)
         case .gelu: Activation.geluBackward(dHidden, input: c.preActivation, into: dHidden)
         }
         Linear.backward(dHidden, input: c.input, weights: fc1, gradients: g1, dx: dx, accumulate: accumulate)

@@ -75,8 +75,13 @@ import TestSupport
         }
     }
 
-    @Test(arguments: [(false, ActivationKind.gelu), (true, .gelu), (false, .relu)])
-    func feedForwardBlockMatchesFiniteDifferences(preNorm: Bool, activation: ActivationKind) {
+    /// With activation dropout too: its mask is fixed by the key, so the loss stays a
+    /// function of the inputs, and ReLU's backward reads its mask from the kept
+    /// activation after dropout.
+    @Test(arguments: [(false, ActivationKind.gelu, false), (true, .gelu, false), (false, .relu, false),
+                      (false, .relu, true), (true, .gelu, true)])
+    func feedForwardBlockMatchesFiniteDifferences(preNorm: Bool, activation: ActivationKind, activationDropout: Bool) {
+        let dropout = activationDropout ? DropoutSite(probability: 0.3, key: 0x5eed) : .off
         var rng = TestRandom(seed: 73)
         var storage: [TensorStorage] = []
         let n = 6, f = 12
@@ -94,7 +99,8 @@ import TestSupport
         func forward() -> (Tensor, ResidualCache, FeedForwardCache?) {
             var ffn: FeedForwardCache?
             let (y, cache) = ResidualBlock.forward(x.tensor, norm: norm, preNorm: preNorm, dropout: .off, workspace: ws) { input in
-                let (out, c) = FeedForward.forward(input, fc1: fc1, fc2: fc2, activation: activation, dropout: .off, workspace: ws)
+                let (out, c) = FeedForward.forward(input, fc1: fc1, fc2: fc2, activation: activation, dropout: dropout,
+                                                   workspace: ws)
                 ffn = c
                 return out
             }
