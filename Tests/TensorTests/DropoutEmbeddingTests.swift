@@ -23,6 +23,24 @@ import TestSupport
         #expect(other.tensor.toArray() != y1.tensor.toArray(), "another step draws another mask")
     }
 
+    /// Masks of different sites and steps behave as independent draws: two masks at
+    /// p = 0.3 agree on p² + (1 − p)² = 0.58 of the elements, neighbouring elements too.
+    @Test func masksOfDifferentKeysAreIndependent() {
+        let n = 100_000, p: Float = 0.3
+        let keys = [Dropout.key(seed: 42, step: 3, site: 7), Dropout.key(seed: 42, step: 3, site: 8),
+                    Dropout.key(seed: 42, step: 4, site: 7)]
+        for (a, b) in [(0, 1), (0, 2), (1, 2)] {
+            var agree = 0, neighbours = 0
+            for i in 0..<n {
+                let keepA = Dropout.keeps(i, probability: p, key: keys[a])
+                agree += keepA == Dropout.keeps(i, probability: p, key: keys[b]) ? 1 : 0
+                neighbours += keepA == Dropout.keeps(i + 1, probability: p, key: keys[a]) ? 1 : 0
+            }
+            #expect(abs(Double(agree) / Double(n) - 0.58) < 0.01, "keys \(a), \(b): agreement \(Double(agree) / Double(n))")
+            #expect(abs(Double(neighbours) / Double(n) - 0.58) < 0.01, "key \(a): neighbour agreement \(Double(neighbours) / Double(n))")
+        }
+    }
+
     @Test func backwardReusesTheForwardMask() {
         var rng = TestRandom(seed: 41)
         let x = rng.tensor(Shape(3, 19)), w = rng.tensor(Shape(3, 19))

@@ -35,17 +35,57 @@ public enum Dropout {
             return
         }
         let scale = 1 / (1 - p)
+        // uniform ≥ p ⟺ (24-bit draw) ≥ ⌈p·2²⁴⌉: the same test as `keeps`, in integers.
+        let threshold = Int32((p * 16_777_216).rounded(.up))
+        let (low, high) = halves(key)
         Threads.parallelFor(n, minPerChunk: 4096) { range in
-            for i in range {
+            var i = range.lowerBound
+            let lanes = SIMD8<UInt32>(0, 1, 2, 3, 4, 5, 6, 7), scales = Float8(repeating: scale)
+            while i + 8 <= range.upperBound {
+                let draws = hash(hash(SIMD8<UInt32>(repeating: UInt32(truncatingIfNeeded: i)) &+ lanes &+ low) ^ high) &>> 8
+                let keep = SIMD8<Int32>(truncatingIfNeeded: draws) .>= Int32(threshold)
+                store8((load8(src + i) * scales).replacing(with: 0, where: .!keep), dst + i)
+                i += 8
+            }
+            while i < range.upperBound {
                 dst[i] = uniform(key, UInt64(i)) >= p ? src[i] * scale : 0
+                i += 1
             }
         }
     }
 
-    /// A uniform float in [0, 1) with 24 random bits, from a SplitMix64 finaliser.
+    /// A uniform float in [0, 1) with 24 random bits: element index plus the key's low
+    /// half, hashed, xor the key's high half, hashed again. 32-bit arithmetic, so eight
+    /// draws run in one AVX2 vector (a 64-bit mix per element made dropout about 4 % of an
+    /// iwslt training step).
     @inline(__always)
     static func uniform(_ key: UInt64, _ index: UInt64) -> Float {
-        Float(mix(key &+ index &* 0x9E37_79B9_7F4A_7C15) >> 40) * (1.0 / 16_777_216.0)
+        let (low, high) = halves(key)
+        let draw = hash(hash(UInt32(truncatingIfNeeded: index) &+ low) ^ high) >> 8
+        return Float(draw) * (1.0 / 16_777_216.0)
+    }
+
+    @inline(__always)
+    private static func halves(_ key: UInt64) -> (UInt32, UInt32) {
+        (UInt32(truncatingIfNeeded: key), UInt32(truncatingIfNeeded: key >> 32))
+    }
+
+    /// Chris Wellons's "lowbias32" integer hash (hash-prospector): a bijection on 32 bits
+    /// with low bias; per lane for vectors.
+    @inline(__always)
+    static func hash(_ x0: UInt32) -> UInt32 {
+        var x = x0
+        x ^= x >> 16; x &*= 0x7FEB_352D
+        x ^= x >> 15; x &*= 0x846C_A68B
+        return x ^ (x >> 16)
+    }
+
+    @inline(__always)
+    static func hash(_ x0: SIMD8<UInt32>) -> SIMD8<UInt32> {
+        var x = x0
+        x ^= x &>> 16; x &*= 0x7FEB_352D
+        x ^= x &>> 15; x &*= 0x846C_A68B
+        return x ^ (x &>> 16)
     }
 
     /// SplitMix64's finaliser (Steele, Lea, Flood 2014): a bijective 64-bit mix.
