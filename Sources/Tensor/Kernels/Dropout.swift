@@ -41,9 +41,13 @@ public enum Dropout {
         Threads.parallelFor(n, minPerChunk: 4096) { range in
             var i = range.lowerBound
             let lanes = SIMD8<UInt32>(0, 1, 2, 3, 4, 5, 6, 7), scales = Float8(repeating: scale)
+            let lows = SIMD8<UInt32>(repeating: low), highs = SIMD8<UInt32>(repeating: high)
+            let thresholds = SIMD8<Int32>(repeating: threshold)
             while i + 8 <= range.upperBound {
-                let draws = hash(hash(SIMD8<UInt32>(repeating: UInt32(truncatingIfNeeded: i)) &+ lanes &+ low) ^ high) &>> 8
-                let keep = SIMD8<Int32>(truncatingIfNeeded: draws) .>= Int32(threshold)
+                let draws = hash(hash(SIMD8<UInt32>(repeating: UInt32(truncatingIfNeeded: i)) &+ lanes &+ lows) ^ highs) &>> 8
+                // Vector operands throughout (and a bit cast, the draws being < 2²⁴): the
+                // scalar-operand and converting forms compile to a loop over lanes.
+                let keep = unsafeBitCast(draws, to: SIMD8<Int32>.self) .>= thresholds
                 store8((load8(src + i) * scales).replacing(with: 0, where: .!keep), dst + i)
                 i += 8
             }
