@@ -9,11 +9,12 @@ import Synchronization
 /// Why not `DispatchQueue.concurrentPerform`: on Linux its workers park between calls and
 /// take tens of microseconds to wake, so splitting a 50 µs kernel in two made it slower
 /// than one thread (measured: two 25 µs halves took 71 µs). A decoding step runs dozens
-/// of such kernels. Here idle workers spin on a generation counter for `spinLimit`
-/// checks (a few microseconds, then yielding for about a millisecond) before sleeping on a condition variable, so back-to-back
-/// loops start at once; after a sequential stretch the next loop pays one wake-up.
-/// Waits yield the core after a few microseconds, so an oversubscribed machine (tests
-/// running side by side) still makes progress.
+/// of such kernels. Here idle workers watch a generation counter: `spinsBeforeYield`
+/// busy checks (a few microseconds), then `yieldsBeforeSleep` checks that yield the core
+/// (about a millisecond), then they sleep on a condition variable. Back-to-back loops so
+/// start at once, a sequential stretch costs the next loop one wake-up, and an
+/// oversubscribed machine (tests running side by side) still makes progress. A pool lives
+/// as long as the process (its workers hold it); `Threads` keeps one per thread count.
 ///
 /// Protocol: the caller publishes the job, resets the chunk counter and the count of
 /// workers done, and bumps `generation`; every worker takes part in every generation
