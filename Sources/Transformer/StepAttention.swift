@@ -1,8 +1,9 @@
 import Tensor
 
 /// Attention with one query per row, as every decoding step computes it: row r's query
-/// attends to `keyCount(r)` keys of a key/value table whose rows hold [key | value]
-/// (2d floats), listed per row in a table of entry indices. Per head: softmax(q·kᵀ)·v with q already scaled.
+/// attends to `counts[r]` keys of a key/value table whose rows hold [key | value]
+/// (2d floats), listed per row in a table of entry indices. Per head: softmax(q·kᵀ)·v
+/// with q already scaled.
 ///
 /// The general `MultiheadAttention.attend` would make two sgemm calls per row and head
 /// with one query row each (thousands of calls per step); here each row's heads are plain

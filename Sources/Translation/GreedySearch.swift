@@ -65,11 +65,7 @@ public struct GreedySearch {
     /// The index of the largest of `n` floats, the first one on ties; 0 when all are
     /// −∞. A vector pass finds the maximum, a second the first index holding it.
     static func argmax(_ p: UnsafePointer<Float>, _ n: Int) -> Int {
-        var best = Float8(repeating: -.infinity)
-        var c = 0
-        while c + 8 <= n { best = lanewiseMax(best, load8(p + c)); c += 8 }
-        var m = best.max()
-        while c < n { m = Swift.max(m, p[c]); c += 1 }
+        let m = Softmax.maxRow(p, n)
         for i in 0..<n where p[i] == m { return i }
         return 0
     }
