@@ -6,6 +6,11 @@ import PackageDescription
 let kernelSettings: [SwiftSetting] = [
     .unsafeFlags(["-Ounchecked", "-target-cpu", "haswell"], .when(configuration: .release)),
 ]
+// The AVX-512 instantiation of the kernels; its code runs only where CPUID reports
+// AVX-512 F/CD/BW/DQ/VL (Tensor.VectorISA).
+let avx512KernelSettings: [SwiftSetting] = [
+    .unsafeFlags(["-Ounchecked", "-target-cpu", "skylake-avx512"], .when(configuration: .release)),
+]
 
 let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
 
@@ -24,11 +29,8 @@ let package = Package(
     ],
     targets: [
         // MARK: System libraries
-        .systemLibrary(
-            name: "CBLAS",
-            pkgConfig: "openblas",
-            providers: [.apt(["libopenblas-dev"])]
-        ),
+        // OpenBLAS is not linked: Tensor loads it with dlopen after choosing its CPU core
+        // (Tensor/BLAS), because OpenBLAS reads OPENBLAS_CORETYPE only when it loads.
         // Debian's libsentencepiece-dev (C++) behind a plain C header, so Swift needs no
         // C++ interop; pkg-config adds no include path (headers are in /usr/include).
         .target(
@@ -36,16 +38,23 @@ let package = Package(
             linkerSettings: [.linkedLibrary("sentencepiece"), .linkedLibrary("sentencepiece_train")]
         ),
 
+        // MARK: Kernels
+        // One generic source per kernel (Kernels), specialised once per vector width in a
+        // module compiled for that instruction set; Tensor picks one at run time.
+        .target(name: "Kernels", swiftSettings: kernelSettings),
+        .target(name: "KernelsAVX2", dependencies: ["Kernels"], swiftSettings: kernelSettings),
+        .target(name: "KernelsAVX512", dependencies: ["Kernels"], swiftSettings: avx512KernelSettings),
+
         // MARK: Tensor core
-        .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: kernelSettings),
-        .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
+        .target(name: "Tensor", dependencies: ["Kernels", "KernelsAVX2", "KernelsAVX512"], swiftSettings: kernelSettings),
+        .testTarget(name: "TensorTests", dependencies: ["Tensor", "Kernels", "TestSupport"]),
 
         // MARK: Tokenizer
         .target(name: "Tokenizer", dependencies: ["CSentencePiece"]),
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer"]),
 
         // MARK: Transformer
-        .target(name: "Transformer", dependencies: ["Tensor"], swiftSettings: kernelSettings),
+        .target(name: "Transformer", dependencies: ["Tensor", "Kernels"], swiftSettings: kernelSettings),
         .testTarget(
             name: "TransformerTests",
             dependencies: ["Transformer", "Tensor", "TestSupport", "MallocCounter"],
@@ -55,7 +64,7 @@ let package = Package(
         // MARK: Training
         .target(
             name: "Training",
-            dependencies: ["Tensor", "Transformer", "Tokenizer", "Yams"],
+            dependencies: ["Tensor", "Kernels", "Transformer", "Tokenizer", "Yams"],
             swiftSettings: kernelSettings
         ),
         .testTarget(
@@ -92,7 +101,7 @@ let package = Package(
         // MARK: Benchmarks
         .executableTarget(
             name: "nmt-bench",
-            dependencies: ["Tensor", "CBLAS", "Transformer", "Training", "Translation", argumentParser],
+            dependencies: ["Tensor", "Kernels", "Transformer", "Training", "Translation", argumentParser],
             path: "Benchmarks/nmt-bench",
             swiftSettings: kernelSettings
         ),

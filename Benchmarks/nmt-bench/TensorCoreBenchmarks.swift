@@ -1,4 +1,3 @@
-import CBLAS
 import Tensor
 
 /// The tensor-core scenario: sgemm through `MatMul` (our threads, single-threaded OpenBLAS
@@ -15,10 +14,8 @@ enum TensorCoreBenchmarks {
             let c = TensorStorage(Shape(shape.m, shape.n))
             let viaTensor = { MatMul.multiply(a.tensor, b.tensor, into: c.tensor) }
             let direct = {
-                openblas_set_num_threads(Int32(threads))
-                defer { openblas_set_num_threads(1) }
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(shape.m), Int32(shape.n), Int32(shape.k),
-                            1, a.tensor.data, Int32(shape.k), b.tensor.data, Int32(shape.n), 0, c.tensor.data, Int32(shape.n))
+                OpenBLAS.library.multiplyThreadedByOpenBLAS(m: shape.m, n: shape.n, k: shape.k, a: a.tensor.data,
+                                                           b: b.tensor.data, c: c.tensor.data, threads: threads)
             }
             let times = Timing.medians([viaTensor, direct], rounds: rounds, callsPerRound: 3)
             var row = rate(times, macs: shape.m * shape.k * shape.n, scenario: "sgemm",

@@ -1,6 +1,4 @@
-import CBLAS
-
-/// Matrix products, all through `cblas_sgemm` (row-major).
+/// Matrix products, all through OpenBLAS's `cblas_sgemm` (row-major; `OpenBLAS`).
 ///
 /// Transposed operands are passed to BLAS as flags, never copied. Tensors of rank > 2 are
 /// seen as matrices of shape (rows, last axis).
@@ -74,12 +72,12 @@ public enum MatMul {
             for i in 0..<m { for j in 0..<n { c[i * ldc + j] = beta == 0 ? 0 : beta * c[i * ldc + j] } }
             return
         }
-        cblas_sgemm(CblasRowMajor,
-                    transposeA ? CblasTrans : CblasNoTrans,
-                    transposeB ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k),
-                    alpha, a, Int32(lda), b, Int32(ldb),
-                    beta, c, Int32(ldc))
+        OpenBLAS.library.sgemm(CBLASCode.rowMajor,
+                               transposeA ? CBLASCode.transpose : CBLASCode.noTranspose,
+                               transposeB ? CBLASCode.transpose : CBLASCode.noTranspose,
+                               Int32(m), Int32(n), Int32(k),
+                               alpha, a, Int32(lda), b, Int32(ldb),
+                               beta, c, Int32(ldc))
     }
 
     /// `c = alpha·op(a)·op(b) + beta·c` for matrices (tensors of rank ≥ 2 are flattened to
@@ -126,4 +124,11 @@ public enum MatMul {
                      transposeA: transposeA, transposeB: transposeB, alpha: alpha, beta: beta)
         }
     }
+}
+
+/// The CBLAS enumeration values (cblas.h) that `cblas_sgemm` takes.
+enum CBLASCode {
+    static let rowMajor: Int32 = 101
+    static let noTranspose: Int32 = 111
+    static let transpose: Int32 = 112
 }

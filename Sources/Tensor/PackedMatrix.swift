@@ -1,29 +1,35 @@
+import Kernels
+
 /// A weight matrix W (n, k), PyTorch's `Linear` layout, repacked once for the products
 /// y = x·Wᵀ that step-by-step decoding repeats with the same W and only a few rows of x.
 ///
 /// OpenBLAS repacks its operands on every call; for a 32- or 160-row x that repacking
 /// costs about a sixth of the product (perf, docs/BENCHMARKS.md). Here W is stored as
-/// ⌈n/16⌉ panels of 16 output columns, each panel k × 16 floats contiguous (column j of
-/// the panel is row 16·p + j of W; columns past n are zero), which is exactly the order
-/// `PackedMatMul`'s 6×16 register tile reads them in.
+/// ⌈n/w⌉ panels of w output columns (w = two vectors of the kernel path: 16 with AVX2, 32
+/// with AVX-512), each panel k × w floats contiguous (column j of the panel is row w·p + j
+/// of W; columns past n are zero), which is exactly the order `PackedMatMul`'s register
+/// tile reads them in.
 public final class PackedMatrix {
     /// Output columns (rows of W).
     public let n: Int
     /// Input columns (columns of W).
     public let k: Int
-    /// (⌈n/16⌉, k, 16) floats, 64-byte aligned.
+    /// The kernel path the panels are laid out for.
+    public let isa: VectorISA
+    /// Columns per panel.
+    let panelWidth: Int
+    /// (⌈n/w⌉, k, w) floats, 64-byte aligned.
     let panels: UnsafeMutablePointer<Float>
 
-    /// Columns per panel: two SIMD8 registers.
-    static let panelWidth = 16
+    var panelCount: Int { (n + panelWidth - 1) / panelWidth }
 
-    var panelCount: Int { (n + Self.panelWidth - 1) / Self.panelWidth }
-
-    /// Packs `weight` of shape (n, k).
-    public init(_ weight: Tensor) {
+    /// Packs `weight` of shape (n, k) for `isa` (default: the active kernel path).
+    public init(_ weight: Tensor, isa: VectorISA = VectorISA.active) {
         n = weight.shape.rows
         k = weight.shape.last
-        let width = Self.panelWidth, count = (n + width - 1) / width * k * width
+        self.isa = isa
+        let width = isa.kernels.packedPanelWidth, count = (n + width - 1) / width * k * width
+        panelWidth = width
         panels = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * MemoryLayout<Float>.stride, alignment: 64)
             .bindMemory(to: Float.self, capacity: max(count, 1))
         panels.initialize(repeating: 0, count: count)

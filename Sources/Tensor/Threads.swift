@@ -1,5 +1,3 @@
-import CBLAS
-
 /// The number of threads used by matrix products and by the SIMD kernels.
 ///
 /// One setting drives both, as `--threads N` on the command line. OpenBLAS itself always
@@ -23,7 +21,7 @@ public enum Threads {
     /// Sets the thread count for the products and the kernels (clamped to ≥ 1).
     public static func set(_ n: Int) {
         current = max(1, n)
-        openblas_set_num_threads(1)
+        OpenBLAS.library.setThreads(1)
         if current == 1 {
             pool = nil
         } else if let existing = pools[current - 1] {
@@ -57,6 +55,17 @@ public enum Threads {
             return
         }
         run(chunks: chunks) { c in body(chunkRange(c, of: chunks, total: total)) }
+    }
+
+    /// Calls `body(range)` for contiguous chunks of the elements `0..<count`, in parallel
+    /// when each chunk gets at least `minPerChunk` elements; chunk boundaries fall on
+    /// multiples of 16, so every chunk but the last is whole vectors of either width.
+    @inline(__always)
+    public static func parallelForVectors(_ count: Int, minPerChunk: Int = 8192, _ body: (Range<Int>) -> Void) {
+        let blocks = (count + 15) / 16
+        parallelFor(blocks, minPerChunk: max(minPerChunk / 16, 1)) { range in
+            body((range.lowerBound * 16)..<min(range.upperBound * 16, count))
+        }
     }
 
     /// How many chunks `parallelFor` splits `total` items into.

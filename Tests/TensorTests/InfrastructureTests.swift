@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
+import Kernels
 @testable import Tensor
 
 @Suite struct WorkspaceTests {
@@ -57,63 +58,40 @@ import TestSupport
 }
 
 @Suite struct SIMDMathTests {
-    @Test func expMatchesLibm() {
-        var worst: Float = 0
-        var x: Float = -80
-        while x < 80 {
-            let v = simdExp(Float8(repeating: x))[0], e = Foundation.exp(x)
-            worst = max(worst, abs(v - e) / e)
-            x += 0.0371
-        }
-        #expect(worst < 3e-7, "largest relative error of exp: \(worst)")
-        #expect(simdExp(Float8(repeating: -1e4))[0] < 1e-37)
-        #expect(simdExp(Float8(repeating: 1e4))[0].isFinite)
+    /// Lane 0 of f applied to x broadcast into a vector of V's width.
+    func lane0<V: FloatVector>(_: V.Type, _ x: Float, _ f: (V) -> V) -> Float {
+        var out = [Float](repeating: 0, count: V.laneCount)
+        out.withUnsafeMutableBufferPointer { f(V(repeating: x)).store(to: $0.baseAddress!) }
+        return out[0]
     }
 
-    @Test func erfMatchesLibm() {
-        var worst: Float = 0
-        var x: Float = -6
-        while x < 6 {
-            worst = max(worst, abs(simdErf(Float8(repeating: x))[0] - Foundation.erf(x)))
-            x += 0.0113
-        }
-        #expect(worst < 3e-7, "largest absolute error of erf: \(worst)")
-    }
-}
-
-@Suite(.serialized) struct ThreadTests {
-    /// Every kernel gives bitwise the same result with 1 and 2 threads.
-    @Test func kernelsAreDeterministicAcrossThreadCounts() {
-        var rng = TestRandom(seed: 61)
-        let (rows, cols) = (300, 77)
-        let x = rng.tensor(Shape(rows, cols), -3, 3), dy = rng.tensor(Shape(rows, cols))
-        let g = rng.tensor(Shape(cols)), b = rng.tensor(Shape(cols))
-        func run() -> [Float] {
-            let y = TensorStorage(Shape(rows, cols)), mean = TensorStorage(Shape(rows)), rstd = TensorStorage(Shape(rows))
-            let dx = TensorStorage(Shape(rows, cols)), dg = TensorStorage(Shape(cols)), db = TensorStorage(Shape(cols))
-            LayerNorm.forward(x.tensor, gamma: g.tensor, beta: b.tensor, into: y.tensor, mean: mean.tensor, rstd: rstd.tensor)
-            LayerNorm.backward(dy.tensor, input: x.tensor, gamma: g.tensor, mean: mean.tensor, rstd: rstd.tensor,
-                               dx: dx.tensor, dGamma: dg.tensor, dBeta: db.tensor, accumulate: false)
-            let s = TensorStorage(Shape(rows, cols))
-            Softmax.forward(x.tensor, into: s.tensor)
-            let gl = TensorStorage(Shape(rows, cols))
-            Activation.geluForward(x.tensor, into: gl.tensor)
-            let bias = TensorStorage(Shape(cols))
-            Elementwise.biasBackward(dy.tensor, into: bias.tensor)
-            return y.tensor.toArray() + dx.tensor.toArray() + dg.tensor.toArray() + db.tensor.toArray()
-                + s.tensor.toArray() + gl.tensor.toArray() + bias.tensor.toArray()
-        }
-        let one = withThreads(1, run), two = withThreads(2, run)
-        #expect(one == two)
-    }
-
-    @Test func chunksCoverTheRangeExactlyOnce() {
-        for total in [0, 1, 7, 100, 101] {
-            for chunks in 1...5 where chunks <= max(total, 1) {
-                let ranges = (0..<chunks).map { Threads.chunkRange($0, of: chunks, total: total) }
-                #expect(ranges.flatMap { Array($0) } == Array(0..<total))
+    @Test(arguments: [8, 16]) func expMatchesLibm(width: Int) {
+        func check<V: FloatVector>(_: V.Type) {
+            var worst: Float = 0
+            var x: Float = -80
+            while x < 80 {
+                let v = lane0(V.self, x, VectorMath.exp), e = Foundation.exp(x)
+                worst = max(worst, abs(v - e) / e)
+                x += 0.0371
             }
+            #expect(worst < 3e-7, "largest relative error of exp at \(V.laneCount) lanes: \(worst)")
+            #expect(lane0(V.self, -1e4, VectorMath.exp) < 1e-37)
+            #expect(lane0(V.self, 1e4, VectorMath.exp).isFinite)
         }
+        width == 8 ? check(Lanes8.self) : check(Lanes16.self)
+    }
+
+    @Test(arguments: [8, 16]) func erfMatchesLibm(width: Int) {
+        func check<V: FloatVector>(_: V.Type) {
+            var worst: Float = 0
+            var x: Float = -6
+            while x < 6 {
+                worst = max(worst, abs(lane0(V.self, x, VectorMath.erf) - Foundation.erf(x)))
+                x += 0.0113
+            }
+            #expect(worst < 3e-7, "largest absolute error of erf at \(V.laneCount) lanes: \(worst)")
+        }
+        width == 8 ? check(Lanes8.self) : check(Lanes16.self)
     }
 }
 
@@ -125,8 +103,26 @@ import TestSupport
         let old = dir.appendingPathComponent("old"), new = dir.appendingPathComponent("new")
         try "processor\t: 0\nflags\t\t: fpu sse sse2 avx\n".write(to: old, atomically: true, encoding: .utf8)
         try "processor\t: 0\nflags\t\t: fpu sse avx avx2 fma\n".write(to: new, atomically: true, encoding: .utf8)
-        #expect(CPUFeatures.missingKernelFeatures(cpuinfo: old.path) == ["avx2", "fma"])
-        #expect(CPUFeatures.missingKernelFeatures(cpuinfo: new.path) == [])
-        #expect(CPUFeatures.missingKernelFeatures(cpuinfo: dir.appendingPathComponent("absent").path) == [])
+        #expect(CPUFeatures.read(cpuinfo: old.path).missingKernelFeatures == ["avx2", "fma"])
+        #expect(CPUFeatures.read(cpuinfo: new.path).missingKernelFeatures == [])
+        #expect(CPUFeatures.read(cpuinfo: dir.appendingPathComponent("absent").path).missingKernelFeatures == [])
+    }
+
+    @Test func readsTheFirstProcessorsVendorModelAndFlags() {
+        let text = """
+            processor\t: 0
+            vendor_id\t: GenuineIntel
+            model name\t: Intel(R) Xeon(R) Platinum
+            flags\t\t: fpu avx2 fma avx512f avx512cd avx512bw avx512dq avx512vl avx512_bf16
+
+            processor\t: 1
+            vendor_id\t: Other
+            flags\t\t: fpu
+            """
+        let features = CPUFeatures(cpuinfo: text)
+        #expect(features.vendor == "GenuineIntel")
+        #expect(features.modelName == "Intel(R) Xeon(R) Platinum")
+        #expect(features.hasAVX2FMA && features.hasAVX512 && features.hasAVX512BF16)
+        #expect(!CPUFeatures(flags: ["avx2", "fma", "avx512f"]).hasAVX512, "AVX-512 needs F, CD, BW, DQ and VL")
     }
 }

@@ -1,3 +1,5 @@
+import Kernels
+
 /// Inverted dropout whose mask is a pure function of (key, element index).
 ///
 /// Nothing is stored for the backward pass: it recomputes the same mask from the same key.
@@ -38,58 +40,23 @@ public enum Dropout {
         // uniform ≥ p ⟺ (24-bit draw) ≥ ⌈p·2²⁴⌉: the same test as `keeps`, in integers.
         let threshold = Int32((p * 16_777_216).rounded(.up))
         let (low, high) = halves(key)
-        Threads.parallelFor(n, minPerChunk: 4096) { range in
-            var i = range.lowerBound
-            let lanes = SIMD8<UInt32>(0, 1, 2, 3, 4, 5, 6, 7), scales = Float8(repeating: scale)
-            let lows = SIMD8<UInt32>(repeating: low), highs = SIMD8<UInt32>(repeating: high)
-            let thresholds = SIMD8<Int32>(repeating: threshold)
-            while i + 8 <= range.upperBound {
-                let draws = hash(hash(SIMD8<UInt32>(repeating: UInt32(truncatingIfNeeded: i)) &+ lanes &+ lows) ^ highs) &>> 8
-                // Vector operands throughout (and a bit cast, the draws being < 2²⁴): the
-                // scalar-operand and converting forms compile to a loop over lanes.
-                let keep = unsafeBitCast(draws, to: SIMD8<Int32>.self) .>= thresholds
-                store8((load8(src + i) * scales).replacing(with: 0, where: .!keep), dst + i)
-                i += 8
-            }
-            while i < range.upperBound {
-                dst[i] = uniform(key, UInt64(i)) >= p ? src[i] * scale : 0
-                i += 1
-            }
-        }
+        let kernel = VectorISA.kernels.dropout
+        Threads.parallelForVectors(n, minPerChunk: 4096) { range in kernel(src, dst, range, scale, threshold, low, high) }
     }
 
     /// A uniform float in [0, 1) with 24 random bits: element index plus the key's low
-    /// half, hashed, xor the key's high half, hashed again. 32-bit arithmetic, so eight
-    /// draws run in one AVX2 vector (a 64-bit mix per element made dropout about 4 % of an
-    /// iwslt training step).
+    /// half, hashed, xor the key's high half, hashed again (`DropoutKernels.draw`). 32-bit
+    /// arithmetic, so a vector of draws runs in one register (a 64-bit mix per element
+    /// made dropout about 4 % of an iwslt training step).
     @inline(__always)
     static func uniform(_ key: UInt64, _ index: UInt64) -> Float {
         let (low, high) = halves(key)
-        let draw = hash(hash(UInt32(truncatingIfNeeded: index) &+ low) ^ high) >> 8
-        return Float(draw) * (1.0 / 16_777_216.0)
+        return Float(DropoutKernels.draw(UInt32(truncatingIfNeeded: index), low: low, high: high)) * (1.0 / 16_777_216.0)
     }
 
     @inline(__always)
     private static func halves(_ key: UInt64) -> (UInt32, UInt32) {
         (UInt32(truncatingIfNeeded: key), UInt32(truncatingIfNeeded: key >> 32))
-    }
-
-    /// Chris Wellons's "lowbias32" integer hash (hash-prospector): a bijection on 32 bits
-    /// with low bias; per lane for vectors.
-    @inline(__always)
-    static func hash(_ x0: UInt32) -> UInt32 {
-        var x = x0
-        x ^= x >> 16; x &*= 0x7FEB_352D
-        x ^= x >> 15; x &*= 0x846C_A68B
-        return x ^ (x >> 16)
-    }
-
-    @inline(__always)
-    static func hash(_ x0: SIMD8<UInt32>) -> SIMD8<UInt32> {
-        var x = x0
-        x ^= x &>> 16; x &*= 0x7FEB_352D
-        x ^= x &>> 15; x &*= 0x846C_A68B
-        return x ^ (x &>> 16)
     }
 
     /// SplitMix64's finaliser (Steele, Lea, Flood 2014): a bijective 64-bit mix.

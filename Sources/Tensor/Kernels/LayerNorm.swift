@@ -1,7 +1,6 @@
-import Foundation
-
 /// Layer normalisation over the last axis with an affine transform (Ba et al. 2016; the
-/// backward pass is derived in docs/derivations.md).
+/// backward pass is derived in docs/derivations.md). The row loops are
+/// `Kernels.LayerNormKernels`, run on the active vector path (`VectorISA`).
 public enum LayerNorm {
     /// y = (x − μ)·σ⁻¹·γ + β per row, σ = √(var + eps) with the biased variance, as PyTorch.
     ///
@@ -15,27 +14,9 @@ public enum LayerNorm {
                      "layerNorm: gamma \(gamma.shape) / beta \(beta.shape) do not match last axis of \(x.shape)")
         precondition(mean.count == rows && rstd.count == rows,
                      "layerNorm: mean \(mean.shape) / rstd \(rstd.shape) should have \(rows) elements")
-        let g = gamma.data, b = beta.data
+        let kernel = VectorISA.kernels.layerNormForward
         Threads.parallelFor(rows, minPerChunk: 16) { range in
-            for r in range {
-                let src = x.data + r * cols, dst = y.data + r * cols
-                let mu = Softmax.sumRow(src, cols) / Float(cols)
-                var c = 0
-                var acc = Float8()
-                while c + 8 <= cols { let d = load8(src + c) - mu; acc = acc.addingProduct(d, d); c += 8 }
-                var v = acc.sum()
-                while c < cols { let d = src[c] - mu; v += d * d; c += 1 }
-                let inv = 1 / (v / Float(cols) + eps).squareRoot()
-                mean.data[r] = mu
-                rstd.data[r] = inv
-                c = 0
-                while c + 8 <= cols {
-                    let n = (load8(src + c) - mu) * inv
-                    store8(n * load8(g + c) + load8(b + c), dst + c)
-                    c += 8
-                }
-                while c < cols { dst[c] = (src[c] - mu) * inv * g[c] + b[c]; c += 1 }
-            }
+            kernel(x.data, gamma.data, beta.data, y.data, mean.data, rstd.data, range, cols, eps)
         }
     }
 
@@ -53,71 +34,15 @@ public enum LayerNorm {
                      "layerNormBackward: dy \(dy.shape), x \(x.shape), dx \(dx.shape) differ")
         precondition(gamma.count == cols && dGamma.count == cols && dBeta.count == cols,
                      "layerNormBackward: gamma \(gamma.shape), dGamma \(dGamma.shape), dBeta \(dBeta.shape) should have \(cols) elements")
-        let g = gamma.data
+        let kernels = VectorISA.kernels
+        let inputKernel = kernels.layerNormBackwardInput, parameterKernel = kernels.layerNormBackwardParameters
         Threads.parallelFor(rows, minPerChunk: 16) { range in
-            for r in range {
-                let src = x.data + r * cols, grad = dy.data + r * cols, out = dx.data + r * cols
-                let mu = mean.data[r], inv = rstd.data[r]
-                var sumG = Float8(), sumGX = Float8()
-                var c = 0
-                while c + 8 <= cols {
-                    let gh = load8(grad + c) * load8(g + c)
-                    let xh = (load8(src + c) - mu) * inv
-                    sumG += gh
-                    sumGX = sumGX.addingProduct(gh, xh)
-                    c += 8
-                }
-                var sg = sumG.sum(), sgx = sumGX.sum()
-                while c < cols {
-                    let gh = grad[c] * g[c]
-                    sg += gh
-                    sgx += gh * (src[c] - mu) * inv
-                    c += 1
-                }
-                let meanG = sg / Float(cols), meanGX = sgx / Float(cols)
-                c = 0
-                while c + 8 <= cols {
-                    let gh = load8(grad + c) * load8(g + c)
-                    let xh = (load8(src + c) - mu) * inv
-                    var d = (gh - meanG - xh * meanGX) * inv
-                    if accumulate { d += load8(out + c) }
-                    store8(d, out + c)
-                    c += 8
-                }
-                while c < cols {
-                    let xh = (src[c] - mu) * inv
-                    let d = (grad[c] * g[c] - meanG - xh * meanGX) * inv
-                    out[c] = accumulate ? out[c] + d : d
-                    c += 1
-                }
-            }
+            inputKernel(dy.data, x.data, gamma.data, mean.data, rstd.data, dx.data, range, cols, accumulate)
         }
-        Threads.parallelFor(cols / 8 + (cols % 8 == 0 ? 0 : 1), minPerChunk: 4) { blocks in
-            let c0 = blocks.lowerBound * 8, c1 = min(blocks.upperBound * 8, cols)
-            var c = c0
-            while c + 8 <= c1 {
-                var accG = Float8(), accB = Float8()
-                for r in 0..<rows {
-                    let gv = load8(dy.data + r * cols + c)
-                    let xh = (load8(x.data + r * cols + c) - mean.data[r]) * rstd.data[r]
-                    accG = accG.addingProduct(gv, xh)
-                    accB += gv
-                }
-                store8(load8(dGamma.data + c) + accG, dGamma.data + c)
-                store8(load8(dBeta.data + c) + accB, dBeta.data + c)
-                c += 8
-            }
-            while c < c1 {
-                var accG: Float = 0, accB: Float = 0
-                for r in 0..<rows {
-                    let gv = dy.data[r * cols + c]
-                    accG += gv * (x.data[r * cols + c] - mean.data[r]) * rstd.data[r]
-                    accB += gv
-                }
-                dGamma.data[c] += accG
-                dBeta.data[c] += accB
-                c += 1
-            }
+        let width = kernels.laneCount
+        Threads.parallelFor((cols + width - 1) / width, minPerChunk: 4) { blocks in
+            let columns = (blocks.lowerBound * width)..<min(blocks.upperBound * width, cols)
+            parameterKernel(dy.data, x.data, mean.data, rstd.data, dGamma.data, dBeta.data, rows, cols, columns)
         }
     }
 }

@@ -1,3 +1,4 @@
+import Kernels
 import Tensor
 
 /// A training criterion over the decoder's logits: LABO (the default), fairseq's
@@ -6,7 +7,9 @@ import Tensor
 /// Each criterion is a pure function of the logits, the targets and the padding id. It
 /// returns sums over the non-padding tokens (loss, −log p_y, token count) and, for
 /// training, writes dLoss/dLogits into the logits buffer in the same pass: no extra
-/// (N, V) buffer. Rows run in parallel (`Threads.parallelFor`); each row's result depends
+/// (N, V) buffer. The row formulas are `Kernels.RowCriterion` (LaboRow, LabelSmoothedRow,
+/// CrossEntropyRow), run on the active vector path (`VectorISA`).
+/// Rows run in parallel (`Threads.parallelFor`); each row's result depends
 /// only on that row, and the per-row losses are added in a fixed block order, so results
 /// are bitwise identical for every thread count.
 public struct Criterion: Equatable, Sendable {
@@ -50,7 +53,7 @@ public struct Criterion: Equatable, Sendable {
     ///   - targets: (N) target ids; each is `padID` or in 0..<V (a precondition: ids were
     ///     checked as input earlier).
     ///   - gradScale: factor applied to the gradient (e.g. 1 / tokens, or a loss scale).
-    /// - Complexity: O(N·V): a few passes over each row, exponentials in SIMD8.
+    /// - Complexity: O(N·V): a few passes over each row, exponentials vectorised.
     public func evaluate(logits: Tensor, targets: UnsafePointer<Int32>, padID: Int32,
                          gradScale: Float = 1) -> CriterionResult {
         run(logits, targets, padID, gradScale: gradScale)
@@ -69,6 +72,7 @@ public struct Criterion: Equatable, Sendable {
         precondition(kind == .crossEntropy || vocab >= 2,
                      "criterion \(kind.rawValue): needs V ≥ 2 (smoothing spreads over V − 1 classes), got logits \(logits.shape)")
         let partials = (rows + Self.rowsPerPartial - 1) / Self.rowsPerPartial
+        let rowKernel = VectorISA.kernels.criterionRow, criterion = rowCriterion
         return withUnsafeTemporaryAllocation(of: CriterionResult.self, capacity: partials) { sums in
             Threads.parallelFor(partials, minPerChunk: 1) { range in
                 // One row of scratch per chunk (LABO keeps its τ-scaled exponentials there).
@@ -86,8 +90,8 @@ public struct Criterion: Equatable, Sendable {
                         }
                         precondition(target >= 0 && Int(target) < vocab,
                                      "criterion: target \(target) at row \(r) is outside the vocabulary 0..<\(vocab)")
-                        let row = evaluateRow(z, vocab, target: Int(target),
-                                              grad: gradScale == nil ? nil : z, scratch: scratch, scale: gradScale ?? 0)
+                        let row = rowKernel(criterion, z, vocab, Int(target), gradScale == nil ? nil : z, scratch,
+                                            gradScale ?? 0)
                         sum.loss += row.loss
                         sum.nll += row.nll
                         sum.tokens += 1
@@ -101,16 +105,12 @@ public struct Criterion: Equatable, Sendable {
         }
     }
 
-    @inline(__always)
-    private func evaluateRow(_ z: UnsafePointer<Float>, _ n: Int, target: Int,
-                             grad: UnsafeMutablePointer<Float>?, scratch: UnsafeMutablePointer<Float>?, scale: Float) -> RowLoss {
+    /// This criterion as the kernels' per-row formula.
+    var rowCriterion: RowCriterion {
         switch kind {
-        case .labo:
-            return LaboRow.evaluate(z, n, target: target, alpha: alpha, tau: tau, grad: grad, scratch: scratch, scale: scale)
-        case .labelSmoothedCrossEntropy:
-            return LabelSmoothedRow.evaluate(z, n, target: target, alpha: alpha, grad: grad, scale: scale)
-        case .crossEntropy:
-            return CrossEntropyRow.evaluate(z, n, target: target, grad: grad, scale: scale)
+        case .labo: return .labo(alpha: alpha, tau: tau)
+        case .labelSmoothedCrossEntropy: return .labelSmoothed(alpha: alpha)
+        case .crossEntropy: return .crossEntropy
         }
     }
 }

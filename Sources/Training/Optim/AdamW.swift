@@ -1,4 +1,5 @@
 import Foundation
+import Kernels
 import Tensor
 import Transformer
 
@@ -37,19 +38,12 @@ public final class AdamW {
         let t = Float(step)
         let biasCorrection1 = 1 - Foundation.pow(h.beta1, t)
         let biasCorrection2Sqrt = (1 - Foundation.pow(h.beta2, t)).squareRoot()
-        let stepSize = lr / biasCorrection1
-        let decay = 1 - lr * h.weightDecay
+        let constants = AdamWKernel.Step(decay: 1 - lr * h.weightDecay, stepSize: lr / biasCorrection1,
+                                         biasCorrection2Sqrt: biasCorrection2Sqrt, beta1: h.beta1, beta2: h.beta2, eps: h.eps)
         let p = parameters.base, g = gradients.base, m = firstMoment.base, v = secondMoment.base
-        Threads.parallelFor(parameters.table.count, minPerChunk: 1 << 14) { range in
-            for i in range {
-                let grad = g[i]
-                var param = p[i] * decay
-                let mi = m[i] + (grad - m[i]) * (1 - h.beta1)          // torch's lerp_
-                let vi = v[i] * h.beta2 + (1 - h.beta2) * grad * grad
-                param -= stepSize * (mi / (vi.squareRoot() / biasCorrection2Sqrt + h.eps))
-                m[i] = mi; v[i] = vi; p[i] = param
-            }
-        }
+        // Lanewise (`Kernels.AdamWKernel`), so every kernel path gives the same bits.
+        let kernel = VectorISA.kernels.adamW
+        Threads.parallelForVectors(parameters.table.count, minPerChunk: 1 << 14) { range in kernel(p, g, m, v, range, constants) }
     }
 }
 

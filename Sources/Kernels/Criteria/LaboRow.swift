@@ -1,5 +1,4 @@
 import Foundation
-import Tensor
 
 /// The LABO loss of one row, in the closed form of docs/labo.md, specification section 4:
 ///
@@ -10,22 +9,24 @@ import Tensor
 ///
 /// Both log-sum-exps are shifted by a maximum: logsumexp(z) by max_v z_v, the τ-scaled one
 /// by max_{j≠y} z_j/τ, so logits of ±1e4 and τ from 0.5 to 1e6 stay finite.
+@usableFromInline
 enum LaboRow {
     /// At or below this spread of the non-target logits over τ, every shifted term
     /// u_j = (z_j − max_{i≠y} z_i)/τ lies in [−1/2, 0] and the τ-scaled sum is taken as
     /// (V − 1) + Σ expm1(u_j) with log1p: for large τ, log((1/(V−1)) Σ e^u) is of order
     /// 1/τ and is then multiplied by τ, so summing e^u ≈ 1 directly would lose it to rounding.
-    static let nearlyUniformSpread: Float = 0.5
+    @usableFromInline static let nearlyUniformSpread: Float = 0.5
 
     /// Loss of row `z` (n ≥ 2 logits) for target `y`; when `grad` is given (it may alias
     /// `z`), writes scale · ∂J/∂z there, using `scratch` (n floats) to keep the τ-scaled
     /// exponentials. Passes over the row: max and min over the non-targets; both
     /// exponential sums (the terms stored in `grad` and `scratch`); the gradient, with no
     /// exponential. So LABO costs two exponentials per logit, as label smoothing does.
-    @inline(__always)
-    static func evaluate(_ z: UnsafePointer<Float>, _ n: Int, target y: Int, alpha: Float, tau: Float,
-                         grad: UnsafeMutablePointer<Float>?, scratch: UnsafeMutablePointer<Float>?, scale: Float) -> RowLoss {
-        let lane = TargetLane(target: y, count: n)
+    @inlinable @inline(__always)
+    static func evaluate<V: FloatVector>(_: V.Type, _ z: UnsafePointer<Float>, _ n: Int, target y: Int,
+                                         alpha: Float, tau: Float, grad: UnsafeMutablePointer<Float>?,
+                                         scratch: UnsafeMutablePointer<Float>?, scale: Float) -> RowCriterion.Loss {
+        let lane = TargetLane<V>(target: y, count: n)
         let zy = z[y]
         let others = extremaExcludingTarget(z, n, lane)
         let m = Swift.max(others.max, zy)
@@ -51,7 +52,7 @@ enum LaboRow {
             // p = e^{z−m}/Σ; q = e^{u}/S, with e^u = 1 + expm1(u) on the nearly uniform path.
             let inverse = 1 / sums.exp
             let py = g[y] * inverse
-            writeGradient(exponentials: g, terms: terms, n, pScale: scale * inverse,
+            writeGradient(V.self, exponentials: g, terms: terms, n, pScale: scale * inverse,
                           qScale: alpha * scale / Float(s), termOffset: nearlyUniform ? 1 : 0, into: g)
             g[y] = scale * (py - (1 - alpha))
         }
@@ -59,21 +60,21 @@ enum LaboRow {
     }
 
     /// max and min of the row without the target entry.
-    @inline(__always)
-    static func extremaExcludingTarget(_ z: UnsafePointer<Float>, _ n: Int,
-                                       _ lane: TargetLane) -> (max: Float, min: Float) {
-        var hi = Float8(repeating: -.infinity), lo = Float8(repeating: .infinity)
+    @inlinable @inline(__always)
+    static func extremaExcludingTarget<V: FloatVector>(_ z: UnsafePointer<Float>, _ n: Int,
+                                                       _ lane: TargetLane<V>) -> (max: Float, min: Float) {
+        var hi = V(repeating: -.infinity), lo = V(repeating: .infinity)
         var c = 0
-        while c + 8 <= n {
-            let v = load8(z + c)
+        while c + V.laneCount <= n {
+            let v = V.load(z + c)
             if c == lane.blockStart {
-                hi = lanewiseMax(hi, v.replacing(with: -.infinity, where: lane.lanes))
-                lo = lanewiseMin(lo, v.replacing(with: .infinity, where: lane.lanes))
+                hi = V.maximum(hi, v.replacing(with: -.infinity, where: lane.lanes))
+                lo = V.minimum(lo, v.replacing(with: .infinity, where: lane.lanes))
             } else {
-                hi = lanewiseMax(hi, v)
-                lo = lanewiseMin(lo, v)
+                hi = V.maximum(hi, v)
+                lo = V.minimum(lo, v)
             }
-            c += 8
+            c += V.laneCount
         }
         var mx = hi.max(), mn = lo.min()
         while c < n {
@@ -90,23 +91,24 @@ enum LaboRow {
     /// With `storing` (exponentials, terms), also writes exp(z_v − shift) and the τ term of
     /// every entry (the target's included; the gradient pass overwrites it) there.
     /// (The term is chosen by a flag rather than passed as a function: a function value is
-    /// not inlined, and calling it per eight lanes tripled the cost of this pass.)
-    @inline(__always)
-    static func reductions(_ z: UnsafePointer<Float>, _ n: Int, _ lane: TargetLane,
-                           shift: Float, otherShift: Float, invTau: Float, nearlyUniform: Bool,
-                           storing: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>)?) -> (exp: Float, tau: Double) {
-        var acc = Float8()
-        var tauSum = BlockedSum()
+    /// not inlined, and calling it per vector tripled the cost of this pass.)
+    @inlinable @inline(__always)
+    static func reductions<V: FloatVector>(_ z: UnsafePointer<Float>, _ n: Int, _ lane: TargetLane<V>,
+                                           shift: Float, otherShift: Float, invTau: Float, nearlyUniform: Bool,
+                                           storing: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>)?)
+        -> (exp: Float, tau: Double) {
+        var acc = V()
+        var tauSum = BlockedSum<V>()
         var c = 0
-        while c + 8 <= n {
-            let v = load8(z + c)
-            let e = simdExp(v - shift)
+        while c + V.laneCount <= n {
+            let v = V.load(z + c)
+            let e = VectorMath.exp(v - shift)
             let u = (v - otherShift) * invTau
-            let t = nearlyUniform ? expm1Small(u) : simdExp(u)
-            if let (exponentials, terms) = storing { store8(e, exponentials + c); store8(t, terms + c) }
+            let t = nearlyUniform ? VectorMath.expm1Small(u) : VectorMath.exp(u)
+            if let (exponentials, terms) = storing { e.store(to: exponentials + c); t.store(to: terms + c) }
             acc += e
             tauSum.add(c == lane.blockStart ? t.replacing(with: 0, where: lane.lanes) : t)
-            c += 8
+            c += V.laneCount
         }
         var s = acc.sum()
         while c < n {
@@ -123,14 +125,15 @@ enum LaboRow {
 
     /// g = pScale · e − qScale · (t + termOffset) over the row, from stored exponentials e
     /// and τ terms t. `g` may alias `exponentials`.
-    @inline(__always)
-    static func writeGradient(exponentials e: UnsafePointer<Float>, terms t: UnsafePointer<Float>, _ n: Int,
-                              pScale: Float, qScale: Float, termOffset: Float, into g: UnsafeMutablePointer<Float>) {
-        let ps = Float8(repeating: pScale), qs = Float8(repeating: qScale), offset = Float8(repeating: termOffset)
+    @inlinable @inline(__always)
+    static func writeGradient<V: FloatVector>(_: V.Type, exponentials e: UnsafePointer<Float>, terms t: UnsafePointer<Float>,
+                                              _ n: Int, pScale: Float, qScale: Float, termOffset: Float,
+                                              into g: UnsafeMutablePointer<Float>) {
+        let ps = V(repeating: pScale), qs = V(repeating: qScale), offset = V(repeating: termOffset)
         var c = 0
-        while c + 8 <= n {
-            store8(load8(e + c) * ps - (load8(t + c) + offset) * qs, g + c)
-            c += 8
+        while c + V.laneCount <= n {
+            (V.load(e + c) * ps - (V.load(t + c) + offset) * qs).store(to: g + c)
+            c += V.laneCount
         }
         while c < n { g[c] = e[c] * pScale - (t[c] + termOffset) * qScale; c += 1 }
     }

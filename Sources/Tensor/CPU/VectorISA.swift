@@ -1,0 +1,87 @@
+import Foundation
+import Kernels
+import KernelsAVX2
+import KernelsAVX512
+
+/// The instruction set the project's own kernels run with: one generic source per kernel,
+/// specialised for 8 lanes (AVX2) and 16 lanes (AVX-512), chosen at run time.
+///
+/// The choice is the widest path the CPU supports, unless the environment variable
+/// NMT_ISA names one (`avx2` or `avx512`; for comparisons and for testing the other path
+/// on an AVX-512 machine). Benchmarks may switch with `use(_:)` between measurements.
+public enum VectorISA: String, CaseIterable, Sendable {
+    case avx2
+    case avx512
+
+    /// The variable that forces a path.
+    public static let environmentVariable = "NMT_ISA"
+
+    /// The paths `features` can run, narrowest first.
+    public static func supported(by features: CPUFeatures) -> [VectorISA] {
+        features.hasAVX512 ? [.avx2, .avx512] : [.avx2]
+    }
+
+    /// The paths this machine can run, narrowest first.
+    public static var supported: [VectorISA] { supported(by: .current) }
+
+    /// The path for `features` given the value of NMT_ISA (nil when unset). Throws for a
+    /// value that is not a path, or a path the CPU cannot run.
+    public static func choose(for features: CPUFeatures, requested: String?) throws -> VectorISA {
+        let available = supported(by: features)
+        guard let requested, !requested.isEmpty else { return available.last! }
+        guard let isa = VectorISA(rawValue: requested.lowercased()) else {
+            throw SelectionError(message: "\(environmentVariable)=\(requested) is not a kernel path; use one of: \(allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        guard available.contains(isa) else {
+            throw SelectionError(message: "\(environmentVariable)=\(requested): this CPU lacks AVX-512 F/CD/BW/DQ/VL; it supports \(available.map(\.rawValue).joined(separator: ", "))")
+        }
+        return isa
+    }
+
+    /// A value of NMT_ISA that cannot be honoured.
+    public struct SelectionError: Error, CustomStringConvertible {
+        public let message: String
+        public var description: String { message }
+    }
+
+    /// The path in use. Set from CPUID and NMT_ISA on first use; a bad NMT_ISA stops the
+    /// process with a message (a configuration error, found before any work).
+    public static var active: VectorISA {
+        if let chosen { return chosen }
+        do {
+            let isa = try choose(for: .current, requested: ProcessInfo.processInfo.environment[environmentVariable])
+            use(isa)
+            return isa
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            exit(2)
+        }
+    }
+
+    /// Switches every kernel to `isa` (which the CPU must support). Not for use while
+    /// kernels run on other threads.
+    public static func use(_ isa: VectorISA) {
+        precondition(supported.contains(isa) || CPUFeatures.current.isUnknown,
+                     "kernel path \(isa.rawValue) is not supported by this CPU")
+        chosen = isa
+        table = isa.kernels
+    }
+
+    /// The kernels specialised for this path.
+    public var kernels: KernelTable {
+        switch self {
+        case .avx2: return kernelsAVX2
+        case .avx512: return kernelsAVX512
+        }
+    }
+
+    nonisolated(unsafe) private static var chosen: VectorISA?
+    nonisolated(unsafe) private static var table: KernelTable?
+
+    /// The active path's kernels (what every kernel in Tensor calls through).
+    @inline(__always)
+    public static var kernels: KernelTable {
+        if let table { return table }
+        return active.kernels
+    }
+}
