@@ -1,4 +1,5 @@
 import Foundation
+import Tensor
 
 /// One measured figure, printed as a table row and as a JSON object.
 struct Measurement: Codable {
@@ -56,6 +57,8 @@ enum Report {
            let colon = line.firstIndex(of: ":") {
             info["cpu"] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
         }
+        info["kernels"] = RuntimeReport.kernelPath
+        info["openblas"] = OpenBLAS.library.summary
         return info
     }
 }

@@ -9,6 +9,11 @@ extension NMT {
         #if !DEBUG
         CPUFeatures.requireAVX2FMA(program: "nmt")
         #endif
+        // Before parsing, so that the machine report replaces ArgumentParser's version line.
+        if CommandLine.arguments.dropFirst() == ["--version"] {
+            print(Version.report)
+            return
+        }
         do {
             var command = try parseAsRoot()
             try command.run()

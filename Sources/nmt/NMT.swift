@@ -6,6 +6,7 @@ struct NMT: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "nmt",
         abstract: "Train, run and evaluate Transformer translation models on CPUs.",
+        version: "nmt \(Version.number)",
         subcommands: [TrainCommand.self, TranslateCommand.self, ScoreCommand.self, TokenizerCommand.self, PlotCommand.self]
     )
 }

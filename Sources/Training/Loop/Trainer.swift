@@ -94,6 +94,7 @@ public final class Trainer {
 
     public func run() throws -> TrainingSummary {
         Threads.set(config.threads)
+        log.message("\(RuntimeReport.line); \(config.threads) thread\(config.threads == 1 ? "" : "s")")
         let started = DispatchTime.now().uptimeNanoseconds
         let (tokenizer, tokenizerData) = try tokenizer()
         let pad = SpecialIDs.pad, eos = SpecialIDs.eos
