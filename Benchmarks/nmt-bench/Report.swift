@@ -14,19 +14,28 @@ struct Measurement: Codable {
     /// The target this figure must meet, stated as text (e.g. "≤ 2.5 ms"), and whether it does.
     var target: String?
     var meetsTarget: Bool?
+    /// The kernel path the figure was measured on (training and decoding), if it matters.
+    var path: String?
 
     init(scenario: String, name: String, threads: Int, value: Double, unit: String, reference: Double? = nil,
          ratio: Double? = nil, target: String? = nil, meetsTarget: Bool? = nil) {
         self.scenario = scenario; self.name = name; self.threads = threads; self.value = value; self.unit = unit
         self.reference = reference; self.ratio = ratio; self.target = target; self.meetsTarget = meetsTarget
     }
+
+    /// This figure, marked as measured on `isa`.
+    func onPath(_ isa: VectorISA) -> Measurement {
+        var copy = self
+        copy.path = isa.rawValue
+        return copy
+    }
 }
 
 enum Report {
     static func printTable(_ rows: [Measurement]) {
-        let header = ["scenario", "name", "threads", "value", "unit", "reference", "ratio", "target", "ok"]
+        let header = ["scenario", "path", "name", "threads", "value", "unit", "reference", "ratio", "target", "ok"]
         let cells = rows.map { m in
-            [m.scenario, m.name, String(m.threads), format(m.value), m.unit,
+            [m.scenario, m.path ?? "", m.name, String(m.threads), format(m.value), m.unit,
              m.reference.map(format) ?? "", m.ratio.map { String(format: "%.3f", $0) } ?? "",
              m.target ?? "", m.meetsTarget.map { $0 ? "yes" : "NO" } ?? ""]
         }

@@ -66,33 +66,40 @@ enum TensorCoreBenchmarks {
 
     static func kernels(threads: Int, rounds: Int) -> [Measurement] {
         Threads.set(threads)
+        let targets: [String: Double] = ["softmax forward": 2.5, "layer norm forward": 0.8, "gelu forward": 3.5]
+        let cases = kernelCases()
+        let times = Timing.medians(cases.map(\.1), rounds: rounds, callsPerRound: 10)
+        return zip(cases, times).map { kernel, seconds in
+            let ms = seconds * 1e3
+            let target = threads == 1 ? targets[kernel.0] : nil
+            return Measurement(scenario: "kernels", name: "\(kernel.0) 4096x512", threads: threads,
+                               value: ms, unit: "ms", reference: nil, ratio: nil,
+                               target: target.map { "≤ \($0) ms" }, meetsTarget: target.map { ms <= $0 })
+        }
+    }
+
+    /// The fused kernels on a (4096, 512) activation, by name (also timed per path).
+    static func kernelCases() -> [(String, () -> Void)] {
         let shape = Shape(4096, 512)
         let x = filled(shape), dy = filled(shape), y = TensorStorage(shape), dx = TensorStorage(shape)
         let gamma = filled(Shape(512)), beta = filled(Shape(512))
         let dGamma = TensorStorage(Shape(512)), dBeta = TensorStorage(Shape(512))
         let mean = TensorStorage(Shape(4096)), rstd = TensorStorage(Shape(4096))
-        let cases: [(String, Double?, () -> Void)] = [
-            ("softmax forward", 2.5, { Softmax.forward(x.tensor, into: y.tensor) }),
-            ("softmax backward", nil, { Softmax.backward(dy.tensor, output: y.tensor, into: dx.tensor) }),
-            ("layer norm forward", 0.8, {
+        return [
+            ("softmax forward", { Softmax.forward(x.tensor, into: y.tensor) }),
+            ("softmax backward", { Softmax.backward(dy.tensor, output: y.tensor, into: dx.tensor) }),
+            ("layer norm forward", {
                 LayerNorm.forward(x.tensor, gamma: gamma.tensor, beta: beta.tensor, into: y.tensor,
                                   mean: mean.tensor, rstd: rstd.tensor)
             }),
-            ("layer norm backward", nil, {
+            ("layer norm backward", {
                 LayerNorm.backward(dy.tensor, input: x.tensor, gamma: gamma.tensor, mean: mean.tensor, rstd: rstd.tensor,
                                    dx: dx.tensor, dGamma: dGamma.tensor, dBeta: dBeta.tensor, accumulate: false)
             }),
-            ("gelu forward", 3.5, { Activation.geluForward(x.tensor, into: y.tensor) }),
-            ("gelu backward", nil, { Activation.geluBackward(dy.tensor, input: x.tensor, into: dx.tensor) }),
+            ("gelu forward", { Activation.geluForward(x.tensor, into: y.tensor) }),
+            ("gelu backward", { Activation.geluBackward(dy.tensor, input: x.tensor, into: dx.tensor) }),
+            ("dropout forward", { Dropout.forward(x.tensor, into: y.tensor, probability: 0.1, key: 42) }),
         ]
-        let times = Timing.medians(cases.map(\.2), rounds: rounds, callsPerRound: 10)
-        return zip(cases, times).map { kernel, seconds in
-            let ms = seconds * 1e3
-            let target = threads == 1 ? kernel.1 : nil
-            return Measurement(scenario: "kernels", name: "\(kernel.0) 4096x512", threads: threads,
-                               value: ms, unit: "ms", reference: nil, ratio: nil,
-                               target: target.map { "≤ \($0) ms" }, meetsTarget: target.map { ms <= $0 })
-        }
     }
 
     /// Values in [−2, 2) from a fixed pattern, so runs are comparable.

@@ -8,7 +8,7 @@ struct Bench: ParsableCommand {
         commandName: "nmt-bench",
         abstract: "Measure the tensor core (and, as they land, training and decoding) against references.")
 
-    @Option(help: "Scenarios to run: tensor-core, training, decoding.")
+    @Option(help: "Scenarios to run: tensor-core, cores, paths, training, decoding.")
     var scenario: [String] = ["tensor-core"]
 
     @Option(help: "Model presets for the training scenario.")
@@ -20,20 +20,35 @@ struct Bench: ParsableCommand {
     @Option(help: "Timed rounds per figure (the median is reported).")
     var rounds = 7
 
+    @Option(help: "Kernel paths to measure training and decoding on (default: every path this CPU supports).")
+    var isa: [String] = []
+
     @Option(help: "Write the JSON report to this file as well as to standard output.")
     var json: String?
 
     func validate() throws {
         guard rounds >= 1 else { throw ValidationError("--rounds must be ≥ 1") }
         guard threads.allSatisfy({ $0 >= 1 }) else { throw ValidationError("--threads values must be ≥ 1") }
-        let known = ["tensor-core", "training", "decoding"]
+        let known = ["tensor-core", "cores", "paths", "training", "decoding", "sgemm-peak"]
         for s in scenario where !known.contains(s) {
             throw ValidationError("unknown scenario '\(s)'; known: \(known.joined(separator: ", "))")
+        }
+        for name in isa {
+            guard let path = VectorISA(rawValue: name), VectorISA.supported.contains(path) else {
+                throw ValidationError("--isa \(name): this CPU supports \(VectorISA.supported.map(\.rawValue).joined(separator: ", "))")
+            }
         }
     }
 
     func run() throws {
         CPUFeatures.requireAVX2FMA(program: "nmt-bench")
+        if scenario == ["sgemm-peak"] {
+            // A child of the cores scenario: one figure for this process's OpenBLAS core.
+            print(try Report.json(threads.map { CoreBenchmarks.peakOfThisProcess(threads: $0, rounds: rounds) },
+                                  machine: [:]))
+            return
+        }
+        let paths = isa.isEmpty ? VectorISA.supported : isa.compactMap(VectorISA.init(rawValue:))
         var rows: [Measurement] = []
         if scenario.contains("tensor-core") {
             for t in threads { rows += TensorCoreBenchmarks.sgemm(threads: t, rounds: rounds) }
@@ -41,17 +56,36 @@ struct Bench: ParsableCommand {
             rows += TensorCoreBenchmarks.kernels(threads: 1, rounds: rounds)
             if threads.contains(2) { rows += TensorCoreBenchmarks.kernels(threads: 2, rounds: rounds) }
         }
+        // MFU is relative to the best OpenBLAS core's sgemm peak (child processes, one per
+        // core) when the cores scenario runs, else to this process's core.
+        var peak: [Int: Double] = [:]
+        if scenario.contains("cores") {
+            let cores = try CoreBenchmarks.run(threads: threads, rounds: rounds)
+            rows += cores.rows
+            peak = cores.best
+        }
+        if scenario.contains("paths") {
+            for t in threads { rows += PathBenchmarks.run(threads: t, rounds: rounds) }
+        }
         if scenario.contains("training") {
-            // MFU is relative to the sgemm peak measured in this run (the largest shape).
-            var peak: [Int: Double] = [:]
-            for t in threads {
+            for t in threads where peak[t] == nil {
                 peak[t] = TensorCoreBenchmarks.sgemm(threads: t, rounds: rounds).map(\.reference!).max()
             }
-            rows += try TrainingBenchmarks.run(presets: preset, threads: threads, rounds: rounds, peak: peak)
+            for path in paths {
+                VectorISA.use(path)
+                rows += try TrainingBenchmarks.run(presets: preset, threads: threads, rounds: rounds, peak: peak)
+                    .map { $0.onPath(path) }
+            }
         }
         if scenario.contains("decoding") {
-            for p in preset { for t in threads { rows += try DecodingBenchmarks.run(preset: p, threads: t, rounds: rounds) } }
+            for path in paths {
+                VectorISA.use(path)
+                for p in preset {
+                    for t in threads { rows += try DecodingBenchmarks.run(preset: p, threads: t, rounds: rounds).map { $0.onPath(path) } }
+                }
+            }
         }
+        VectorISA.use(VectorISA.supported.last!)
         Report.printTable(rows)
         let document = try Report.json(rows, machine: Report.machine())
         print(document)

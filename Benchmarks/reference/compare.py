@@ -3,6 +3,10 @@
 
   python3 Benchmarks/reference/compare.py --presets small --threads 1 2 --rounds 3
   python3 Benchmarks/reference/compare.py --presets small iwslt --only decoding
+  python3 Benchmarks/reference/compare.py --isa avx2 avx512     # each kernel path against torch
+
+Ours runs once per kernel path (--isa; default: every path this CPU supports, from
+/proc/cpuinfo), each path beside the same torch figures of the round.
 
 Needs a release build of nmt-bench (swift build -c release --product nmt-bench) and
 torch. Each round runs ours then the reference for every case; the medians over rounds
@@ -20,9 +24,20 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 BENCH = os.path.join(ROOT, ".build", "release", "nmt-bench")
 
 
-def ours(scenario, preset, threads):
-    out = subprocess.run([BENCH, "--scenario", scenario, "--preset", preset, "--threads", str(threads), "--rounds", "3"],
-                         check=True, capture_output=True, text=True).stdout
+def supported_paths():
+    """The kernel paths this CPU runs (Tensor.VectorISA): AVX-512 needs F, CD, BW, DQ and VL."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            flags = next(line for line in f if line.startswith("flags")).split()
+    except (OSError, StopIteration):
+        return ["avx2"]
+    wide = all(flag in flags for flag in ["avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"])
+    return ["avx2", "avx512"] if wide else ["avx2"]
+
+
+def ours(scenario, preset, threads, isa):
+    out = subprocess.run([BENCH, "--scenario", scenario, "--preset", preset, "--threads", str(threads), "--rounds", "3",
+                          "--isa", isa], check=True, capture_output=True, text=True).stdout
     document = json.loads(out[out.index("{"):])
     return {m["name"]: m["value"] for m in document["measurements"]}
 
@@ -41,6 +56,7 @@ def main():
     parser.add_argument("--threads", nargs="+", type=int, default=[1, 2])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--only", choices=["training", "decoding"], help="run one half of the comparison")
+    parser.add_argument("--isa", nargs="+", default=supported_paths(), help="kernel paths of ours to measure")
     args = parser.parse_args()
     samples = {}
 
@@ -48,19 +64,24 @@ def main():
         samples.setdefault(key, []).append(value)
 
     def train_case(preset, t):
-        ours_train = ours("training", preset, t)
-        for criterion, name in [("labo", "labo"), ("label_smoothed", "label_smoothed")]:
-            add((preset, t, f"train {criterion} tgt tok/s", "ours"), ours_train[f"{preset} {name} tgt tok/s"])
+        for isa in args.isa:
+            ours_train = ours("training", preset, t, isa)
+            for name in ["labo", "label_smoothed"]:
+                add((preset, t, f"train {name} tgt tok/s", isa), ours_train[f"{preset} {name} tgt tok/s"])
+            add((preset, t, "peak memory MiB", isa), ours_train["peak resident memory"])
+        for criterion in ["labo", "label_smoothed"]:
             ref = reference("train", preset, t, criterion=criterion)
             add((preset, t, f"train {criterion} tgt tok/s", "torch"), ref["tgt_tokens_per_second"])
             add((preset, t, "peak memory MiB", "torch"), ref["peak_rss_mb"])
-        add((preset, t, "peak memory MiB", "ours"), ours_train["peak resident memory"])
 
     def decode_case(preset, t):
-        ours_decode = ours("decoding", preset, t)
+        for isa in args.isa:
+            ours_decode = ours("decoding", preset, t, isa)
+            for beam in [1, 5]:
+                label = "greedy" if beam == 1 else f"beam {beam}"
+                add((preset, t, f"decode {label} out tok/s", isa), ours_decode[f"{preset} {label} batch 32"])
         for beam in [1, 5]:
             label = "greedy" if beam == 1 else f"beam {beam}"
-            add((preset, t, f"decode {label} out tok/s", "ours"), ours_decode[f"{preset} {label} batch 32"])
             ref = reference("decode", preset, t, beam=beam)
             add((preset, t, f"decode {label} out tok/s", "torch"), ref["output_tokens_per_second"])
 
@@ -74,14 +95,15 @@ def main():
 
     rows = []
     for (preset, t, name, side) in sorted(samples):
-        if side != "ours":
+        if side == "torch":
             continue
-        a = statistics.median(samples[(preset, t, name, "ours")])
+        a = statistics.median(samples[(preset, t, name, side)])
         b = statistics.median(samples[(preset, t, name, "torch")])
-        rows.append({"preset": preset, "threads": t, "figure": name, "ours": a, "torch": b, "ratio": a / b})
-    print(f"{'preset':7} {'thr':>3}  {'figure':32} {'ours':>10} {'torch':>10} {'ours/torch':>10}")
+        rows.append({"preset": preset, "threads": t, "isa": side, "figure": name, "ours": a, "torch": b, "ratio": a / b})
+    print(f"{'preset':7} {'thr':>3} {'path':6}  {'figure':32} {'ours':>10} {'torch':>10} {'ours/torch':>10}")
     for r in rows:
-        print(f"{r['preset']:7} {r['threads']:>3}  {r['figure']:32} {r['ours']:10.1f} {r['torch']:10.1f} {r['ratio']:10.2f}")
+        print(f"{r['preset']:7} {r['threads']:>3} {r['isa']:6}  {r['figure']:32} {r['ours']:10.1f} {r['torch']:10.1f} "
+              f"{r['ratio']:10.2f}")
     print(json.dumps({"rounds": args.rounds, "rows": rows}))
 
 

@@ -1,0 +1,83 @@
+import Foundation
+import Tensor
+
+/// sgemm peak of every OpenBLAS core this CPU can run: one child process per core
+/// (OPENBLAS_CORETYPE is read when OpenBLAS loads), each timing the largest product of
+/// the tensor-core scenario threaded by OpenBLAS itself. The best core's figure is what
+/// MFU is measured against, and what `MatMul` with the automatically chosen core must
+/// reach (≥ 0.95×).
+enum CoreBenchmarks {
+    /// Every core worth forcing on this CPU, with "" for OpenBLAS's own choice.
+    static var candidates: [String] {
+        let level = OpenBLASCores.level(of: .current)
+        return [""] + ["SANDYBRIDGE", "HASWELL", "ZEN", "SKYLAKEX", "COOPERLAKE"].filter { core in
+            OpenBLASCores.level(ofCore: core)! <= level && (core != "COOPERLAKE" || CPUFeatures.current.hasAVX512BF16)
+        }
+    }
+
+    static let shape = TensorCoreBenchmarks.gemmShapes.last!
+
+    /// In a child process: GFLOP/s of the direct OpenBLAS-threaded product with this
+    /// process's core.
+    static func peakOfThisProcess(threads: Int, rounds: Int) -> Measurement {
+        Threads.set(threads)
+        let a = TensorCoreBenchmarks.filled(Shape(shape.m, shape.k)), b = TensorCoreBenchmarks.filled(Shape(shape.k, shape.n))
+        let c = TensorStorage(Shape(shape.m, shape.n))
+        let seconds = Timing.medians([{
+            OpenBLAS.library.multiplyThreadedByOpenBLAS(m: shape.m, n: shape.n, k: shape.k, a: a.tensor.data,
+                                                       b: b.tensor.data, c: c.tensor.data, threads: threads)
+        }], rounds: rounds, callsPerRound: 3)[0]
+        return Measurement(scenario: "cores", name: OpenBLAS.library.coreName, threads: threads,
+                           value: 2.0 * Double(shape.m * shape.k * shape.n) / seconds / 1e9, unit: "GFLOP/s")
+    }
+
+    /// One row per core and thread count, plus MatMul (this process's core, our threads)
+    /// against the best core. Returns the rows and the best peak per thread count.
+    static func run(threads: [Int], rounds: Int) throws -> (rows: [Measurement], best: [Int: Double]) {
+        var rows: [Measurement] = [], best: [Int: Double] = [:]
+        for t in threads {
+            for core in candidates {
+                var row = try child(core: core, threads: t, rounds: rounds)
+                row.name = "sgemm \(shape.m)x\(shape.k)·\(shape.k)x\(shape.n) OPENBLAS_CORETYPE=\(core.isEmpty ? "(unset)" : core) → \(row.name)"
+                best[t] = max(best[t] ?? 0, row.value)
+                rows.append(row)
+            }
+            Threads.set(t)
+            let a = TensorCoreBenchmarks.filled(Shape(shape.m, shape.k)), b = TensorCoreBenchmarks.filled(Shape(shape.k, shape.n))
+            let c = TensorStorage(Shape(shape.m, shape.n))
+            let seconds = Timing.medians([{ MatMul.multiply(a.tensor, b.tensor, into: c.tensor) }], rounds: rounds,
+                                         callsPerRound: 3)[0]
+            let ours = 2.0 * Double(shape.m * shape.k * shape.n) / seconds / 1e9
+            rows.append(Measurement(scenario: "cores", name: "MatMul with \(OpenBLAS.library.coreName) ÷ best core", threads: t,
+                                    value: ours, unit: "GFLOP/s", reference: best[t], ratio: ours / best[t]!,
+                                    target: "≥ 0.95", meetsTarget: ours / best[t]! >= 0.95))
+        }
+        return (rows, best)
+    }
+
+    private static func child(core: String, threads: Int, rounds: Int) throws -> Measurement {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
+        process.arguments = ["--scenario", "sgemm-peak", "--threads", String(threads), "--rounds", String(rounds)]
+        var environment = ProcessInfo.processInfo.environment
+        environment[OpenBLAS.coreVariable] = core.isEmpty ? nil : core
+        process.environment = environment
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        struct Document: Decodable { var measurements: [Measurement] }
+        let text = String(decoding: data, as: UTF8.self)
+        guard process.terminationStatus == 0, let start = text.firstIndex(of: "{"),
+              let row = try JSONDecoder().decode(Document.self, from: Data(text[start...].utf8)).measurements.first else {
+            throw ValidationErrorText("the sgemm-peak child for OPENBLAS_CORETYPE=\(core) failed: \(text)")
+        }
+        return row
+    }
+
+    struct ValidationErrorText: Error, CustomStringConvertible {
+        let description: String
+        init(_ text: String) { description = text }
+    }
+}
