@@ -141,11 +141,13 @@ public enum Significance {
         }
     }
 
-    /// sacreBLEU's `estimate_ci` on a NumPy array: its mean and half the span between the
-    /// sorted scores at n // 40 from either end.
+    /// sacreBLEU's `estimate_ci` on a NumPy array: the mean of the sorted array (the order
+    /// changes NumPy's pairwise sum) and half the span between the sorted scores at n // 40
+    /// from either end.
     static func numpyInterval(_ scores: NumPyScores) -> (mean: Double, ci: Double) {
-        let (lower, upper) = bounds(scores.values.sorted())
-        return (scores.mean(), 0.5 * scores.difference(upper, lower))
+        let sorted = NumPyScores(values: scores.values.sorted(), isFloat32: scores.isFloat32)
+        let (lower, upper) = bounds(sorted.values)
+        return (sorted.mean(), 0.5 * sorted.difference(upper, lower))
     }
 
     private static func bounds(_ sorted: [Double]) -> (lower: Double, upper: Double) {
