@@ -67,7 +67,9 @@ public struct SystemsReport: Sendable {
         var out = FancyGrid(headers: headers, rows: rows, alignments: [.right] + columns.map { _ in .center },
                             colors: colors).render()
         out += "\n\n"
-        if let test { out += explanation(test, baseline: systems[0]) }
+        // sacreBLEU names the baseline only when it is a file ("Baseline: PATH"); standard
+        // input's "Baseline" leaves the name empty.
+        if let test { out += explanation(test, baseline: hasBaseline ? systems[0] : "") }
         out += "-----------------\nMetric signatures\n-----------------"
         for column in columns {
             let name = column.name.count < 10 ? column.name + String(repeating: " ", count: 10 - column.name.count) : column.name
