@@ -7,7 +7,9 @@ public enum TerminalColor: String, Sendable {
     case yellow = "\u{1B}[33m"
     case cyan = "\u{1B}[36m"
 
-    static let reset = "\u{1B}[0m"
+    /// Ends any colour. sacreBLEU also writes it once at exit whenever colours are on
+    /// (colorama's `atexit` reset), even when nothing was coloured.
+    public static let reset = "\u{1B}[0m"
 
     /// `text` in this colour when `enabled`, else unchanged.
     func wrap(_ text: String, _ enabled: Bool) -> String {

@@ -205,6 +205,7 @@ struct BleuCommand: ParsableCommand {
         do {
             var command = try parseAsRoot(ArgumentAliases.expand(Array(CommandLine.arguments.dropFirst())))
             try command.run()
+            if let bleu = command as? BleuCommand, bleu.colors { print(TerminalColor.reset, terminator: "") }
         } catch let error as EvaluationError {
             fail(error.errorDescription ?? "\(error)")
         } catch {
