@@ -1,10 +1,3 @@
-import Dispatch
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// The resampling loops behind sacreBLEU's significance tests, over precomputed segment
 /// statistics: each resample or trial only adds rows, never rereads text.
 enum Resampling {
@@ -119,17 +112,9 @@ enum Resampling {
         return exceed
     }
 
-    /// `body` over `0..<count` on up to one thread per CPU (8 at most), results in order.
+    /// `body` over `0..<count` on every core, results in order: each resample or trial
+    /// already holds thousands of row additions, enough to pay for a thread.
     private static func parallelMap<R>(_ count: Int, _ body: (Int) -> R) -> [R] {
-        let cpus = max(1, min(8, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))))
-        let chunks = min(cpus, count)
-        if chunks <= 1 { return (0..<count).map(body) }
-        let results = UnsafeMutablePointer<[R]>.allocate(capacity: chunks)
-        results.initialize(repeating: [], count: chunks)
-        defer { results.deinitialize(count: chunks); results.deallocate() }
-        DispatchQueue.concurrentPerform(iterations: chunks) { c in
-            results[c] = (count * c / chunks..<count * (c + 1) / chunks).map(body)
-        }
-        return (0..<chunks).flatMap { results[$0] }
+        mapChunks(count: count, serialBelow: 2) { $0.map(body) }.flatMap { $0 }
     }
 }
