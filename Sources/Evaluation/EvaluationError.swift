@@ -22,6 +22,20 @@ public enum EvaluationError: Error, Equatable, LocalizedError {
     case unknownSmoothing(String)
     /// A metric name that is not `bleu` or `chrf`.
     case unknownMetric(String)
+    /// `SACREBLEU_SEED` is neither `none` nor a non-negative integer.
+    case invalidSeed(String)
+    /// A paired test was asked for with only one system.
+    case pairedTestNeedsSystems
+    /// `--confidence` was asked for with several systems.
+    case confidenceNeedsOneSystem
+    /// Several systems were given with `--sentence-level`.
+    case sentenceLevelNeedsOneSystem
+    /// A significance test was asked for with `--sentence-level`.
+    case sentenceLevelTest
+    /// Two systems have the same name (file path).
+    case duplicateSystem(String)
+    /// Tab-separated systems on standard input with different field counts.
+    case fieldCountMismatch(line: Int, expected: Int, found: Int)
 
     public var errorDescription: String? {
         switch self {
@@ -41,6 +55,20 @@ public enum EvaluationError: Error, Equatable, LocalizedError {
             return "unknown smoothing method '\(name)' (expected one of: \(BLEU.Smoothing.names.joined(separator: ", ")))"
         case let .unknownMetric(name):
             return "unknown metric '\(name)' (expected one of: bleu, chrf)"
+        case let .invalidSeed(text):
+            return "SACREBLEU_SEED must be a non-negative integer or 'none', not '\(text)'"
+        case .pairedTestNeedsSystems:
+            return "Paired tests require multiple input systems given to --input (-i)."
+        case .confidenceNeedsOneSystem:
+            return "Use paired tests (--paired) for multiple systems."
+        case .sentenceLevelNeedsOneSystem:
+            return "Only one system can be evaluated in sentence-level mode."
+        case .sentenceLevelTest:
+            return "Statistical tests are unavailable in sentence-level mode."
+        case let .duplicateSystem(name):
+            return "'\(name)' already used to name a system; give each system a different file name"
+        case let .fieldCountMismatch(line, expected, found):
+            return "standard input line \(line) has \(found) tab-separated systems, the first line \(expected)"
         }
     }
 }

@@ -7,11 +7,11 @@ import Darwin
 
 /// Splits `0..<count` into contiguous chunks, one per worker thread, and returns each
 /// chunk's result in chunk order (so the combined result is the same for any thread count).
-/// Uses one thread per online CPU, capped at 8; inputs under 4,096 segments use one thread,
-/// where starting threads costs more than it saves.
-func mapChunks<Result>(count: Int, _ body: (Range<Int>) -> Result) -> [Result] {
+/// Uses one thread per online CPU, capped at 8 and at `count`; counts under `serialBelow`
+/// (4,096 segments by default) use one thread, where starting threads costs more than it saves.
+func mapChunks<Result>(count: Int, serialBelow: Int = 4096, _ body: (Range<Int>) -> Result) -> [Result] {
     let cpus = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
-    let chunks = count < 4096 ? 1 : min(cpus, 8)
+    let chunks = count < serialBelow ? 1 : min(cpus, 8, count)
     if chunks == 1 { return [body(0..<count)] }
     let results = UnsafeMutablePointer<Result?>.allocate(capacity: chunks)
     results.initialize(repeating: nil, count: chunks)

@@ -56,8 +56,9 @@ enum PythonFormat {
         return sign + digits.prefix(exponent + 1) + "." + digits.dropFirst(exponent + 1)
     }
 
-    /// A JSON string literal as `json.dumps(..., ensure_ascii=False)` writes it.
-    static func jsonString(_ s: String) -> String {
+    /// A JSON string literal as `json.dumps` writes it: with `ensure_ascii=False`, or with
+    /// every character outside space…`~` escaped as `\uXXXX` (UTF-16) when `asciiOnly`.
+    static func jsonString(_ s: String, asciiOnly: Bool = false) -> String {
         var out = "\""
         for u in s.unicodeScalars {
             switch u {
@@ -69,9 +70,11 @@ enum PythonFormat {
             case "\u{08}": out += "\\b"
             case "\u{0C}": out += "\\f"
             default:
-                if u.value < 0x20 {
-                    let hex = String(u.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                if u.value < 0x20 || (asciiOnly && u.value > 0x7E) {
+                    for unit in String(u).utf16 {
+                        let hex = String(unit, radix: 16)
+                        out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                    }
                 } else {
                     out.unicodeScalars.append(u)
                 }

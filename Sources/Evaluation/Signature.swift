@@ -17,6 +17,17 @@ public struct Signature: Equatable, Sendable {
         fields = [("nrefs", String(referenceCount))] + metricFields + [("version", sacreBLEUVersion)]
     }
 
+    private init(fields: [(key: String, value: String)]) { self.fields = fields }
+
+    /// The signature of a statistical test: the number of bootstrap resamples (`bs`) and of
+    /// randomization trials (`ar`) and the seed (`seed`, short `rs`), each only when given,
+    /// placed after `nrefs` as sacreBLEU orders them.
+    public func adding(bootstrap: Int? = nil, trials: Int? = nil, seed: String? = nil) -> Signature {
+        let test: [(key: String, value: String)] = [("bs", bootstrap.map(String.init)), ("ar", trials.map(String.init)),
+                                                    ("seed", seed)].compactMap { key, value in value.map { (key, $0) } }
+        return Signature(fields: [fields[0]] + test + fields.dropFirst())
+    }
+
     /// `key:value` pairs joined by `|`; `short` uses sacreBLEU's abbreviations (`--short`).
     public func format(short: Bool = false) -> String {
         fields.map { "\(short ? Self.abbreviation($0.key) : $0.key):\($0.value)" }.joined(separator: "|")
@@ -29,6 +40,7 @@ public struct Signature: Equatable, Sendable {
         case "case": return "c"
         case "eff": return "e"
         case "smooth", "space": return "s"
+        case "seed": return "rs"
         default: return key
         }
     }
@@ -47,18 +59,30 @@ public protocol MetricScore: Sendable {
 extension MetricScore {
     /// The score line `NAME|SIGNATURE = SCORE VERBOSE` (`NAME = …` without a signature), the
     /// bare score when `scoreOnly`, or sacreBLEU's JSON object when `json`.
-    /// - Parameter width: decimals of the score (sacreBLEU's `--width`).
+    /// - Parameters:
+    ///   - width: decimals of the score (sacreBLEU's `--width`).
+    ///   - confidence: a bootstrap mean and interval (`--confidence`), printed after the score
+    ///     as `(μ = MEAN ± CI)` when the mean is positive, as sacreBLEU does.
+    ///   - colors: draw the interval in cyan, as sacreBLEU does on a terminal.
     public func formatted(width: Int = 2, signature: Signature? = nil, short: Bool = false,
-                          scoreOnly: Bool = false, json: Bool = false) -> String {
-        let sc = PythonFormat.fixed(score, width)
+                          scoreOnly: Bool = false, json: Bool = false,
+                          confidence: (mean: Double, ci: Double)? = nil, colors: Bool = false) -> String {
+        var sc = PythonFormat.fixed(score, width)
+        var pairs: [(String, String)] = [
+            ("name", PythonFormat.jsonString(name)),
+            ("score", PythonFormat.repr(Double(sc)!)),
+            ("signature", PythonFormat.jsonString(signature?.format() ?? "")),
+        ]
+        if let confidence, confidence.mean > 0 {
+            let mean = PythonFormat.fixed(confidence.mean, width), ci = PythonFormat.fixed(confidence.ci, width)
+            let text = "μ = \(mean) ± \(ci)"
+            sc += " " + TerminalColor.cyan.wrap("(\(text))", colors && !json)
+            pairs += [("confidence_mean", PythonFormat.repr(Double(mean)!)),
+                      ("confidence_var", PythonFormat.repr(Double(ci)!)),
+                      ("confidence", PythonFormat.jsonString(text))]
+        }
         if scoreOnly { return sc }
         if json {
-            let sig = signature?.format() ?? ""
-            var pairs: [(String, String)] = [
-                ("name", PythonFormat.jsonString(name)),
-                ("score", PythonFormat.repr(Double(sc)!)),
-                ("signature", PythonFormat.jsonString(sig)),
-            ]
             if !verbose.isEmpty { pairs.append(("verbose_score", PythonFormat.jsonString(verbose))) }
             for field in signature?.fields ?? [] {
                 pairs.append((field.key, PythonFormat.jsonString(field.value)))

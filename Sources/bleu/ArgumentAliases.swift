@@ -10,6 +10,13 @@ enum ArgumentAliases {
         "-cc": "--chrf-char-order",
         "-cw": "--chrf-word-order",
         "-V": "--version",
+        "-ci": "--confidence",
+        "-cin": "--confidence-n",
+        "-par": "--paired-ar",
+        "-pbs": "--paired-bs",
+        "-parn": "--paired-ar-n",
+        "-pbsn": "--paired-bs-n",
+        "-nc": "--no-color",
     ]
 
     /// `arguments` with every alias replaced, also in the `-tok=intl` form. Arguments after

@@ -20,8 +20,9 @@ struct BleuCommand: ParsableCommand {
     @Argument(help: "Reference files, one segment per line.")
     var references: [String] = []
 
-    @Option(name: [.customShort("i"), .long], help: "Hypothesis file (default: standard input).")
-    var input: String?
+    @Option(name: [.customShort("i"), .long], parsing: .upToNextOption,
+            help: "Hypothesis files, one per system; the first is the baseline of a paired test (default: standard input, systems separated by tabs).")
+    var input: [String] = []
 
     @Option(name: .long, help: "BLEU tokenizer: 13a, intl, char or none (-tok).")
     var tokenize = "13a"
@@ -71,6 +72,30 @@ struct BleuCommand: ParsableCommand {
     @Flag(name: .long, help: "chrF++.py epsilon smoothing instead of effective order.")
     var chrfEpsSmoothing = false
 
+    @Flag(name: .long, help: "Bootstrap mean and 95% confidence interval of one system's scores (-ci).")
+    var confidence = false
+
+    @Option(name: .long, help: "Bootstrap resamples for --confidence (-cin).")
+    var confidenceN = 1000
+
+    @Flag(name: .long, help: "Paired approximate randomization test of every system against the first (-par).")
+    var pairedAr = false
+
+    @Flag(name: .long, help: "Paired bootstrap resampling test of every system against the first (-pbs).")
+    var pairedBs = false
+
+    @Option(name: .long, help: "Trials of --paired-ar; 0 or less for 10000 (-parn).")
+    var pairedArN = 10000
+
+    @Option(name: .long, help: "Resamples of --paired-bs; 0 or less for 1000 (-pbsn).")
+    var pairedBsN = 1000
+
+    @Option(name: [.customShort("j"), .long], help: "Accepted for sacreBLEU compatibility; bleu uses every CPU core.")
+    var pairedJobs = 1
+
+    @Flag(name: .long, help: "No terminal colours in tables and intervals (-nc); NO_COLOR does the same.")
+    var noColor = false
+
     @Flag(name: [.customShort("q"), .long], help: "Accepted for sacreBLEU compatibility; bleu prints no progress messages.")
     var quiet = false
 
@@ -91,6 +116,9 @@ struct BleuCommand: ParsableCommand {
         guard !(sentenceLevel && metrics.count > 1) else {
             throw ValidationError("only one metric can be used in sentence-level mode")
         }
+        guard !(pairedAr && pairedBs) else {
+            throw ValidationError("--paired-bs is not allowed with --paired-ar")
+        }
     }
 
     mutating func run() throws {
@@ -106,12 +134,12 @@ struct BleuCommand: ParsableCommand {
                                        epsSmoothing: chrfEpsSmoothing)
         guard !references.isEmpty else { throw EvaluationError.noReferences }
         let refs = try references.map { try TextLines(contentsOf: $0) }
-        let hyps = try input.map { try TextLines(contentsOf: $0) } ?? TextLines.standardInput()
-        guard hyps.count > 0 else { throw EvaluationError.emptyHypothesis(path: hyps.source) }
+        let systems = try readSystems(references: refs)
 
         let json = (Self.environmentFormat ?? format) == "json"
         let report = Report(width: width, scoreOnly: scoreOnly, short: short)
         if sentenceLevel {
+            let hyps = systems[0].lines
             let lines: [String]
             switch metricList[0] {
             case .bleu:
@@ -126,9 +154,23 @@ struct BleuCommand: ParsableCommand {
             print(lines.joined(separator: "\n"))
             return
         }
+        func resampling(_ metric: Metric) -> ResamplingMetric {
+            metric == .bleu ? .bleu(bleuOptions) : .chrf(chrfOptions)
+        }
+        if systems.count > 1 {
+            print(try systemsReport(systems, references: refs, metrics: metricList.map(resampling), json: json))
+            return
+        }
         // sacreBLEU prints metrics sorted by their upper-case names (BLEU before CHRF).
+        let sorted = Set(metricList).sorted(by: { $0.rawValue < $1.rawValue })
+        if confidence && confidenceN > 1 {
+            print(try confidenceReport(systems[0].lines, references: refs, metrics: sorted.map(resampling),
+                                       report: report, json: json))
+            return
+        }
+        let hyps = systems[0].lines
         var results: [String] = []
-        for metric in Set(metricList).sorted(by: { $0.rawValue < $1.rawValue }) {
+        for metric in sorted {
             switch metric {
             case .bleu:
                 let score = try BLEU.corpusScore(hypotheses: hyps, references: refs, options: bleuOptions)
@@ -152,11 +194,18 @@ struct BleuCommand: ParsableCommand {
         case bleu, chrf
     }
 
+    /// sacreBLEU's colours: kept on a terminal unless `NO_COLOR` (non-empty) or `--no-color`.
+    var colors: Bool {
+        let noColorVariable = getenv("NO_COLOR").map { String(cString: $0) } ?? ""
+        return !noColor && noColorVariable.isEmpty && isatty(STDOUT_FILENO) == 1
+    }
+
     /// Parses sacreBLEU-style arguments and turns every failure into one `bleu: error:` line.
     static func main() {
         do {
             var command = try parseAsRoot(ArgumentAliases.expand(Array(CommandLine.arguments.dropFirst())))
             try command.run()
+            if let bleu = command as? BleuCommand, bleu.colors { print(TerminalColor.reset, terminator: "") }
         } catch let error as EvaluationError {
             fail(error.errorDescription ?? "\(error)")
         } catch {

@@ -11,9 +11,12 @@ struct Report {
         score.formatted(width: width, signature: signature, short: short, scoreOnly: scoreOnly)
     }
 
-    /// A corpus-level result; JSON signatures are never abbreviated.
-    func corpus(_ score: some MetricScore, _ signature: Signature, json: Bool) -> String {
-        score.formatted(width: width, signature: signature, short: short && !json, scoreOnly: scoreOnly, json: json)
+    /// A corpus-level result, with a bootstrap interval for `--confidence`; JSON signatures
+    /// are never abbreviated.
+    func corpus(_ score: some MetricScore, _ signature: Signature, json: Bool,
+                confidence: (mean: Double, ci: Double)? = nil, colors: Bool = false) -> String {
+        score.formatted(width: width, signature: signature, short: short && !json, scoreOnly: scoreOnly, json: json,
+                        confidence: confidence, colors: colors)
     }
 
     /// sacreBLEU's `print_single_results`: JSON objects in a list, or text lines right-aligned

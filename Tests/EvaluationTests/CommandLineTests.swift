@@ -27,11 +27,6 @@ final class CommandLineTests: XCTestCase {
         try FileManager.default.removeItem(at: directory)
     }
 
-    /// The `bleu` executable, built next to the test resources.
-    private var executable: URL {
-        Bundle.module.bundleURL.deletingLastPathComponent().appendingPathComponent("bleu")
-    }
-
     private func write(_ name: String, _ bytes: [UInt8]) throws -> String {
         let url = directory.appendingPathComponent(name)
         try Data(bytes).write(to: url)
@@ -42,21 +37,8 @@ final class CommandLineTests: XCTestCase {
         try write(name, Array((lines.joined(separator: "\n") + "\n").utf8))
     }
 
-    private func run(_ arguments: [String], stdin: Data? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe(), input = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = input
-        try process.run()
-        input.fileHandleForWriting.write(stdin ?? Data())
-        try input.fileHandleForWriting.close()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+    private func run(_ arguments: [String], stdin: Data? = nil) throws -> BleuExecutable.Result {
+        try BleuExecutable.run(arguments, stdin: stdin)
     }
 
     func testOutputEqualsSacreBLEUForTheSameCommandLines() throws {

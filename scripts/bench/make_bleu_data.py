@@ -3,7 +3,8 @@
 Zipf-distributed words with capitals, punctuation, numbers with separators, quotes and
 dashes outside ASCII and the odd HTML entity; the hypothesis is the reference with words
 substituted, dropped, inserted and reordered (BLEU around 30-40).
-Usage: make_bleu_data.py OUT_DIR [LINES]   (writes OUT_DIR/hyp.txt and OUT_DIR/ref.txt)
+A second system, hyp2.txt, perturbs the same references again, for paired tests.
+Usage: make_bleu_data.py OUT_DIR [LINES]   (writes OUT_DIR/hyp.txt, hyp2.txt and ref.txt)
 """
 import itertools
 import pathlib
@@ -57,6 +58,8 @@ def main():
     hyps = [perturb(r) for r in refs]
     (out_dir / "ref.txt").write_text("\n".join(refs) + "\n", encoding="utf-8")
     (out_dir / "hyp.txt").write_text("\n".join(hyps) + "\n", encoding="utf-8")
+    # Drawn after hyp.txt, so that hyp.txt and ref.txt stay those of earlier benchmarks.
+    (out_dir / "hyp2.txt").write_text("\n".join(perturb(r) for r in refs) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
