@@ -51,28 +51,36 @@ let package = Package(
         .target(name: "Tensor", dependencies: ["Kernels", "KernelsAVX2", "KernelsAVX512"], swiftSettings: kernelSettings),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "Kernels", "TestSupport"]),
 
+        // MARK: File I/O
+        // Atomic writes and line reading with UTF-8 checks, for every module that touches files.
+        .target(name: "FileIO"),
+
         // MARK: Tokenizer
-        .target(name: "Tokenizer", dependencies: ["CSentencePiece"]),
-        .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer"]),
+        .target(name: "Tokenizer", dependencies: ["CSentencePiece", "FileIO"]),
+        // nmt is a dependency so that it is built before the tests run it.
+        .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer", "FileIO", "TestSupport", "nmt"]),
 
         // MARK: Transformer
-        .target(name: "Transformer", dependencies: ["Tensor", "Kernels"], swiftSettings: kernelSettings),
+        .target(name: "Transformer", dependencies: ["Tensor", "Kernels", "FileIO"], swiftSettings: kernelSettings),
         .testTarget(
             name: "TransformerTests",
             dependencies: ["Transformer", "Tensor", "TestSupport", "MallocCounter"],
             exclude: ["Fixtures"]
         ),
 
+        // MARK: Checkpoints (the read side: model, config, tokenizer; below Training)
+        .target(name: "Checkpoints", dependencies: ["Tokenizer", "Transformer"]),
+
         // MARK: Training
         .target(
             name: "Training",
-            dependencies: ["Tensor", "Kernels", "Transformer", "Tokenizer", "Yams"],
+            dependencies: ["Tensor", "Kernels", "FileIO", "Checkpoints", "Transformer", "Tokenizer", "Yams"],
             swiftSettings: kernelSettings
         ),
         .testTarget(
             name: "TrainingTests",
             // nmt is a dependency so that it is built before the tests run it.
-            dependencies: ["Training", "Transformer", "Tensor", "TestSupport", "nmt"],
+            dependencies: ["Training", "Checkpoints", "Transformer", "Tensor", "TestSupport", "nmt"],
             exclude: ["Fixtures"]
         ),
 
@@ -85,14 +93,15 @@ let package = Package(
         .testTarget(
             name: "EvaluationTests",
             // bleu is a dependency so that it is built before the tests run it.
-            dependencies: ["Evaluation", "bleu"],
+            dependencies: ["Evaluation", "TestSupport", "bleu"],
             resources: [.copy("Fixtures")]
         ),
 
         // MARK: Executables
         .executableTarget(
             name: "nmt",
-            dependencies: ["Tokenizer", "Training", "Translation", "Transformer", "Tensor", "Evaluation", argumentParser]
+            dependencies: ["FileIO", "Checkpoints", "Tokenizer", "Training", "Translation", "Transformer", "Tensor",
+                           "Evaluation", argumentParser]
         ),
         .executableTarget(name: "bleu", dependencies: ["Evaluation", argumentParser]),
 

@@ -42,7 +42,7 @@ enum PathBenchmarks {
                 {
                     VectorISA.use(isa)
                     logits.tensor.copy(from: source.tensor)
-                    _ = criterion.evaluate(logits: logits.tensor, targets: targets, padID: 0, gradScale: 1)
+                    _ = criterion.evaluate(logits: logits.tensor, targets: targets, padID: 0)
                 }
             }
             let copy = Timing.medians([{ logits.tensor.copy(from: source.tensor) }], rounds: rounds, callsPerRound: 3)[0]

@@ -9,7 +9,23 @@ public struct SeededGenerator: RandomNumberGenerator, Codable, Sendable {
 
     public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
-        return Dropout.mix(state)
+        return Self.mix(state)
+    }
+
+    /// A seed for one stream of random numbers of a run: mixed from the run's seed, a step
+    /// (an update, an epoch) and a site (which dropout layer, the data order), so that
+    /// every (step, site) gets an independent stream that a resumed run draws again.
+    public static func derivedSeed(seed: UInt64, step: UInt64, site: UInt64) -> UInt64 {
+        mix(mix(seed ^ 0x9E37_79B9_7F4A_7C15) ^ mix(step &+ 0x632B_E59B_D9B4_E019) ^ (site &* 0xD1B5_4A32_D192_ED03))
+    }
+
+    /// SplitMix64's finaliser (Steele, Lea, Flood 2014): a bijective 64-bit mix.
+    @inline(__always)
+    static func mix(_ z0: UInt64) -> UInt64 {
+        var z = z0
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 
     /// Uniform in [lo, hi) with 24 random bits.

@@ -1,18 +1,15 @@
 import Foundation
 
 /// What went wrong while training, loading or using a SentencePiece model. Messages name
-/// the file (and the line, for text input) and quote SentencePiece's own message.
+/// the file and quote SentencePiece's own message. Text input that cannot be read or is
+/// not UTF-8 is a `FileIOError` (naming the file and line), thrown where it is read.
 public enum SentencePieceError: Error, Equatable, LocalizedError {
     /// A model file that does not exist.
     case modelNotFound(path: String)
     /// A file or byte string that SentencePiece cannot load as a model.
     case invalidModel(source: String, reason: String)
-    /// An input file (training corpus or text to encode) that does not exist or cannot be read.
-    case unreadableInput(path: String, reason: String)
     /// Training inputs that contain no non-empty line.
     case emptyCorpus(paths: [String])
-    /// A line that is not valid UTF-8 (lines are numbered from 1).
-    case invalidUTF8(source: String, line: Int)
     /// A training option that SentencePiece would reject or misread.
     case invalidOption(String)
     /// SentencePiece refused to train, e.g. a vocabulary larger than the corpus supports.
@@ -30,12 +27,8 @@ public enum SentencePieceError: Error, Equatable, LocalizedError {
             return "\(path): no such SentencePiece model file"
         case .invalidModel(let source, let reason):
             return "\(source): not a valid SentencePiece model (\(reason))"
-        case .unreadableInput(let path, let reason):
-            return "\(path): cannot read (\(reason))"
         case .emptyCorpus(let paths):
             return "\(paths.joined(separator: ", ")): the training corpus has no non-empty line"
-        case .invalidUTF8(let source, let line):
-            return "\(source):\(line): the line is not valid UTF-8"
         case .invalidOption(let message):
             return message
         case .trainingFailed(let paths, let reason):

@@ -1,3 +1,4 @@
+import FileIO
 import Foundation
 
 /// Encoding and decoding newline-separated text in `spm_encode` / `spm_decode` formats.
@@ -15,7 +16,7 @@ extension SentencePieceModel {
     /// - Parameters:
     ///   - source: the input's name for error messages.
     ///   - threads: the lines are split in contiguous chunks over up to this many threads.
-    /// - Throws: `SentencePieceError.invalidUTF8` naming the source and line.
+    /// - Throws: `FileIOError.invalidUTF8` naming the source and line.
     public func encode(
         _ block: LineBlock, source: String, format: OutputFormat, threads: Int,
         into output: ByteBuffer

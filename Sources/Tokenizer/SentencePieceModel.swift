@@ -1,4 +1,5 @@
 import CSentencePiece
+import FileIO
 import Foundation
 
 /// A loaded SentencePiece model: encodes text into ids or pieces and decodes ids.
@@ -52,17 +53,17 @@ public final class SentencePieceModel: @unchecked Sendable {
         return Data(bytes: bytes, count: length)
     }
 
-    /// Writes the model to `path` atomically (a temporary file renamed into place), so
-    /// that a failure leaves no partial model behind.
+    /// Writes the model to `path` atomically (`FileIO.AtomicFile`: a temporary file,
+    /// fsynced and renamed into place), so that a failure leaves no partial model behind.
     public func write(to path: String) throws {
         try Self.writeAtomically(serialized(), to: path)
     }
 
     static func writeAtomically(_ data: Data, to path: String) throws {
         do {
-            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw SentencePieceError.writeFailed(path: path, reason: error.localizedDescription)
+            try AtomicFile.write(data, to: URL(fileURLWithPath: path))
+        } catch let error as AtomicWriteError {
+            throw SentencePieceError.writeFailed(path: path, reason: error.reason)
         }
     }
 

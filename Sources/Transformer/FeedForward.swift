@@ -14,16 +14,10 @@ enum FeedForward {
         let f = fc1.weight.shape[0]
         let pre = ws.tensor(x.shape.rows, f), hidden: Tensor
         Linear.forward(x, fc1, into: pre)
-        switch activation {
-        case .relu:
-            // In place: ReLU's backward needs only its output (see `backward`), so the
-            // pre-activation is not kept, one (N, F) buffer per layer less.
-            hidden = pre
-            Activation.reluForward(pre, into: hidden)
-        case .gelu:
-            hidden = ws.tensor(x.shape.rows, f)
-            Activation.geluForward(pre, into: hidden)
-        }
+        // ReLU in place: its backward needs only its output (see `backward`), so the
+        // pre-activation is not kept, one (N, F) buffer per layer less.
+        hidden = activation == .relu ? pre : ws.tensor(x.shape.rows, f)
+        activation.apply(pre, into: hidden)
         ResidualBlock.applyDropout(hidden, dropout)
         let out = ws.tensor(x.shape.rows, fc2.weight.shape[0])
         Linear.forward(hidden, fc2, into: out)
@@ -44,5 +38,15 @@ enum FeedForward {
         case .gelu: Activation.geluBackward(dHidden, input: c.preActivation, into: dHidden)
         }
         Linear.backward(dHidden, input: c.input, weights: fc1, gradients: g1, dx: dx, accumulate: accumulate)
+    }
+}
+
+extension ActivationKind {
+    /// y = act(x); y may alias x. The feed-forward layer's activation, wherever it runs.
+    func apply(_ x: Tensor, into y: Tensor) {
+        switch self {
+        case .relu: Activation.reluForward(x, into: y)
+        case .gelu: Activation.geluForward(x, into: y)
+        }
     }
 }

@@ -91,10 +91,7 @@ public final class IncrementalDecoder {
         let ids = ws.buffer(Int32.self, count: rows)
         for (i, id) in tokens.enumerated() { ids[i] = id }
         var x = ws.tensor(rows, d)
-        Embedding.forward(table: model.weights.decoderEmbedding, ids: ids, count: rows,
-                          scale: Float(d).squareRoot(), into: x)
-        let pos = model.positions.row(t)
-        for r in 0..<rows { for c in 0..<d { x.data[r * d + c] += pos[c] } }
+        model.embed(ids: ids, count: rows, table: model.weights.decoderEmbedding, into: x) { _ in t }
 
         let maxKeys = max(t + 1, sourceLength)
         let scores = ws.buffer(Float.self, count: rows * maxKeys)
@@ -138,12 +135,10 @@ public final class IncrementalDecoder {
             (x, _) = ResidualBlock.forward(x, norm: w.finalNorm, preNorm: config.normalizeBefore,
                                            dropout: .off, workspace: ws) { input in
                 let hidden = ws.tensor(rows, packed.fc1.outputs), out = ws.tensor(rows, d)
-                switch config.activation {
-                case .relu: packed.fc1.forward(input, into: hidden, relu: true)
-                case .gelu:
-                    packed.fc1.forward(input, into: hidden)
-                    Activation.geluForward(hidden, into: hidden)
-                }
+                // ReLU runs in the packed product's epilogue; another activation after it.
+                let fused = config.activation == .relu
+                packed.fc1.forward(input, into: hidden, relu: fused)
+                if !fused { config.activation.apply(hidden, into: hidden) }
                 packed.fc2.forward(hidden, into: out)
                 return out
             }
@@ -166,26 +161,5 @@ public final class IncrementalDecoder {
             (scratchSlots + r * capacity).update(from: slots + Int(order[r]) * capacity, count: position)
         }
         swap(&slots, &scratchSlots)
-    }
-}
-
-extension TransformerModel {
-    /// Encodes source sentences (ids without eos) for decoding: returns the encoder output
-    /// (sentences·S, d) copied out of the workspace, the lengths with eos, and S.
-    /// A caller encoding batch after batch passes the same `workspace`, so that its memory
-    /// is reused rather than mapped (and page-faulted in) anew each time.
-    public func encode(_ sources: [[Int32]], workspace: Workspace = Workspace()) throws
-        -> (output: TensorStorage, lengths: [Int32], sourceLength: Int) {
-        let batch = Batch(sources: sources, targets: sources.map { _ in [] }, padID: config.padID, eosID: config.eosID)
-        try validate(batch)
-        let ws = workspace
-        ws.reset()
-        let source = PackedSequences(ids: batch.source, lengths: batch.sourceLengths, batch: batch.size,
-                                     paddedLength: batch.sourceLength, workspace: ws)
-        let (out, _, _) = encode(source, mode: .inference, workspace: ws)
-        // The decoder's cross-attention reads one block of S rows per sentence.
-        let storage = TensorStorage(Shape(batch.size * batch.sourceLength, config.modelDim), zeroed: false)
-        source.unpack(out, into: storage.tensor)
-        return (storage, batch.sourceLengths, batch.sourceLength)
     }
 }

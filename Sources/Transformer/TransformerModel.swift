@@ -104,15 +104,27 @@ public final class TransformerModel {
 
     /// x[row of (b, t)] = √d · E[id] + position(t). Shapes: out (count, d), packed rows.
     func embed(_ tokens: PackedSequences, table embedding: Tensor, dropout: DropoutSite, into out: Tensor) {
-        let d = config.modelDim
-        Embedding.forward(table: embedding, ids: tokens.ids, count: tokens.count, scale: Float(d).squareRoot(), into: out)
-        for b in 0..<tokens.batch {
-            for t in 0..<Int(tokens.lengths[b]) {
-                let row = out.data + (Int(tokens.starts[b]) + t) * d, position = positions.row(t)
-                for c in 0..<d { row[c] += position[c] }
-            }
+        // Rows are packed sentence after sentence and visited in order; a row's position is
+        // its index in its sentence.
+        var sentence = 0
+        embed(ids: tokens.ids, count: tokens.count, table: embedding, into: out) { row in
+            while sentence + 1 < tokens.batch && Int(tokens.starts[sentence + 1]) <= row { sentence += 1 }
+            return row - Int(tokens.starts[sentence])
         }
         ResidualBlock.applyDropout(out, dropout)
+    }
+
+    /// out[i] = √d · E[ids[i]] + position(position(i)): the embedding of every model input,
+    /// whole sentences in training and one token per hypothesis in decoding.
+    /// Shapes: table (V, d), out (count, d).
+    func embed(ids: UnsafePointer<Int32>, count: Int, table embedding: Tensor, into out: Tensor,
+               position: (_ row: Int) -> Int) {
+        let d = config.modelDim
+        Embedding.forward(table: embedding, ids: ids, count: count, scale: Float(d).squareRoot(), into: out)
+        for i in 0..<count {
+            let row = out.data + i * d, encoding = positions.row(position(i))
+            for c in 0..<d { row[c] += encoding[c] }
+        }
     }
 
     // MARK: Forward

@@ -69,11 +69,6 @@ public final class Translator {
         return groups
     }
 
-    /// Forced-decoding scores of `targets` as translations of `sources` (full forward pass).
-    public func score(sources: [[Int32]], targets: [[Int32]]) throws -> [ForcedScore] {
-        try ForcedDecoding.score(sources: sources, targets: targets, model: model)
-    }
-
     private func search(_ batch: [[Int32]]) throws -> [[Hypothesis]] {
         if options.beam == 1 && options.stopEarly {
             return try GreedySearch(options: options).search(batch, scorer: scorer)

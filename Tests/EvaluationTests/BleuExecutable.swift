@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Runs the built `bleu` command, as the command-line tests need it.
 enum BleuExecutable {
@@ -17,24 +18,12 @@ enum BleuExecutable {
     /// the environment's `SACREBLEU_*` and `NO_COLOR` variables replaced by `environment`.
     static func run(_ arguments: [String], stdin: Data? = nil, directory: URL? = nil,
                     environment: [String: String] = [:]) throws -> Result {
-        let process = Process()
-        process.executableURL = url
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = directory }
-        var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SACREBLEU_") && $0.key != "NO_COLOR" }
-        env.merge(environment) { $1 }
-        process.environment = env
-        let out = Pipe(), err = Pipe(), input = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = input
-        try process.run()
-        input.fileHandleForWriting.write(stdin ?? Data())
-        try input.fileHandleForWriting.close()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                      stderr: String(decoding: stderr, as: UTF8.self))
+        var changes: [String: String?] = [:]
+        for name in ProcessInfo.processInfo.environment.keys where name.hasPrefix("SACREBLEU_") || name == "NO_COLOR" {
+            changes[name] = .some(nil)
+        }
+        for (name, value) in environment { changes[name] = value }
+        let result = try runProcess(url, arguments, environment: changes, standardInput: stdin ?? Data(), directory: directory)
+        return Result(status: result.status, stdout: result.standardOutput, stderr: result.error)
     }
 }

@@ -3,17 +3,35 @@ import Foundation
 /// A finished subprocess: exit status and everything it wrote.
 public struct ProcessResult {
     public let status: Int32
-    public let standardOutput: String
-    public let standardError: String
+    /// Standard output, as bytes (some tests compare binary output).
+    public let output: Data
+    /// Standard error.
+    public let error: String
+
+    /// Standard output as text.
+    public var standardOutput: String { String(decoding: output, as: UTF8.self) }
 }
 
-/// Runs `executable` with `arguments` and the test process's environment changed by
-/// `environment` (a nil value removes the variable); waits for it to exit.
+/// The built executable `name` of this package (tests run beside the products).
+public func builtProduct(_ name: String) -> URL {
+    URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(name)
+}
+
+/// Runs `executable` with `arguments` and waits for it to exit.
+/// - Parameters:
+///   - environment: changes to the test process's environment (a nil value removes the
+///     variable).
+///   - standardInput: what the process reads (nothing when nil).
+///   - directory: the working directory (the test process's when nil).
+///   - killWhen: polled every 20 ms while the process runs; when it returns true the
+///     process is killed with SIGKILL (fault tests).
 public func runProcess(_ executable: URL, _ arguments: [String], environment: [String: String?] = [:],
-                       standardInput: String? = nil) throws -> ProcessResult {
+                       standardInput: Data? = nil, directory: URL? = nil,
+                       killWhen: (() -> Bool)? = nil) throws -> ProcessResult {
     let process = Process()
     process.executableURL = executable
     process.arguments = arguments
+    if let directory { process.currentDirectoryURL = directory }
     var variables = ProcessInfo.processInfo.environment
     for (name, value) in environment { variables[name] = value }
     process.environment = variables
@@ -22,16 +40,21 @@ public func runProcess(_ executable: URL, _ arguments: [String], environment: [S
     process.standardError = errors
     process.standardInput = input
     try process.run()
-    if let standardInput { input.fileHandleForWriting.write(Data(standardInput.utf8)) }
-    try input.fileHandleForWriting.close()
-    // Read both pipes to the end before waiting, so a full pipe cannot block the child.
+    // Both pipes are drained on their own threads while this one feeds standard input,
+    // so a child writing much output can never block on a full pipe.
     final class Collected: @unchecked Sendable { var data = Data() }
-    let errorData = Collected()
-    let reader = Thread { errorData.data = errors.fileHandleForReading.readDataToEndOfFile() }
-    reader.start()
-    let outputData = output.fileHandleForReading.readDataToEndOfFile()
+    let outputData = Collected(), errorData = Collected()
+    let readers = [Thread { outputData.data = output.fileHandleForReading.readDataToEndOfFile() },
+                   Thread { errorData.data = errors.fileHandleForReading.readDataToEndOfFile() }]
+    readers.forEach { $0.start() }
+    if let standardInput { input.fileHandleForWriting.write(standardInput) }
+    try input.fileHandleForWriting.close()
+    if let killWhen {
+        while process.isRunning && !killWhen() { usleep(20_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
     process.waitUntilExit()
-    while !reader.isFinished { usleep(1000) }
-    return ProcessResult(status: process.terminationStatus, standardOutput: String(decoding: outputData, as: UTF8.self),
-                         standardError: String(decoding: errorData.data, as: UTF8.self))
+    while readers.contains(where: { !$0.isFinished }) { usleep(1000) }
+    return ProcessResult(status: process.terminationStatus, output: outputData.data,
+                         error: String(decoding: errorData.data, as: UTF8.self))
 }

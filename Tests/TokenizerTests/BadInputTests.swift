@@ -1,3 +1,4 @@
+import FileIO
 import Foundation
 import Testing
 @testable import Tokenizer
@@ -83,7 +84,7 @@ import Testing
         bytes.append(contentsOf: [0xC3, 0x28])  // a lead byte followed by no continuation
         bytes.append(Data(" line\nfourth\n".utf8))
         try bytes.write(to: URL(fileURLWithPath: input))
-        let error = #expect(throws: SentencePieceError.self) {
+        let error = #expect(throws: FileIOError.self) {
             try SentencePieceModel.train(inputs: [input], options: Fixtures.options(.bpe))
         }
         #expect(error == .invalidUTF8(source: input, line: 3))
@@ -101,7 +102,7 @@ import Testing
         try bytes.write(to: URL(fileURLWithPath: input))
         for (blockSize, threads) in [(1 << 20, 1), (1 << 20, 2), (64, 2), (5000, 3)] {
             let reader = try LineBlockReader(path: input, blockSize: blockSize)
-            let error = #expect(throws: SentencePieceError.self) {
+            let error = #expect(throws: FileIOError.self) {
                 try reader.forEachBlock { block in
                     try model.encode(block, source: input, format: .id, threads: threads,
                                      into: ByteBuffer())
@@ -114,11 +115,11 @@ import Testing
 
     @Test func missingTrainingInput() throws {
         let path = "/nonexistent/corpus.txt"
-        let error = #expect(throws: SentencePieceError.self) {
+        let error = #expect(throws: FileIOError.self) {
             try SentencePieceModel.train(inputs: [Fixtures.sample, path], options: Fixtures.options(.bpe))
         }
-        guard case .unreadableInput(let named, _)? = error else {
-            Issue.record("expected unreadableInput, got \(String(describing: error))")
+        guard case .unreadable(let named, _)? = error else {
+            Issue.record("expected unreadable, got \(String(describing: error))")
             return
         }
         #expect(named == path)

@@ -1,3 +1,4 @@
+import FileIO
 import Foundation
 import Testing
 @testable import Tokenizer
@@ -42,7 +43,7 @@ import Testing
 
     @Test func directoryIsNotAnInput() throws {
         let directory = try Fixtures.temporaryDirectory().path
-        #expect(throws: SentencePieceError.unreadableInput(path: directory, reason: "is a directory")) {
+        #expect(throws: FileIOError.unreadable(path: directory, reason: "is a directory")) {
             try LineBlockReader(path: directory)
         }
     }

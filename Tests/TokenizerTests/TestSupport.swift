@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Tokenizer
 
 /// Paths and trained models shared by the tests.
@@ -50,36 +51,11 @@ enum Fixtures {
 }
 
 /// The result of running a program to completion.
-struct ProcessResult {
-    var status: Int32
-    var output: Data
-    var error: String
-}
-
 /// Runs `executable` (a path, or a name looked up in PATH) with standard input read from
-/// `inputPath` (or empty), collecting standard output and standard error through files so
-/// that large outputs cannot fill a pipe and block.
-func run(_ executable: String, _ arguments: [String], inputPath: String? = nil) throws
-    -> ProcessResult
-{
-    let directory = try Fixtures.temporaryDirectory()
-    defer { try? FileManager.default.removeItem(at: directory) }
-    let outputURL = directory.appendingPathComponent("stdout")
-    let errorURL = directory.appendingPathComponent("stderr")
-    _ = FileManager.default.createFile(atPath: outputURL.path, contents: nil)
-    _ = FileManager.default.createFile(atPath: errorURL.path, contents: nil)
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: try resolve(executable))
-    process.arguments = arguments
-    process.standardInput = inputPath.map { FileHandle(forReadingAtPath: $0)! } ?? FileHandle.nullDevice
-    process.standardOutput = try FileHandle(forWritingTo: outputURL)
-    process.standardError = try FileHandle(forWritingTo: errorURL)
-    try process.run()
-    process.waitUntilExit()
-    return ProcessResult(
-        status: process.terminationStatus,
-        output: try Data(contentsOf: outputURL),
-        error: try String(contentsOf: errorURL, encoding: .utf8))
+/// `inputPath` (or empty).
+func run(_ executable: String, _ arguments: [String], inputPath: String? = nil) throws -> ProcessResult {
+    try runProcess(URL(fileURLWithPath: try resolve(executable)), arguments,
+                   standardInput: try inputPath.map { try Data(contentsOf: URL(fileURLWithPath: $0)) })
 }
 
 /// The path of `executable`, searched in PATH when it has no slash.

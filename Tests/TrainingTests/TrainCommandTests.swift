@@ -7,7 +7,7 @@ import Transformer
 /// `nmt train` as a user runs it: a subprocess on the tiny corpus.
 @Suite(.serialized) struct TrainCommandTests {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let nmt = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("nmt")
+    static let nmt = builtProduct("nmt")
 
     static func temporaryDirectory(_ name: String) throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("nmt-\(name)-\(getpid())")
@@ -29,21 +29,9 @@ import Transformer
 
     @discardableResult
     static func run(_ arguments: [String], killWhen: ((URL) -> Bool)? = nil, output: URL? = nil) throws -> (status: Int32, stderr: String) {
-        let process = Process()
-        process.executableURL = nmt
-        process.arguments = arguments
-        process.currentDirectoryURL = repository
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        if let condition = killWhen, let out = output {
-            while process.isRunning && !condition(out) { usleep(20_000) }
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        }
-        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, text)
+        let stop: (() -> Bool)? = killWhen.flatMap { condition in output.map { out in { condition(out) } } }
+        let result = try runProcess(nmt, arguments, directory: repository, killWhen: stop)
+        return (result.status, result.error)
     }
 
     static func loggedUpdates(_ output: URL) -> Int {

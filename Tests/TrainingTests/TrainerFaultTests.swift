@@ -1,3 +1,4 @@
+import Checkpoints
 import Foundation
 import Testing
 import TestSupport
@@ -44,7 +45,7 @@ import Transformer
         #expect(calls == 4 + 10, "updates 0–3 pass, then ten are skipped")
         let last = out.appendingPathComponent("checkpoints/last")
         #expect((try? FileManager.default.destinationOfSymbolicLink(atPath: last.path)) == "update-00000003")
-        let checkpoint = try LoadedCheckpoint(directory: last.resolvingSymlinksInPath())
+        let checkpoint = try ModelCheckpoint(directory: last.resolvingSymlinksInPath())
         #expect(GradientArena.isFinite(checkpoint.model.parameters))
     }
 
@@ -62,7 +63,7 @@ import Transformer
         try FileManager.default.createDirectory(at: partial, withIntermediateDirectories: true)
         try Data("{\"trunc".utf8).write(to: partial.appendingPathComponent("config.json"))
         try Data(repeating: 7, count: 100).write(to: partial.appendingPathComponent("model.safetensors"))
-        _ = try LoadedCheckpoint(directory: checkpoints.appendingPathComponent("last").resolvingSymlinksInPath())
+        _ = try ModelCheckpoint(directory: checkpoints.appendingPathComponent("last").resolvingSymlinksInPath())
 
         _ = try Trainer(config: try Self.config(maxUpdate: 6), output: interrupted, resume: true, overwrite: false, showProgress: false).run()
         #expect(!FileManager.default.fileExists(atPath: partial.path), "the leftover temporary directory is removed")

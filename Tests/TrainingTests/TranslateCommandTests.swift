@@ -14,17 +14,8 @@ import TestSupport
     }
 
     static func nmt(_ arguments: [String], input: Data) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = TrainCommandTests.nmt
-        process.arguments = arguments
-        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
-        process.standardInput = stdin; process.standardOutput = stdout; process.standardError = stderr
-        try process.run()
-        stdin.fileHandleForWriting.write(input)
-        try stdin.fileHandleForWriting.close()
-        let out = stdout.fileHandleForReading.readDataToEndOfFile(), err = stderr.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+        let result = try runProcess(TrainCommandTests.nmt, arguments, standardInput: input)
+        return (result.status, result.standardOutput, result.error)
     }
 
     @Test func translationsKeepTheLineCountAndScoresMatchSearch() throws {

@@ -11,7 +11,7 @@ import Tensor
                                           VectorISA.environmentVariable: nil]
         for (name, value) in environment { cleared[name] = value }
         let result = try runProcess(TrainCommandTests.nmt, ["--version"], environment: cleared)
-        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.status == 0, "\(result.error)")
         return result.standardOutput
     }
 

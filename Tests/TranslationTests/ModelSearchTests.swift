@@ -66,7 +66,6 @@ import Transformer
             expectClose(i.positionalScores, f.positionalScores, atol: 1e-5, rtol: 0, "positional log-probabilities")
             #expect(abs(f.average - f.sum / Float(f.positionalScores.count)) <= 1e-6)
         }
-        #expect(try Translator(model: model, options: SearchOptions()).score(sources: sources, targets: targets) == full)
     }
 
     /// Every hypothesis of the n-best lists scores, by forced decoding, the unnormalised

@@ -8,7 +8,7 @@ import Kernels
 public enum Dropout {
     /// A key for one dropout site in one step, mixed from the run seed, the step and the site.
     public static func key(seed: UInt64, step: UInt64, site: UInt64) -> UInt64 {
-        mix(mix(seed ^ 0x9E37_79B9_7F4A_7C15) ^ mix(step &+ 0x632B_E59B_D9B4_E019) ^ (site &* 0xD1B5_4A32_D192_ED03))
+        SeededGenerator.derivedSeed(seed: seed, step: step, site: site)
     }
 
     /// y = x · keep / (1 − p), keep = [uniform(key, i) ≥ p]. y may alias x. p ∈ [0, 1).
@@ -57,14 +57,5 @@ public enum Dropout {
     @inline(__always)
     private static func halves(_ key: UInt64) -> (UInt32, UInt32) {
         (UInt32(truncatingIfNeeded: key), UInt32(truncatingIfNeeded: key >> 32))
-    }
-
-    /// SplitMix64's finaliser (Steele, Lea, Flood 2014): a bijective 64-bit mix.
-    @inline(__always)
-    static func mix(_ z0: UInt64) -> UInt64 {
-        var z = z0
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

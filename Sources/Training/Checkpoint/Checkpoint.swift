@@ -1,23 +1,9 @@
+import Checkpoints
+import FileIO
 import Foundation
 import Tensor
 import Tokenizer
 import Transformer
-
-public enum CheckpointError: Error, LocalizedError, Equatable {
-    case missingFile(String)
-    case missingDirectory(String)
-    case corrupt(file: String, reason: String)
-    case outputHoldsRun(String)
-
-    public var errorDescription: String? {
-        switch self {
-        case .missingFile(let path): "checkpoint file \(path) is missing"
-        case .missingDirectory(let path): "\(path) is not a checkpoint directory (expected model.safetensors, config.json and sentencepiece.model inside)"
-        case let .corrupt(file, reason): "checkpoint file \(file) is corrupt: \(reason)"
-        case .outputHoldsRun(let path): "\(path) already holds a training run; pass --resume to continue it or --overwrite to replace it"
-        }
-    }
-}
 
 /// Where training is, beyond the weights and moments: enough to continue bit for bit.
 public struct TrainingProgress: Codable, Equatable, Sendable {
@@ -47,10 +33,10 @@ public struct CheckpointConfig: Codable, Equatable, Sendable {
 /// leaves every published checkpoint whole. `last` and `best` are symbolic links,
 /// replaced atomically.
 public enum Checkpoint {
-    public static let modelFile = "model.safetensors"
-    public static let stateFile = "training-state.safetensors"
-    public static let configFile = "config.json"
-    public static let tokenizerFile = "sentencepiece.model"
+    public static let modelFile = CheckpointFiles.model
+    public static let stateFile = CheckpointFiles.trainingState
+    public static let configFile = CheckpointFiles.config
+    public static let tokenizerFile = CheckpointFiles.tokenizer
 
     /// Writes checkpoint `name` under `directory` and returns its URL.
     public static func save(in directory: URL, name: String, model: TransformerModel, optimizer: AdamW,
@@ -116,37 +102,15 @@ public enum Checkpoint {
     public static func name(update: Int) -> String { String(format: "update-%08d", update) }
 }
 
-/// A checkpoint read back: the model with its weights, its tokenizer and config.
-public struct LoadedCheckpoint {
-    public let directory: URL
-    public let config: CheckpointConfig
-    public let model: TransformerModel
-    public let tokenizer: SentencePieceModel
-    public let tokenizerData: Data
-
-    public init(directory: URL) throws {
-        self.directory = directory
-        let fm = FileManager.default
-        var isDirectory: ObjCBool = false
-        guard fm.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw CheckpointError.missingDirectory(directory.path)
-        }
-        func file(_ name: String) throws -> URL {
-            let url = directory.appendingPathComponent(name)
-            guard fm.fileExists(atPath: url.path) else { throw CheckpointError.missingFile(url.path) }
-            return url
-        }
-        let configURL = try file(Checkpoint.configFile)
+extension ModelCheckpoint {
+    /// The whole config.json, training config included (for resuming a run).
+    public func checkpointConfig() throws -> CheckpointConfig {
+        let url = try Self.file(CheckpointFiles.config, in: directory)
         do {
-            config = try JSONDecoder().decode(CheckpointConfig.self, from: try Data(contentsOf: configURL))
+            return try JSONDecoder().decode(CheckpointConfig.self, from: try Data(contentsOf: url))
         } catch {
-            throw CheckpointError.corrupt(file: configURL.path, reason: "\(error)")
+            throw CheckpointError.corrupt(file: url.path, reason: "\(error)")
         }
-        model = try TransformerModel(config: config.model)
-        try model.loadParameters(from: try file(Checkpoint.modelFile))
-        let tokenizerURL = try file(Checkpoint.tokenizerFile)
-        tokenizerData = try Data(contentsOf: tokenizerURL)
-        tokenizer = try SentencePieceModel(serialized: tokenizerData, source: tokenizerURL.path)
     }
 
     /// Restores the optimizer moments and the progress saved with the weights.

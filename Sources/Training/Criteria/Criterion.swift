@@ -49,24 +49,22 @@ public struct Criterion: Equatable, Sendable {
     ///
     /// - Parameters:
     ///   - logits: (N, V), or (B, T, V) seen as N = B·T rows; overwritten with
-    ///     gradScale · ∂(summed loss)/∂logits. Rows whose target is `padID` get zeros.
+    ///     ∂(summed loss)/∂logits. Rows whose target is `padID` get zeros.
     ///   - targets: (N) target ids; each is `padID` or in 0..<V (a precondition: ids were
     ///     checked as input earlier).
-    ///   - gradScale: factor applied to the gradient (e.g. 1 / tokens, or a loss scale).
     /// - Complexity: O(N·V): a few passes over each row, exponentials vectorised.
-    public func evaluate(logits: Tensor, targets: UnsafePointer<Int32>, padID: Int32,
-                         gradScale: Float = 1) -> CriterionResult {
-        run(logits, targets, padID, gradScale: gradScale)
+    public func evaluate(logits: Tensor, targets: UnsafePointer<Int32>, padID: Int32) -> CriterionResult {
+        run(logits, targets, padID, writesGradient: true)
     }
 
     /// The same sums as `evaluate`, without touching the logits (for validation).
     /// Shapes as in `evaluate`.
     public func loss(logits: Tensor, targets: UnsafePointer<Int32>, padID: Int32) -> CriterionResult {
-        run(logits, targets, padID, gradScale: nil)
+        run(logits, targets, padID, writesGradient: false)
     }
 
     private func run(_ logits: Tensor, _ targets: UnsafePointer<Int32>, _ padID: Int32,
-                     gradScale: Float?) -> CriterionResult {
+                     writesGradient: Bool) -> CriterionResult {
         let rows = logits.shape.rows, vocab = logits.shape.last
         precondition(logits.shape.rank >= 2 && vocab >= 1, "criterion: logits must be (…, V), got \(logits.shape)")
         precondition(kind == .crossEntropy || vocab >= 2,
@@ -76,7 +74,7 @@ public struct Criterion: Equatable, Sendable {
         return withUnsafeTemporaryAllocation(of: CriterionResult.self, capacity: partials) { sums in
             Threads.parallelFor(partials, minPerChunk: 1) { range in
                 // One row of scratch per chunk (LABO keeps its τ-scaled exponentials there).
-                let scratch = kind == .labo && gradScale != nil ? UnsafeMutablePointer<Float>.allocate(capacity: vocab) : nil
+                let scratch = kind == .labo && writesGradient ? UnsafeMutablePointer<Float>.allocate(capacity: vocab) : nil
                 defer { scratch?.deallocate() }
                 for p in range {
                     var sum = CriterionResult.zero
@@ -85,13 +83,12 @@ public struct Criterion: Equatable, Sendable {
                         let z = logits.data + r * vocab
                         let target = targets[r]
                         if target == padID {
-                            if gradScale != nil { z.update(repeating: 0, count: vocab) }
+                            if writesGradient { z.update(repeating: 0, count: vocab) }
                             continue
                         }
                         precondition(target >= 0 && Int(target) < vocab,
                                      "criterion: target \(target) at row \(r) is outside the vocabulary 0..<\(vocab)")
-                        let row = rowKernel(criterion, z, vocab, Int(target), gradScale == nil ? nil : z, scratch,
-                                            gradScale ?? 0)
+                        let row = rowKernel(criterion, z, vocab, Int(target), writesGradient ? z : nil, scratch, 1)
                         sum.loss += row.loss
                         sum.nll += row.nll
                         sum.tokens += 1

@@ -30,7 +30,7 @@ public struct Batcher: Sendable {
 
     /// The batches of `epoch` (1-based), each a list of pair indices.
     public func batches(epoch: Int) -> [[Int]] {
-        var rng = SeededGenerator(seed: Dropout.key(seed: seed, step: UInt64(epoch), site: 0xBA7C))
+        var rng = SeededGenerator(seed: SeededGenerator.derivedSeed(seed: seed, step: UInt64(epoch), site: 0xBA7C))
         var order = usable
         order.shuffle(using: &rng)
         let lengths = order.map { max(corpus.sources[$0].count, corpus.targets[$0].count) + 1 }

@@ -1,4 +1,6 @@
+import Checkpoints
 import Dispatch
+import FileIO
 import Foundation
 import Tensor
 import Tokenizer
@@ -22,13 +24,8 @@ public struct TrainingSummary: Sendable {
     public var epochs: Int
     public var bestBLEU: Double?
     public var lastValidLoss: Double?
-    public var stopReason: String
+    public var stopReason: StopReason
 }
-
-/// Scores the model on the validation set: BLEU of its translations of `sources`
-/// (decoded, detokenized) against `references`. Supplied by the caller, so that this
-/// module does not depend on search and evaluation.
-public typealias BLEUValidator = (_ model: TransformerModel, _ tokenizer: SentencePieceModel) throws -> Double
 
 /// The training loop: batches → forward → criterion → backward → AdamW, with validation,
 /// checkpoints, budgets and exact resume (docs in README "Training").
@@ -92,155 +89,145 @@ public final class Trainer {
 
     // MARK: The loop
 
+    /// Trains until a budget is reached or patience runs out, validating every
+    /// `validate_interval_updates` updates and at the end; every validation writes a
+    /// checkpoint (`last`, and `best` when it is the best so far).
     public func run() throws -> TrainingSummary {
         Threads.set(config.threads)
         log.message("\(RuntimeReport.line); \(config.threads) thread\(config.threads == 1 ? "" : "s")")
-        let started = DispatchTime.now().uptimeNanoseconds
+        let clock = RunClock()
         let (tokenizer, tokenizerData) = try tokenizer()
         let pad = SpecialIDs.pad, eos = SpecialIDs.eos
         let train = try corpus(config.trainSrc, config.trainTgt, "train", tokenizer)
         let valid = try corpus(config.validSrc, config.validTgt, "valid", tokenizer)
-        let modelConfig = try config.modelConfig(vocabularySize: tokenizer.vocabularySize, padID: pad, eosID: eos)
-        let checkpointConfig = CheckpointConfig(model: modelConfig, training: config,
-                                                specialIDs: ["pad": pad, "unk": SpecialIDs.unk, "bos": SpecialIDs.bos, "eos": eos])
         let batcher = Batcher(corpus: train, maxTokens: config.maxTokens, maxPositions: config.maxPositions, seed: UInt64(config.seed))
         let validBatcher = Batcher(corpus: valid, maxTokens: config.maxTokens, maxPositions: config.maxPositions, seed: 0)
         if batcher.skipped > 0 {
             log.message("skipping \(batcher.skipped) training pairs longer than max_positions \(config.maxPositions) or max_tokens \(config.maxTokens)")
         }
-
-        // Model, optimizer and progress: fresh or from the last checkpoint.
-        let model: TransformerModel
-        var progress = TrainingProgress()
-        let optimizer: AdamW
-        let hyper = AdamW.Hyperparameters(beta1: config.adamBeta1, beta2: config.adamBeta2, eps: config.adamEps,
-                                          weightDecay: config.weightDecay)
-        let lastLink = checkpoints.appendingPathComponent("last")
-        if FileManager.default.fileExists(atPath: lastLink.path) {
-            let loaded = try LoadedCheckpoint(directory: lastLink.resolvingSymlinksInPath())
-            model = loaded.model
-            optimizer = AdamW(table: model.table, hyperparameters: hyper)
-            progress = try loaded.restore(into: optimizer)
-            log.message("resuming from \(loaded.directory.lastPathComponent): update \(progress.update), epoch \(progress.epoch)")
-        } else {
-            model = try TransformerModel(config: modelConfig)
-            model.initializeParameters(seed: UInt64(config.seed))
-            optimizer = AdamW(table: model.table, hyperparameters: hyper)
-            log.message("model \(config.arch): \(model.parameterCount) parameters, vocabulary \(tokenizer.vocabularySize), \(train.count) training pairs")
-        }
-        Checkpoint.prune(checkpoints, keep: config.keepLastEpochs)
-        let elapsedBefore = progress.elapsedSeconds
-        func elapsed() -> Double { elapsedBefore + Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9 }
-
+        let session = try startOrResume(tokenizer: tokenizer, tokenizerData: tokenizerData, trainingPairs: train.count,
+                                        clock: clock)
         let schedule = InverseSquareRootSchedule(lr: config.lr, warmupUpdates: config.warmupUpdates, warmupInitLR: config.warmupInitLR)
         let criterion = config.criterionValue
         let workspace = Workspace()
         var nonFiniteInARow = 0
-        var lastCheckpointName: String? = (try? FileManager.default.destinationOfSymbolicLink(atPath: lastLink.path))
         var lastValidLoss: Double?
-        var window = (loss: 0.0, nll: 0.0, tokens: 0, start: DispatchTime.now().uptimeNanoseconds)
+        var window = ProgressWindow()
 
-        func saveCheckpoint(best: Bool) throws {
-            progress.elapsedSeconds = elapsed()
-            let name = Checkpoint.name(update: progress.update)
-            _ = try Checkpoint.save(in: checkpoints, name: name, model: model, optimizer: optimizer, progress: progress,
-                                    config: checkpointConfig, tokenizer: tokenizerData)
-            try Checkpoint.setLink("last", to: name, in: checkpoints)
-            if best { try Checkpoint.setLink("best", to: name, in: checkpoints) }
-            lastCheckpointName = name
-            Checkpoint.prune(checkpoints, keep: config.keepLastEpochs)
+        /// Validates and writes a checkpoint; returns whether patience ran out.
+        func validateAndSave() throws -> Bool {
+            let result = try ValidationResult.measure(model: session.model, tokenizer: tokenizer, batcher: validBatcher,
+                                                      criterion: criterion, bleuValidator: bleuValidator, workspace: workspace)
+            lastValidLoss = result.loss
+            let isBest = result.isBest(updating: &session.progress)
+            logValidation(result, session.progress)
+            try session.saveCheckpoint(best: isBest)
+            return config.patience >= 0 && session.progress.validationsWithoutImprovement > config.patience
         }
 
-        /// Validation loss and BLEU; returns whether patience ran out.
-        func validate() throws -> Bool {
-            var total = CriterionResult.zero
-            for indices in validBatcher.batches(epoch: 0) {
-                workspace.reset()
-                let batch = validBatcher.batch(indices, padID: pad, eosID: eos)
-                try model.validate(batch)
-                let logits = model.forward(batch, mode: .inference, workspace: workspace)
-                total += batch.packedTarget.withUnsafeBufferPointer { criterion.loss(logits: logits, targets: $0.baseAddress!, padID: pad) }
-            }
-            let tokens = Double(max(total.tokens, 1))
-            let validLoss = total.loss / tokens / Foundation.log(2.0), validNLL = total.nll / tokens / Foundation.log(2.0)
-            lastValidLoss = validLoss
-            var fields: [String: Double] = ["update": Double(progress.update), "epoch": Double(progress.epoch),
-                                            "valid_loss": validLoss, "valid_nll": validNLL, "valid_ppl": Foundation.pow(2, validNLL)]
-            var isBest = false
-            if let validator = bleuValidator {
-                let bleu = try validator(model, tokenizer)
-                fields["valid_bleu"] = bleu
-                isBest = progress.bestBLEU.map { bleu > $0 } ?? true
-                if isBest { progress.bestBLEU = bleu; progress.bestUpdate = progress.update; progress.validationsWithoutImprovement = 0 }
-                else { progress.validationsWithoutImprovement += 1 }
-                fields["best_bleu"] = progress.bestBLEU
-            }
-            log.record(fields, kind: "valid")
-            log.message(String(format: "valid | update %d | epoch %d | loss %.3f | nll %.3f | ppl %.2f", progress.update, progress.epoch,
-                               validLoss, validNLL, Foundation.pow(2, validNLL))
-                        + (fields["valid_bleu"].map { String(format: " | bleu %.2f | best %.2f", $0, progress.bestBLEU ?? $0) } ?? ""))
-            if bleuValidator == nil {
-                // Without BLEU, the best checkpoint is the one with the lowest validation loss.
-                isBest = progress.bestValidLoss.map { validLoss < $0 } ?? true
-                if isBest { progress.bestValidLoss = validLoss; progress.bestUpdate = progress.update; progress.validationsWithoutImprovement = 0 }
-                else { progress.validationsWithoutImprovement += 1 }
-            }
-            try saveCheckpoint(best: isBest)
-            return config.patience >= 0 && progress.validationsWithoutImprovement > config.patience
-        }
-
-        var stopReason = "max_epoch"
-        training: while config.maxEpoch == 0 || progress.epoch <= config.maxEpoch {
-            let batches = batcher.batches(epoch: progress.epoch)
-            while progress.nextBatch < batches.count {
-                let group = progress.nextBatch..<min(progress.nextBatch + config.updateFreq, batches.count)
+        var stopReason = StopReason.maxEpoch
+        training: while config.maxEpoch == 0 || session.progress.epoch <= config.maxEpoch {
+            let batches = batcher.batches(epoch: session.progress.epoch)
+            while session.progress.nextBatch < batches.count {
+                let group = session.progress.nextBatch..<min(session.progress.nextBatch + config.updateFreq, batches.count)
                 let batchesOfUpdate = group.map { batcher.batch(batches[$0], padID: pad, eosID: eos) }
-                for batch in batchesOfUpdate { try model.validate(batch) }
-                let lr = schedule.rate(afterUpdates: progress.update)
-                progress.nextBatch = group.upperBound
-                guard let stats = UpdateStep.run(model: model, optimizer: optimizer, criterion: criterion, batches: batchesOfUpdate,
-                                                 seed: UInt64(config.seed), update: progress.update, updateFreq: config.updateFreq,
-                                                 lr: lr, clipNorm: config.clipNorm, workspace: workspace,
-                                                 inspectGradients: inspectGradients.map { hook in { hook($0, progress.update) } }) else {
+                for batch in batchesOfUpdate { try session.model.validate(batch) }
+                let lr = schedule.rate(afterUpdates: session.progress.update)
+                session.progress.nextBatch = group.upperBound
+                let update = session.progress.update
+                guard let stats = UpdateStep.run(model: session.model, optimizer: session.optimizer, criterion: criterion,
+                                                 batches: batchesOfUpdate, seed: UInt64(config.seed), update: update,
+                                                 updateFreq: config.updateFreq, lr: lr, clipNorm: config.clipNorm,
+                                                 workspace: workspace,
+                                                 inspectGradients: inspectGradients.map { hook in { hook($0, update) } }) else {
                     nonFiniteInARow += 1
-                    log.message("warning: update \(progress.update + 1) skipped: non-finite loss or gradients (\(nonFiniteInARow) in a row)")
-                    if nonFiniteInARow >= 10 { throw TrainingError.nonFiniteLoss(updates: nonFiniteInARow, lastCheckpoint: lastCheckpointName) }
+                    log.message("warning: update \(update + 1) skipped: non-finite loss or gradients (\(nonFiniteInARow) in a row)")
+                    if nonFiniteInARow >= 10 {
+                        throw TrainingError.nonFiniteLoss(updates: nonFiniteInARow, lastCheckpoint: session.lastCheckpointName)
+                    }
                     continue
                 }
                 nonFiniteInARow = 0
-                progress.update += 1
-
-                window.loss += stats.loss; window.nll += stats.nll; window.tokens += stats.tokens
-                if progress.update % config.logInterval == 0 || progress.update == 1 {
-                    let seconds = Double(DispatchTime.now().uptimeNanoseconds - window.start) / 1e9
-                    let tokens = Double(max(window.tokens, 1))
-                    let loss = window.loss / tokens / Foundation.log(2.0), nll = window.nll / tokens / Foundation.log(2.0)
-                    let speed = Double(window.tokens) / max(seconds, 1e-9)
-                    // Time left: the nearer of the update budget (at the speed so far) and the time budget.
-                    var remaining = Double.infinity
-                    if config.maxUpdate > 0 { remaining = Double(config.maxUpdate - progress.update) / Double(progress.update) * elapsed() }
-                    if config.stopTimeHours > 0 { remaining = min(remaining, config.stopTimeHours * 3600 - elapsed()) }
-                    log.record(["update": Double(progress.update), "epoch": Double(progress.epoch), "loss": loss, "nll": nll,
-                                "lr": Double(lr), "tgt_tokens_per_second": speed, "elapsed": elapsed()], kind: "train")
-                    log.progress(String(format: "update %d | epoch %d | loss %.3f | nll %.3f | lr %.3g | %.0f tgt tok/s | %@ elapsed | ETA %@",
-                                        progress.update, progress.epoch, loss, nll, lr, speed,
-                                        TrainingLog.duration(elapsed()), TrainingLog.duration(remaining)))
-                    window = (0, 0, 0, DispatchTime.now().uptimeNanoseconds)
+                session.progress.update += 1
+                window.add(stats)
+                if session.progress.update % config.logInterval == 0 || session.progress.update == 1 {
+                    logProgress(window.close(), lr: lr, session.progress, elapsed: clock.elapsed())
                 }
-                let outOfUpdates = config.maxUpdate > 0 && progress.update >= config.maxUpdate
-                let outOfTime = config.stopTimeHours > 0 && elapsed() >= config.stopTimeHours * 3600
-                if progress.update % config.validateIntervalUpdates == 0 || outOfUpdates || outOfTime {
-                    if try validate() { stopReason = "patience"; break training }
+                let budget = StopReason.budgetReached(config, updates: session.progress.update,
+                                                      elapsedSeconds: clock.elapsed())
+                if session.progress.update % config.validateIntervalUpdates == 0 || budget != nil {
+                    if try validateAndSave() { stopReason = .patience; break training }
                 }
-                if outOfUpdates { stopReason = "max_update"; break training }
-                if outOfTime { stopReason = "stop_time_hours"; break training }
+                if let budget { stopReason = budget; break training }
             }
-            progress.epoch += 1
-            progress.nextBatch = 0
+            session.progress.epoch += 1
+            session.progress.nextBatch = 0
         }
-        if lastCheckpointName != Checkpoint.name(update: progress.update) { _ = try validate() }
-        log.message("done: \(stopReason) after \(progress.update) updates (\(TrainingLog.duration(elapsed())))")
-        return TrainingSummary(updates: progress.update, epochs: progress.epoch, bestBLEU: progress.bestBLEU,
-                               lastValidLoss: lastValidLoss, stopReason: stopReason)
+        if session.lastCheckpointName != Checkpoint.name(update: session.progress.update) { _ = try validateAndSave() }
+        log.message("done: \(stopReason.rawValue) after \(session.progress.update) updates (\(TrainingLog.duration(clock.elapsed())))")
+        return TrainingSummary(updates: session.progress.update, epochs: session.progress.epoch,
+                               bestBLEU: session.progress.bestBLEU, lastValidLoss: lastValidLoss, stopReason: stopReason)
+    }
+
+    /// A fresh model, or the model, optimizer and progress of the run's `last` checkpoint.
+    private func startOrResume(tokenizer: SentencePieceModel, tokenizerData: Data, trainingPairs: Int,
+                               clock: RunClock) throws -> TrainingSession {
+        let pad = SpecialIDs.pad, eos = SpecialIDs.eos
+        let modelConfig = try config.modelConfig(vocabularySize: tokenizer.vocabularySize, padID: pad, eosID: eos)
+        let checkpointConfig = CheckpointConfig(model: modelConfig, training: config,
+                                                specialIDs: ["pad": pad, "unk": SpecialIDs.unk, "bos": SpecialIDs.bos, "eos": eos])
+        let hyper = AdamW.Hyperparameters(beta1: config.adamBeta1, beta2: config.adamBeta2, eps: config.adamEps,
+                                          weightDecay: config.weightDecay)
+        let lastLink = checkpoints.appendingPathComponent("last")
+        let session: TrainingSession
+        if FileManager.default.fileExists(atPath: lastLink.path) {
+            let loaded = try ModelCheckpoint(directory: lastLink.resolvingSymlinksInPath())
+            let optimizer = AdamW(table: loaded.model.table, hyperparameters: hyper)
+            let progress = try loaded.restore(into: optimizer)
+            session = TrainingSession(model: loaded.model, optimizer: optimizer, progress: progress, config: checkpointConfig,
+                                      tokenizerData: tokenizerData, directory: checkpoints, keep: config.keepLastEpochs,
+                                      clock: clock)
+            session.lastCheckpointName = try? FileManager.default.destinationOfSymbolicLink(atPath: lastLink.path)
+            log.message("resuming from \(loaded.directory.lastPathComponent): update \(progress.update), epoch \(progress.epoch)")
+        } else {
+            let model = try TransformerModel(config: modelConfig)
+            model.initializeParameters(seed: UInt64(config.seed))
+            session = TrainingSession(model: model, optimizer: AdamW(table: model.table, hyperparameters: hyper),
+                                      progress: TrainingProgress(), config: checkpointConfig, tokenizerData: tokenizerData,
+                                      directory: checkpoints, keep: config.keepLastEpochs, clock: clock)
+            log.message("model \(config.arch): \(model.parameterCount) parameters, vocabulary \(tokenizer.vocabularySize), \(trainingPairs) training pairs")
+        }
+        Checkpoint.prune(checkpoints, keep: config.keepLastEpochs)
+        clock.resume(from: session.progress)
+        return session
+    }
+
+    // MARK: Log lines
+
+    private func logProgress(_ window: (loss: Double, nll: Double, tokensPerSecond: Double), lr: Float,
+                             _ progress: TrainingProgress, elapsed: Double) {
+        // Time left: the nearer of the update budget (at the speed so far) and the time budget.
+        var remaining = Double.infinity
+        if config.maxUpdate > 0 { remaining = Double(config.maxUpdate - progress.update) / Double(progress.update) * elapsed }
+        if config.stopTimeHours > 0 { remaining = min(remaining, config.stopTimeHours * 3600 - elapsed) }
+        log.record(["update": Double(progress.update), "epoch": Double(progress.epoch), "loss": window.loss, "nll": window.nll,
+                    "lr": Double(lr), "tgt_tokens_per_second": window.tokensPerSecond, "elapsed": elapsed], kind: "train")
+        log.progress(String(format: "update %d | epoch %d | loss %.3f | nll %.3f | lr %.3g | %.0f tgt tok/s | %@ elapsed | ETA %@",
+                            progress.update, progress.epoch, window.loss, window.nll, lr, window.tokensPerSecond,
+                            TrainingLog.duration(elapsed), TrainingLog.duration(remaining)))
+    }
+
+    private func logValidation(_ result: ValidationResult, _ progress: TrainingProgress) {
+        var fields: [String: Double] = ["update": Double(progress.update), "epoch": Double(progress.epoch),
+                                        "valid_loss": result.loss, "valid_nll": result.nll,
+                                        "valid_ppl": Foundation.pow(2, result.nll)]
+        if let bleu = result.bleu {
+            fields["valid_bleu"] = bleu
+            fields["best_bleu"] = progress.bestBLEU
+        }
+        log.record(fields, kind: "valid")
+        log.message(String(format: "valid | update %d | epoch %d | loss %.3f | nll %.3f | ppl %.2f", progress.update, progress.epoch,
+                           result.loss, result.nll, Foundation.pow(2, result.nll))
+                    + (result.bleu.map { String(format: " | bleu %.2f | best %.2f", $0, progress.bestBLEU ?? $0) } ?? ""))
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FileIO
 import Tokenizer
 
 /// `nmt tokenizer decode`: spm_decode --input_format=id.
@@ -18,7 +19,7 @@ struct TokenizerDecode: ParsableCommand {
 
     func run() throws {
         let model = try SentencePieceModel(contentsOf: model)
-        try TextOutput(path: output).write { writer in
+        try TextFile.write(to: output) { writer in
             for input in inputs.isEmpty ? ["-"] : inputs {
                 let reader = try LineBlockReader(path: input)
                 try reader.forEachBlock { block in

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FileIO
 import Tokenizer
 
 /// `nmt tokenizer encode`: spm_encode, with the same output, plus a thread count.
@@ -28,7 +29,7 @@ struct TokenizerEncode: ParsableCommand {
 
     func run() throws {
         let model = try SentencePieceModel(contentsOf: model)
-        try TextOutput(path: output).write { writer in
+        try TextFile.write(to: output) { writer in
             for input in inputs.isEmpty ? ["-"] : inputs {
                 let reader = try LineBlockReader(path: input)
                 try reader.forEachBlock { block in

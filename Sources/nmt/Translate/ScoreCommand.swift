@@ -1,7 +1,8 @@
 import ArgumentParser
+import Checkpoints
+import FileIO
 import Foundation
 import Tensor
-import Training
 import Translation
 
 /// `nmt score`: log-probabilities of given translations by forced decoding.
@@ -27,8 +28,8 @@ struct ScoreCommand: ParsableCommand {
 
     func run() throws {
         Threads.set(threads)
-        let checkpoint = try LoadedCheckpoint(directory: URL(fileURLWithPath: model))
-        let (sourceLines, targetLines) = try ParallelCorpus.read(source: src, target: tgt)
+        let checkpoint = try ModelCheckpoint(directory: URL(fileURLWithPath: model))
+        let (sourceLines, targetLines) = try TextFile.readAligned(src, tgt)
         let sources = try checkpoint.tokenizer.encode(sourceLines, threads: threads)
         let targets = try checkpoint.tokenizer.encode(targetLines, threads: threads)
         var text = ""
@@ -38,6 +39,6 @@ struct ScoreCommand: ParsableCommand {
                                                   model: checkpoint.model)
             for s in scores { text += "\(s.sum)\t\(s.average)\n" }
         }
-        try writeText(text, to: output)
+        try TextFile.write(text, to: output)
     }
 }

@@ -1,7 +1,8 @@
 import ArgumentParser
+import Checkpoints
+import FileIO
 import Foundation
 import Tensor
-import Training
 import Transformer
 import Translation
 
@@ -49,8 +50,8 @@ struct TranslateCommand: ParsableCommand {
 
     func run() throws {
         Threads.set(threads)
-        let checkpoint = try LoadedCheckpoint(directory: URL(fileURLWithPath: model))
-        let lines = try ParallelCorpus.readLines(input)
+        let checkpoint = try ModelCheckpoint(directory: URL(fileURLWithPath: model))
+        let lines = try TextFile.readLines(input)
         let sources = try checkpoint.tokenizer.encode(lines, threads: threads)
         let translator = try Translator(model: checkpoint.model, options: search.options, batchSize: batchSize,
                                         maxTokens: maxTokens)
@@ -77,7 +78,7 @@ struct TranslateCommand: ParsableCommand {
                 for h in list { text += "\(i) ||| \(try checkpoint.tokenizer.decode(h.tokens)) ||| \(h.score)\n" }
             }
         }
-        try writeText(text, to: output)
+        try TextFile.write(text, to: output)
     }
 }
 
@@ -111,13 +112,4 @@ struct SearchFlags: ParsableArguments {
 
 func warn(_ message: String) {
     FileHandle.standardError.write(Data("nmt: warning: \(message)\n".utf8))
-}
-
-/// Writes `text` to standard output, or atomically to `path`.
-func writeText(_ text: String, to path: String?) throws {
-    if let path {
-        try AtomicFile.write(Data(text.utf8), to: URL(fileURLWithPath: path))
-    } else {
-        FileHandle.standardOutput.write(Data(text.utf8))
-    }
 }

@@ -39,7 +39,7 @@ public struct LineBlock {
         return UnsafeRawBufferPointer(rebasing: bytes[start..<ends[index]])
     }
 
-    /// Throws `SentencePieceError.invalidUTF8` naming the first of `lines` (all lines by
+    /// Throws `FileIOError.invalidUTF8` naming the first of `lines` (all lines by
     /// default) that is not UTF-8.
     public func validateUTF8(source: String, lines: Range<Int>? = nil) throws {
         let lines = lines ?? 0..<count
@@ -50,7 +50,7 @@ public struct LineBlock {
         let span = UnsafeRawBufferPointer(rebasing: bytes[start..<ends[lines.upperBound - 1]])
         if isUTF8(span) { return }
         for index in lines where !isUTF8(line(index)) {
-            throw SentencePieceError.invalidUTF8(source: source, line: firstLine + index)
+            throw FileIOError.invalidUTF8(source: source, line: firstLine + index)
         }
     }
 
@@ -69,19 +69,19 @@ public final class LineBlockReader {
     private var blockSize: Int
 
     /// Opens `path`, or standard input when `path` is nil or "-".
-    /// - Throws: `SentencePieceError.unreadableInput` naming the file.
+    /// - Throws: `FileIOError.unreadable` naming the file.
     public init(path: String?, blockSize: Int = 1 << 22) throws {
         self.blockSize = blockSize
         if let path, path != "-" {
             let descriptor = open(path, O_RDONLY)
             guard descriptor >= 0 else {
-                throw SentencePieceError.unreadableInput(
+                throw FileIOError.unreadable(
                     path: path, reason: String(cString: strerror(errno)))
             }
             var status = stat()
             if fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR {
                 close(descriptor)
-                throw SentencePieceError.unreadableInput(path: path, reason: "is a directory")
+                throw FileIOError.unreadable(path: path, reason: "is a directory")
             }
             self.descriptor = descriptor
             ownsDescriptor = true
@@ -109,7 +109,7 @@ public final class LineBlockReader {
             let count = read(descriptor, buffer.baseAddress! + filled, buffer.count - filled)
             if count < 0 {
                 if errno == EINTR { continue }
-                throw SentencePieceError.unreadableInput(
+                throw FileIOError.unreadable(
                     path: source, reason: String(cString: strerror(errno)))
             }
             atEnd = count == 0

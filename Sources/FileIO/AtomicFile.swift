@@ -15,6 +15,24 @@ public enum AtomicFile {
     /// Creates the temporary file, lets `body` fill it through the `write` function it is
     /// given, then publishes it at `url`. On any error the temporary file is removed.
     public static func write(to url: URL, _ body: (_ write: (UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
+        try publish(at: url) { descriptor, temporary in
+            try body { bytes in try writeAll(bytes, to: descriptor, path: temporary) }
+        }
+    }
+
+    /// Publishes at `url` what `body` writes to a `BufferedWriter` (for text produced line
+    /// by line); flushed before the file is put in place.
+    public static func write(to url: URL, buffered body: (BufferedWriter) throws -> Void) throws {
+        try publish(at: url) { descriptor, temporary in
+            let writer = BufferedWriter(descriptor: descriptor, name: temporary)
+            try body(writer)
+            try writer.flush()
+        }
+    }
+
+    /// The temporary file, fsync, rename and directory sync around `fill`, which writes
+    /// to the descriptor it is given (the temporary file's path is for messages).
+    private static func publish(at url: URL, _ fill: (_ descriptor: Int32, _ temporary: String) throws -> Void) throws {
         let directory = url.deletingLastPathComponent().path
         let temporary = directory + "/." + url.lastPathComponent + ".tmp-\(getpid())-\(UInt32.random(in: .min ... .max))"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
@@ -26,7 +44,7 @@ public enum AtomicFile {
             if !published { unlink(temporary) }
         }
 
-        try body { bytes in try writeAll(bytes, to: descriptor, path: temporary) }
+        try fill(descriptor, temporary)
         guard fsync(descriptor) == 0 else { throw AtomicWriteError(reason: "fsync \(temporary): \(errnoMessage())") }
         isOpen = false
         guard close(descriptor) == 0 else { throw AtomicWriteError(reason: "close \(temporary): \(errnoMessage())") }

@@ -69,13 +69,16 @@ public final class ByteBuffer {
 /// Collects output in memory and writes it to a file descriptor in large blocks.
 public final class BufferedWriter {
     private let descriptor: Int32
+    /// What error messages call the output.
+    private let name: String
     private let flushThreshold: Int
     /// Where output is appended; `flushIfFull` or `flush` writes it out.
     public let buffer = ByteBuffer(capacity: 1 << 20)
 
     /// Writes to `descriptor` (standard output by default) once `flushThreshold` bytes wait.
-    public init(descriptor: Int32 = STDOUT_FILENO, flushThreshold: Int = 1 << 20) {
+    public init(descriptor: Int32 = STDOUT_FILENO, name: String = "<stdout>", flushThreshold: Int = 1 << 20) {
         self.descriptor = descriptor
+        self.name = name
         self.flushThreshold = flushThreshold
     }
 
@@ -84,7 +87,7 @@ public final class BufferedWriter {
     }
 
     /// Writes everything buffered.
-    /// - Throws: `SentencePieceError.writeFailed` when the descriptor refuses the bytes.
+    /// - Throws: `FileIOError.writeFailed` when the descriptor refuses the bytes.
     public func flush() throws {
         var offset = 0
         let bytes = buffer.bytes
@@ -92,8 +95,7 @@ public final class BufferedWriter {
             let written = write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
             if written < 0 {
                 if errno == EINTR { continue }
-                throw SentencePieceError.writeFailed(
-                    path: "<output>", reason: String(cString: strerror(errno)))
+                throw FileIOError.writeFailed(path: name, reason: String(cString: strerror(errno)))
             }
             offset += written
         }

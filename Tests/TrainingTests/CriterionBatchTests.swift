@@ -6,7 +6,7 @@ import Tensor
 
 /// Batch-level properties (fairseq's criterion tests): padding invariance, reduced equals
 /// the sum, and determinism across thread counts.
-@Suite(.serialized) struct BatchTests {
+@Suite(.serialized) struct CriterionBatchTests {
     static let criteria: [Criterion] = [.labo(alpha: 0.1, tau: 2), .labelSmoothed(alpha: 0.1), .crossEntropy]
     static let padID: Int32 = 1
 
@@ -24,8 +24,8 @@ import Tensor
                 for t in 0..<length {
                     // Real targets avoid the padding id, as in a real batch.
                     var id = Int32(rng.index(vocab))
-                    if id == BatchTests.padID { id = 0 }
-                    targets.append(t < n ? id : BatchTests.padID)
+                    if id == CriterionBatchTests.padID { id = 0 }
+                    targets.append(t < n ? id : CriterionBatchTests.padID)
                 }
             }
         }

@@ -1,0 +1,54 @@
+import Foundation
+
+/// Whole text files: reading all lines with UTF-8 checks, and writing to standard output
+/// or to a file that appears only when complete.
+public enum TextFile {
+    /// The lines of a UTF-8 text file, or of standard input when `path` is nil or "-"
+    /// (without newlines). Invalid UTF-8 is an error naming the file and the line.
+    public static func readLines(_ path: String?) throws -> [String] {
+        if let path, path != "-", !FileManager.default.fileExists(atPath: path) {
+            throw FileIOError.unreadable(path: path, reason: "no such file")
+        }
+        let reader = try LineBlockReader(path: path)
+        var lines: [String] = []
+        try reader.forEachBlock { block in
+            try block.validateUTF8(source: reader.source)
+            for i in 0..<block.count { lines.append(String(decoding: block.line(i), as: UTF8.self)) }
+        }
+        return lines
+    }
+
+    /// The lines of two line-aligned files (source and target of a parallel corpus);
+    /// throws when their lengths differ.
+    public static func readAligned(_ first: String, _ second: String) throws -> ([String], [String]) {
+        let a = try readLines(first), b = try readLines(second)
+        guard a.count == b.count else {
+            throw FileIOError.lineCountsDiffer(first: first, firstLines: a.count, second: second, secondLines: b.count)
+        }
+        return (a, b)
+    }
+
+    /// Calls `body` with a writer to standard output (`path` nil or "-") or to `path`,
+    /// which is written atomically (`AtomicFile`): on failure nothing appears there.
+    public static func write(to path: String?, _ body: (BufferedWriter) throws -> Void) throws {
+        guard let path, path != "-" else {
+            let writer = BufferedWriter()
+            try body(writer)
+            try writer.flush()
+            return
+        }
+        do {
+            try AtomicFile.write(to: URL(fileURLWithPath: path), buffered: body)
+        } catch let error as AtomicWriteError {
+            throw FileIOError.writeFailed(path: path, reason: error.reason)
+        }
+    }
+
+    /// Writes `text` to standard output (`path` nil or "-") or atomically to `path`.
+    public static func write(_ text: String, to path: String?) throws {
+        try write(to: path) { writer in
+            var text = text
+            text.withUTF8 { writer.buffer.append(UnsafeRawBufferPointer($0)) }
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import Dispatch
+import Foundation
+import Transformer
+
+/// The training time of a run: the seconds saved in its checkpoint plus this process's.
+final class RunClock {
+    private let started = DispatchTime.now().uptimeNanoseconds
+    private var before = 0.0
+
+    /// Counts the time of the run this process resumes.
+    func resume(from progress: TrainingProgress) { before = progress.elapsedSeconds }
+
+    func elapsed() -> Double {
+        before + Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+    }
+}
+
+/// What a run changes as it trains: the model, the optimizer and the progress, and the
+/// checkpoints it writes of them.
+final class TrainingSession {
+    let model: TransformerModel
+    let optimizer: AdamW
+    var progress: TrainingProgress
+    /// The name of the newest checkpoint written (or found on resume).
+    var lastCheckpointName: String?
+    private let config: CheckpointConfig
+    private let tokenizerData: Data
+    private let directory: URL
+    private let keep: Int
+    private let clock: RunClock
+
+    init(model: TransformerModel, optimizer: AdamW, progress: TrainingProgress, config: CheckpointConfig,
+         tokenizerData: Data, directory: URL, keep: Int, clock: RunClock) {
+        self.model = model
+        self.optimizer = optimizer
+        self.progress = progress
+        self.config = config
+        self.tokenizerData = tokenizerData
+        self.directory = directory
+        self.keep = keep
+        self.clock = clock
+    }
+
+    /// Writes the checkpoint of the current update, points `last` (and `best`) at it and
+    /// prunes old ones.
+    func saveCheckpoint(best: Bool) throws {
+        progress.elapsedSeconds = clock.elapsed()
+        let name = Checkpoint.name(update: progress.update)
+        _ = try Checkpoint.save(in: directory, name: name, model: model, optimizer: optimizer, progress: progress,
+                                config: config, tokenizer: tokenizerData)
+        try Checkpoint.setLink("last", to: name, in: directory)
+        if best { try Checkpoint.setLink("best", to: name, in: directory) }
+        lastCheckpointName = name
+        Checkpoint.prune(directory, keep: keep)
+    }
+}
