@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# LABO against label smoothing over several seeds and both directions of the Bible corpus
+# (issue: LABO's gain made trustworthy; the report goes to docs/RESULTS.md).
+#
+# For each direction and seed, the two arms train side by side with one thread each (so
+# they see the same machine): label_smoothed_cross_entropy α and labo α with τ, the same
+# preset, data, seed and batch schedule, $UPDATES updates each. Each finished run is then
+# evaluated (valid and test, greedy and beam 5: BLEU, chrF, test NLL by forced decoding),
+# and each finished pair gets sacreBLEU's paired bootstrap (LS as the baseline).
+#
+# Resumable: start it again and it continues where it stopped. A run with a `trained`
+# marker is never retrained; an unfinished run resumes from its last checkpoint (written
+# at every validation, every $VALIDATE updates); evaluations and significance files that
+# exist are kept. Runs go in order: es→en for every seed in $SEEDS, then en→es for every
+# seed in $EN_ES_SEEDS (en→es reads the WEB and is scored against the Reina-Valera).
+#
+# Settings (environment): PRESET=small DATA=corpora/bible-es-en/data OUT=runs/labo-study
+# SEEDS="1 2 3" EN_ES_SEEDS="1" UPDATES=2000 VALIDATE=200 ALPHA=0.1 TAU=2
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PRESET=${PRESET:-small}
+DATA=${DATA:-corpora/bible-es-en/data}
+OUT=${OUT:-runs/labo-study}
+SEEDS=${SEEDS:-1 2 3}
+EN_ES_SEEDS=${EN_ES_SEEDS:-1}
+UPDATES=${UPDATES:-2000}
+VALIDATE=${VALIDATE:-200}
+ALPHA=${ALPHA:-0.1}
+TAU=${TAU:-2}
+bin=.build/release
+
+bash scripts/install-system-packages.sh
+swift build -c release --product nmt
+swift build -c release --product bleu
+if [ "$DATA" = corpora/bible-es-en/data ] && [ ! -f "$DATA/train.es" ]; then bash corpora/bible-es-en/prepare.sh; fi
+
+# The last checkpoint's name when a run has done all its updates.
+final_checkpoint=$(printf 'update-%08d' "$UPDATES")
+
+train_arm() { # direction seed arm
+  local src=${1%-*} tgt=${1#*-} run="$OUT/$1/seed$2/$3" criterion=(--criterion labo --labo-tau "$TAU")
+  [ "$3" = ls ] && criterion=(--criterion label_smoothed_cross_entropy)
+  [ -f "$run/trained" ] && return 0
+  local start=(--overwrite)
+  if [ -L "$run/checkpoints/last" ]; then
+    # Done but not marked (stopped between the last checkpoint and the marker): a resume
+    # would train once more, so mark it instead.
+    if [ "$(readlink "$run/checkpoints/last")" = "$final_checkpoint" ]; then touch "$run/trained"; return 0; fi
+    start=(--resume)
+  fi
+  mkdir -p "$run"
+  "$bin/nmt" train --config "configs/$PRESET.yaml" --output "$run" "${start[@]}" --quiet \
+    --train-src "$DATA/train.$src" --train-tgt "$DATA/train.$tgt" --valid-src "$DATA/valid.$src" --valid-tgt "$DATA/valid.$tgt" \
+    --threads 1 --seed "$2" --stop-time-hours 0 --max-epoch 0 --max-update "$UPDATES" \
+    --validate-interval-updates "$VALIDATE" --label-smoothing "$ALPHA" "${criterion[@]}"
+  touch "$run/trained"
+}
+
+score() { "$bin/bleu" "$@" -b -w 2; }
+
+evaluate_arm() { # direction seed arm: writes eval.json beside the run
+  local src=${1%-*} tgt=${1#*-} run="$OUT/$1/seed$2/$3"
+  [ -f "$run/eval.json" ] && return 0
+  local model="$run/checkpoints/best"
+  for split in valid test; do
+    for beam in 1 5; do
+      "$bin/nmt" translate --model "$model" --input "$DATA/$split.$src" --output "$run/$split.beam$beam.hyp" \
+        --beam "$beam" --batch-size 64 --threads 2
+    done
+  done
+  "$bin/nmt" score --model "$model" --src "$DATA/test.$src" --tgt "$DATA/test.$tgt" --output "$run/test.scores" --threads 2
+  local nll two_ref_5=null two_ref_1=null
+  nll=$(awk -F'\t' '{ s += $1; n += $1 / $2 } END { printf "%.4f", -s / n }' "$run/test.scores")
+  if [ "$tgt" = en ] && [ -f "$DATA/test.en-kjv" ]; then
+    two_ref_5=$(score "$DATA/test.en" "$DATA/test.en-kjv" -i "$run/test.beam5.hyp")
+    two_ref_1=$(score "$DATA/test.en" "$DATA/test.en-kjv" -i "$run/test.beam1.hyp")
+  fi
+  printf '{"direction": "%s", "seed": %s, "arm": "%s", "updates": %s, "test_nll": %s,
+ "beam5": {"valid_bleu": %s, "test_bleu": %s, "test_bleu_2ref": %s, "test_chrf": %s},
+ "greedy": {"valid_bleu": %s, "test_bleu": %s, "test_bleu_2ref": %s, "test_chrf": %s}}\n' \
+    "$1" "$2" "$3" "$UPDATES" "$nll" \
+    "$(score "$DATA/valid.$tgt" -i "$run/valid.beam5.hyp")" "$(score "$DATA/test.$tgt" -i "$run/test.beam5.hyp")" \
+    "$two_ref_5" "$(score "$DATA/test.$tgt" -i "$run/test.beam5.hyp" -m chrf)" \
+    "$(score "$DATA/valid.$tgt" -i "$run/valid.beam1.hyp")" "$(score "$DATA/test.$tgt" -i "$run/test.beam1.hyp")" \
+    "$two_ref_1" "$(score "$DATA/test.$tgt" -i "$run/test.beam1.hyp" -m chrf)" > "$run/eval.json.tmp"
+  mv "$run/eval.json.tmp" "$run/eval.json"
+}
+
+significance() { # direction seed: paired bootstrap, LS the baseline, BLEU and chrF, both searches
+  local tgt=${1#*-} pair="$OUT/$1/seed$2"
+  for beam in 1 5; do
+    local file="$pair/significance.beam$beam.json"
+    [ -f "$file" ] && continue
+    "$bin/bleu" "$DATA/test.$tgt" -i "$pair/ls/test.beam$beam.hyp" "$pair/labo/test.beam$beam.hyp" \
+      -m bleu chrf --paired-bs -f json > "$file.tmp"
+    mv "$file.tmp" "$file"
+  done
+}
+
+pairs=()
+for seed in $SEEDS; do pairs+=("es-en $seed"); done
+for seed in $EN_ES_SEEDS; do pairs+=("en-es $seed"); done
+for pair in "${pairs[@]}"; do
+  set -- $pair
+  echo "$1 seed $2: label smoothing and LABO τ=$TAU, $UPDATES updates, side by side" >&2
+  train_arm "$1" "$2" ls &
+  train_ls=$!
+  train_arm "$1" "$2" labo &
+  train_labo=$!
+  wait "$train_ls"; wait "$train_labo"
+  evaluate_arm "$1" "$2" ls
+  evaluate_arm "$1" "$2" labo
+  significance "$1" "$2"
+  cat "$OUT/$1/seed$2/ls/eval.json" "$OUT/$1/seed$2/labo/eval.json" >&2
+done
+echo "all runs finished and evaluated under $OUT" >&2
