@@ -70,4 +70,23 @@ import Transformer
         let name = "checkpoints/update-00000006/model.safetensors"
         #expect(try Data(contentsOf: straight.appendingPathComponent(name)) == Data(contentsOf: interrupted.appendingPathComponent(name)))
     }
+
+    /// Resuming a run that already reached its update budget trains nothing: it stops at
+    /// once, says why, and writes no checkpoint, so the weights stay the finished run's.
+    @Test func resumingAFinishedRunTrainsNothing() throws {
+        let out = Self.output("finished")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let first = try Trainer(config: try Self.config(maxUpdate: 6), output: out, resume: false, overwrite: false,
+                                showProgress: false).run()
+        #expect(first.updates == 6 && first.stopReason == .maxUpdate)
+        let checkpoints = out.appendingPathComponent("checkpoints")
+        let before = try FileManager.default.contentsOfDirectory(atPath: checkpoints.path).sorted()
+        let weights = try Data(contentsOf: checkpoints.appendingPathComponent("last/model.safetensors"))
+
+        let again = try Trainer(config: try Self.config(maxUpdate: 6), output: out, resume: true, overwrite: false,
+                                showProgress: false).run()
+        #expect(again.updates == 6 && again.stopReason == .maxUpdate)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: checkpoints.path).sorted() == before)
+        #expect(try Data(contentsOf: checkpoints.appendingPathComponent("last/model.safetensors")) == weights)
+    }
 }

@@ -107,6 +107,13 @@ public final class Trainer {
         }
         let session = try startOrResume(tokenizer: tokenizer, tokenizerData: tokenizerData, trainingPairs: train.count,
                                         clock: clock)
+        // A resumed run whose budget is already spent ends here: another update would change
+        // the finished run's weights.
+        if let spent = StopReason.budgetReached(config, updates: session.progress.update, elapsedSeconds: clock.elapsed()) {
+            log.message("nothing to train: \(spent.rawValue) already reached at update \(session.progress.update)")
+            return TrainingSummary(updates: session.progress.update, epochs: session.progress.epoch,
+                                   bestBLEU: session.progress.bestBLEU, lastValidLoss: nil, stopReason: spent)
+        }
         let schedule = InverseSquareRootSchedule(lr: config.lr, warmupUpdates: config.warmupUpdates, warmupInitLR: config.warmupInitLR)
         let criterion = config.criterionValue
         let workspace = Workspace()
