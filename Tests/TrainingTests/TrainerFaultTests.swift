@@ -89,4 +89,17 @@ import Transformer
         #expect(try FileManager.default.contentsOfDirectory(atPath: checkpoints.path).sorted() == before)
         #expect(try Data(contentsOf: checkpoints.appendingPathComponent("last/model.safetensors")) == weights)
     }
+
+    /// `--output` naming an existing file is one sentence naming it, not a Foundation error.
+    @Test func anOutputThatIsAFileIsAClearError() throws {
+        let file = Self.output("file")
+        try Data("not a run".utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let error = #expect(throws: TrainingError.self) {
+            try Trainer(config: try Self.config(maxUpdate: 1), output: file, resume: false, overwrite: false, showProgress: false)
+        }
+        #expect(error == .outputIsNotADirectory(file.path))
+        #expect(error?.localizedDescription == "--output \(file.path) is a file; it must name the run's directory (new or existing)")
+        #expect(try String(contentsOf: file, encoding: .utf8) == "not a run", "the file is left as it was")
+    }
 }

@@ -8,12 +8,15 @@ import Transformer
 
 public enum TrainingError: Error, LocalizedError, Equatable {
     case nonFiniteLoss(updates: Int, lastCheckpoint: String?)
+    case outputIsNotADirectory(String)
 
     public var errorDescription: String? {
         switch self {
         case let .nonFiniteLoss(updates, last):
             "training stopped: the loss or gradients were not finite for \(updates) updates in a row"
                 + (last.map { "; the last good checkpoint is \($0)" } ?? "")
+        case let .outputIsNotADirectory(path):
+            "--output \(path) is a file; it must name the run's directory (new or existing)"
         }
     }
 }
@@ -44,6 +47,10 @@ public final class Trainer {
         self.output = output
         checkpoints = output.appendingPathComponent("checkpoints")
         let fm = FileManager.default
+        var isDirectory: ObjCBool = false
+        if fm.fileExists(atPath: output.path, isDirectory: &isDirectory), !isDirectory.boolValue {
+            throw TrainingError.outputIsNotADirectory(output.path)
+        }
         let holdsRun = fm.fileExists(atPath: checkpoints.path) || fm.fileExists(atPath: output.appendingPathComponent("train.jsonl").path)
         if holdsRun && !resume {
             guard overwrite else { throw CheckpointError.outputHoldsRun(output.path) }
