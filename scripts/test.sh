@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 bash scripts/install-system-packages.sh
 swift build --build-tests
 swift test --skip-build
-if grep -qw avx512bw /proc/cpuinfo && grep -qw avx512vl /proc/cpuinfo && grep -qw avx512dq /proc/cpuinfo \
+if grep -qw avx512f /proc/cpuinfo && grep -qw avx512bw /proc/cpuinfo && grep -qw avx512vl /proc/cpuinfo && grep -qw avx512dq /proc/cpuinfo \
    && grep -qw avx512cd /proc/cpuinfo; then
   echo "== kernel suites again on the AVX2 path (NMT_ISA=avx2) =="
   NMT_ISA=avx2 swift test --skip-build --filter 'TensorTests|TransformerTests|TrainingTests|TranslationTests'
