@@ -24,7 +24,8 @@ extension NMT {
             } else {
                 let message = (error as? LocalizedError)?.errorDescription ?? message(for: error)
                 let line = message.split(whereSeparator: \.isNewline).joined(separator: " ")
-                FileHandle.standardError.write(Data("nmt: error: \(line)\n".utf8))
+                // A bare exit status (a run stopped by a signal) has already said why.
+                if !line.isEmpty { FileHandle.standardError.write(Data("nmt: error: \(line)\n".utf8)) }
             }
             Foundation.exit(code.rawValue)
         }

@@ -24,10 +24,10 @@ public func builtProduct(_ name: String) -> URL {
 ///   - standardInput: what the process reads (nothing when nil).
 ///   - directory: the working directory (the test process's when nil).
 ///   - killWhen: polled every 20 ms while the process runs; when it returns true the
-///     process is killed with SIGKILL (fault tests).
+///     process is sent `killSignal` (fault tests), once.
 public func runProcess(_ executable: URL, _ arguments: [String], environment: [String: String?] = [:],
                        standardInput: Data? = nil, directory: URL? = nil,
-                       killWhen: (() -> Bool)? = nil) throws -> ProcessResult {
+                       killWhen: (() -> Bool)? = nil, killSignal: Int32 = SIGKILL) throws -> ProcessResult {
     let process = Process()
     process.executableURL = executable
     process.arguments = arguments
@@ -51,7 +51,7 @@ public func runProcess(_ executable: URL, _ arguments: [String], environment: [S
     try input.fileHandleForWriting.close()
     if let killWhen {
         while process.isRunning && !killWhen() { usleep(20_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        if process.isRunning { kill(process.processIdentifier, killSignal) }
     }
     process.waitUntilExit()
     while readers.contains(where: { !$0.isFinished }) { usleep(1000) }

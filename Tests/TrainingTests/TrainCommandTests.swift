@@ -28,15 +28,37 @@ import Transformer
     }
 
     @discardableResult
-    static func run(_ arguments: [String], killWhen: ((URL) -> Bool)? = nil, output: URL? = nil) throws -> (status: Int32, stderr: String) {
+    static func run(_ arguments: [String], killWhen: ((URL) -> Bool)? = nil, output: URL? = nil,
+                    signal: Int32 = SIGKILL) throws -> (status: Int32, stderr: String) {
         let stop: (() -> Bool)? = killWhen.flatMap { condition in output.map { out in { condition(out) } } }
-        let result = try runProcess(nmt, arguments, directory: repository, killWhen: stop)
+        let result = try runProcess(nmt, arguments, directory: repository, killWhen: stop, killSignal: signal)
         return (result.status, result.error)
     }
 
     static func loggedUpdates(_ output: URL) -> Int {
         guard let text = try? String(contentsOf: output.appendingPathComponent("train.jsonl"), encoding: .utf8) else { return 0 }
         return text.split(separator: "\n").filter { $0.contains("\"kind\": \"train\"") }.count
+    }
+
+    /// SIGTERM at an update between validations: the run finishes that update, writes its
+    /// checkpoint, exits with status 75, and resuming it gives the straight run's weights.
+    @Test func sigtermSavesACheckpointAndResumesBitwise() throws {
+        let straight = try Self.temporaryDirectory("sigterm-straight"), stopped = try Self.temporaryDirectory("sigterm")
+        defer { try? FileManager.default.removeItem(at: straight); try? FileManager.default.removeItem(at: stopped) }
+        let n = 12
+        #expect(try Self.run(Self.arguments(output: straight, maxUpdate: n)).status == 0)
+        let first = try Self.run(Self.arguments(output: stopped, maxUpdate: n), killWhen: { Self.loggedUpdates($0) >= 5 },
+                                 output: stopped, signal: SIGTERM)
+        #expect(first.status == StopSignal.exitStatus, "\(first.stderr)")
+        let checkpoints = stopped.appendingPathComponent("checkpoints")
+        let last = try FileManager.default.destinationOfSymbolicLink(atPath: checkpoints.appendingPathComponent("last").path)
+        let updates = Self.loggedUpdates(stopped)
+        #expect(last == Checkpoint.name(update: updates), "the checkpoint is the update the signal interrupted")
+        #expect(updates < n, "stopped early (at update \(updates))")
+        let resumed = try Self.run(Self.arguments(output: stopped, maxUpdate: n) + ["--resume"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        let name = "checkpoints/\(Checkpoint.name(update: n))/model.safetensors"
+        #expect(try Data(contentsOf: straight.appendingPathComponent(name)) == Data(contentsOf: stopped.appendingPathComponent(name)))
     }
 
     /// Straight N updates and the same run killed twice (SIGKILL, at different updates, the

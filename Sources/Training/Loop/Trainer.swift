@@ -117,7 +117,7 @@ public final class Trainer {
         // A resumed run whose budget is already spent ends here: another update would change
         // the finished run's weights.
         if let spent = StopReason.budgetReached(config, updates: session.progress.update, elapsedSeconds: clock.elapsed()) {
-            log.message("nothing to train: \(spent.rawValue) already reached at update \(session.progress.update)")
+            log.message("nothing to train: \(spent.name) already reached at update \(session.progress.update)")
             return TrainingSummary(updates: session.progress.update, epochs: session.progress.epoch,
                                    bestBLEU: session.progress.bestBLEU, lastValidLoss: nil, stopReason: spent)
         }
@@ -173,12 +173,23 @@ public final class Trainer {
                     if try validateAndSave() { stopReason = .patience; break training }
                 }
                 if let budget { stopReason = budget; break training }
+                if let number = StopSignal.requested {
+                    // A checkpoint of this update (unless validation just wrote it), without
+                    // validating: a pre-empted job should exit quickly.
+                    if session.lastCheckpointName != Checkpoint.name(update: session.progress.update) {
+                        try session.saveCheckpoint(best: false)
+                    }
+                    stopReason = .signal(number)
+                    break training
+                }
             }
             session.progress.epoch += 1
             session.progress.nextBatch = 0
         }
-        if session.lastCheckpointName != Checkpoint.name(update: session.progress.update) { _ = try validateAndSave() }
-        log.message("done: \(stopReason.rawValue) after \(session.progress.update) updates (\(TrainingLog.duration(clock.elapsed())))")
+        if !stopReason.isSignal && session.lastCheckpointName != Checkpoint.name(update: session.progress.update) {
+            _ = try validateAndSave()
+        }
+        log.message("done: \(stopReason.name) after \(session.progress.update) updates (\(TrainingLog.duration(clock.elapsed())))")
         return TrainingSummary(updates: session.progress.update, epochs: session.progress.epoch,
                                bestBLEU: session.progress.bestBLEU, lastValidLoss: lastValidLoss, stopReason: stopReason)
     }

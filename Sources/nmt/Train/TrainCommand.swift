@@ -61,6 +61,8 @@ struct TrainCommand: ParsableCommand {
         let trainer = try Trainer(config: settings, output: URL(fileURLWithPath: output), resume: resume,
                                   overwrite: overwrite, showProgress: !quiet)
         trainer.bleuValidator = try ValidationBLEU.validator(config: settings)
-        _ = try trainer.run()
+        StopSignal.install()
+        let summary = try trainer.run()
+        if summary.stopReason.isSignal { throw ExitCode(StopSignal.exitStatus) }
     }
 }

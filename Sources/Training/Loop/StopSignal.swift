@@ -1,0 +1,52 @@
+import Foundation
+
+/// SIGTERM and SIGINT during training: the first asks the loop to stop after the update in
+/// progress (it then writes a checkpoint and ends with `StopReason.signal`); a second one
+/// ends the process at once. Checkpoints are published by rename, so even that leaves the
+/// last one whole.
+///
+/// Job schedulers pre-empt with SIGTERM and users press Ctrl-C: without this, everything
+/// since the last validation was lost (Marian: --sigterm save-and-exit).
+public enum StopSignal {
+    /// The exit status of a run that stopped on a signal after writing its checkpoint
+    /// (EX_TEMPFAIL: resume it later with --resume).
+    public static let exitStatus: Int32 = 75
+
+    /// Signals received so far (written by the handler, read by the loop).
+    nonisolated(unsafe) private static var received: Int32 = 0
+    nonisolated(unsafe) private static var first: Int32 = 0
+
+    /// Installs the handlers (idempotent), and unblocks the two signals: a process inherits
+    /// its parent's signal mask, and a parent that blocks them (test runners do) would
+    /// otherwise leave them pending for ever.
+    public static func install() {
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGTERM)
+        sigaddset(&set, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
+        for number in [SIGTERM, SIGINT] {
+            signal(number) { number in
+                StopSignal.received += 1
+                if StopSignal.received == 1 {
+                    StopSignal.first = number
+                } else {
+                    // A second signal: stop now, as the default action would.
+                    _exit(128 + number)
+                }
+            }
+        }
+    }
+
+    /// The signal that asked training to stop, if one has.
+    static var requested: Int32? { received > 0 ? first : nil }
+
+    /// "SIGTERM", "SIGINT", or the number.
+    static func name(_ number: Int32) -> String {
+        switch number {
+        case SIGTERM: "SIGTERM"
+        case SIGINT: "SIGINT"
+        default: "signal \(number)"
+        }
+    }
+}
