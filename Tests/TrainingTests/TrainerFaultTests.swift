@@ -102,4 +102,27 @@ import Transformer
         #expect(error?.localizedDescription == "--output \(file.path) is a file; it must name the run's directory (new or existing)")
         #expect(try String(contentsOf: file, encoding: .utf8) == "not a run", "the file is left as it was")
     }
+
+    /// A run directory in use by one trainer refuses a second one (resume or overwrite
+    /// alike) with the holder's pid; a lock file left by a dead process does not block.
+    @Test func aRunDirectoryIsLockedWhileATrainerHoldsIt() throws {
+        let out = Self.output("lock")
+        defer { try? FileManager.default.removeItem(at: out) }
+        var holder: Trainer? = try Trainer(config: try Self.config(maxUpdate: 2), output: out, resume: false, overwrite: false,
+                                           showProgress: false)
+        for (resume, overwrite) in [(true, false), (false, true)] {
+            let error = #expect(throws: TrainingError.self) {
+                try Trainer(config: try Self.config(maxUpdate: 2), output: out, resume: resume, overwrite: overwrite,
+                            showProgress: false)
+            }
+            #expect(error == .runLocked(directory: out.path, reason: "process \(getpid()) is training in it"))
+        }
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("train.jsonl").path),
+                "the refused overwrite removed nothing")
+        holder = nil
+        _ = holder
+        // What a killed run leaves: the lock file with its pid, and no lock held.
+        try Data("999999\n".utf8).write(to: out.appendingPathComponent(".lock"))
+        _ = try Trainer(config: try Self.config(maxUpdate: 2), output: out, resume: true, overwrite: false, showProgress: false)
+    }
 }

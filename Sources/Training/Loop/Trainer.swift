@@ -9,6 +9,7 @@ import Transformer
 public enum TrainingError: Error, LocalizedError, Equatable {
     case nonFiniteLoss(updates: Int, lastCheckpoint: String?)
     case outputIsNotADirectory(String)
+    case runLocked(directory: String, reason: String)
 
     public var errorDescription: String? {
         switch self {
@@ -17,6 +18,8 @@ public enum TrainingError: Error, LocalizedError, Equatable {
                 + (last.map { "; the last good checkpoint is \($0)" } ?? "")
         case let .outputIsNotADirectory(path):
             "--output \(path) is a file; it must name the run's directory (new or existing)"
+        case let .runLocked(directory, reason):
+            "run directory \(directory) is in use: \(reason)"
         }
     }
 }
@@ -41,6 +44,8 @@ public final class Trainer {
     var inspectGradients: ((ParameterArena, Int) -> Void)?
     let log: TrainingLog
     let checkpoints: URL
+    /// Held for the trainer's lifetime.
+    private let lock: RunLock
 
     public init(config: TrainingConfig, output: URL, resume: Bool, overwrite: Bool, showProgress: Bool = true) throws {
         self.config = config
@@ -52,11 +57,16 @@ public final class Trainer {
             throw TrainingError.outputIsNotADirectory(output.path)
         }
         let holdsRun = fm.fileExists(atPath: checkpoints.path) || fm.fileExists(atPath: output.appendingPathComponent("train.jsonl").path)
-        if holdsRun && !resume {
-            guard overwrite else { throw CheckpointError.outputHoldsRun(output.path) }
-            try fm.removeItem(at: output)
-        }
+        if holdsRun && !resume && !overwrite { throw CheckpointError.outputHoldsRun(output.path) }
         try fm.createDirectory(at: output, withIntermediateDirectories: true)
+        // Locked before anything in it changes; an overwrite keeps the lock file (removing
+        // it would let another process lock a new one).
+        lock = try RunLock(directory: output)
+        if holdsRun && !resume {
+            for name in try fm.contentsOfDirectory(atPath: output.path) where name != RunLock.fileName {
+                try fm.removeItem(at: output.appendingPathComponent(name))
+            }
+        }
         log = try TrainingLog(file: output.appendingPathComponent("train.jsonl"), showProgress: showProgress)
     }
 
