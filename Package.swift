@@ -80,7 +80,7 @@ let package = Package(
         .testTarget(
             name: "TrainingTests",
             // nmt is a dependency so that it is built before the tests run it.
-            dependencies: ["Training", "Checkpoints", "Transformer", "Tensor", "TestSupport", "nmt"],
+            dependencies: ["Training", "Checkpoints", "Tokenizer", "Transformer", "Tensor", "TestSupport", "nmt"],
             exclude: ["Fixtures"]
         ),
 

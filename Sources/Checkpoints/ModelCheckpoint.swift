@@ -43,6 +43,7 @@ public struct ModelCheckpoint {
         let tokenizerURL = try Self.file(CheckpointFiles.tokenizer, in: directory)
         tokenizerData = try Data(contentsOf: tokenizerURL)
         tokenizer = try SentencePieceModel(serialized: tokenizerData, source: tokenizerURL.path)
+        try tokenizer.requireProjectSpecialIDs(source: tokenizerURL.path)
     }
 
     /// `name` inside `directory`, which must exist.

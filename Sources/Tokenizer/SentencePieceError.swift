@@ -20,6 +20,8 @@ public enum SentencePieceError: Error, Equatable, LocalizedError {
     case invalidIDs(source: String, line: Int, reason: String)
     /// A model or vocabulary file that could not be written.
     case writeFailed(path: String, reason: String)
+    /// A model whose special ids are not pad 0, unk 1, bos 2, eos 3 (-1: absent).
+    case specialIDsDiffer(source: String, found: [String: Int32])
 
     public var errorDescription: String? {
         switch self {
@@ -39,6 +41,10 @@ public enum SentencePieceError: Error, Equatable, LocalizedError {
             return "\(source):\(line): \(reason)"
         case .writeFailed(let path, let reason):
             return "\(path): cannot write (\(reason))"
+        case .specialIDsDiffer(let source, let found):
+            let ids = ["pad", "unk", "bos", "eos"].map { "\($0) \(found[$0] ?? -1)" }.joined(separator: ", ")
+            return "\(source): the model's special ids are \(ids); nmt needs pad 0, unk 1, bos 2, eos 3. "
+                + "Train the model with `nmt tokenizer train`, or with spm_train --pad_id=0 --unk_id=1 --bos_id=2 --eos_id=3"
         }
     }
 }

@@ -101,4 +101,14 @@ public final class SentencePieceModel: @unchecked Sendable {
     public var eosID: Int32 { spm_eos_id(processor) }
     /// The padding id, or -1 when the model has none.
     public var padID: Int32 { spm_pad_id(processor) }
+
+    /// Throws unless the model's special ids are `SpecialIDs` (pad 0, unk 1, bos 2, eos 3),
+    /// the ids the whole project assumes. A model trained by plain `spm_train` has unk 0,
+    /// bos 1, eos 2 and no pad: used as it is, its unknown piece would be taken for padding
+    /// and a real piece for the end of a sentence, silently.
+    public func requireProjectSpecialIDs(source: String) throws {
+        let found = ["pad": padID, "unk": unkID, "bos": bosID, "eos": eosID]
+        let expected = ["pad": SpecialIDs.pad, "unk": SpecialIDs.unk, "bos": SpecialIDs.bos, "eos": SpecialIDs.eos]
+        guard found == expected else { throw SentencePieceError.specialIDsDiffer(source: source, found: found) }
+    }
 }

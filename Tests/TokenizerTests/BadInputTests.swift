@@ -143,4 +143,23 @@ import Testing
             try SentencePieceModel.train(inputs: ["a,b.txt"], options: Fixtures.options(.bpe))
         }
     }
+
+    /// A model trained by plain spm_train (unk 0, bos 1, eos 2, no pad) is refused with both
+    /// sets of ids and the flags that fix it; the project's own models pass.
+    @Test func aStockSpmTrainModelIsRefused() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let prefix = directory.appendingPathComponent("stock").path
+        let trained = try run("spm_train", ["--input=\(Fixtures.sample)", "--model_prefix=\(prefix)", "--vocab_size=600",
+                                            "--model_type=bpe"])
+        #expect(trained.status == 0, "\(trained.error)")
+        let stock = try SentencePieceModel(contentsOf: prefix + ".model")
+        #expect([stock.unkID, stock.bosID, stock.eosID, stock.padID] == [0, 1, 2, -1])
+        let error = #expect(throws: SentencePieceError.self) { try stock.requireProjectSpecialIDs(source: "stock.model") }
+        #expect(error?.localizedDescription == "stock.model: the model's special ids are pad -1, unk 0, bos 1, eos 2; "
+                + "nmt needs pad 0, unk 1, bos 2, eos 3. Train the model with `nmt tokenizer train`, or with "
+                + "spm_train --pad_id=0 --unk_id=1 --bos_id=2 --eos_id=3")
+        let (own, _) = try Fixtures.trainedModel(.bpe)
+        try own.requireProjectSpecialIDs(source: "own.model")
+    }
 }

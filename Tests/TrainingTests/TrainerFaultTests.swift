@@ -3,6 +3,7 @@ import Foundation
 import Testing
 import TestSupport
 import Tensor
+import Tokenizer
 @testable import Training
 import Transformer
 
@@ -124,5 +125,28 @@ import Transformer
         // What a killed run leaves: the lock file with its pid, and no lock held.
         try Data("999999\n".utf8).write(to: out.appendingPathComponent(".lock"))
         _ = try Trainer(config: try Self.config(maxUpdate: 2), output: out, resume: true, overwrite: false, showProgress: false)
+    }
+
+    /// `--spm-model` with a model trained by plain spm_train stops before training, naming
+    /// the model (it used to train with its unknown piece taken for padding).
+    @Test func aStockSentencePieceModelIsRefusedBeforeTraining() throws {
+        let out = Self.output("stock-spm")
+        defer { try? FileManager.default.removeItem(at: out) }
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        let prefix = out.appendingPathComponent("stock").path
+        let trained = try runProcess(URL(fileURLWithPath: "/usr/bin/spm_train"),
+                                     ["--input=\(Self.repository.path)/corpora/tiny-es-en/train.en",
+                                      "--model_prefix=\(prefix)", "--vocab_size=100", "--model_type=bpe",
+                                      "--character_coverage=0.98"])
+        #expect(trained.status == 0, "\(trained.error)")
+        var config = try Self.config(maxUpdate: 2)
+        config.spmModel = prefix + ".model"
+        let run = out.appendingPathComponent("run")
+        let error = #expect(throws: SentencePieceError.self) {
+            try Trainer(config: config, output: run, resume: false, overwrite: false, showProgress: false).run()
+        }
+        guard case .specialIDsDiffer(let source, let found)? = error else { Issue.record("got \(String(describing: error))"); return }
+        #expect(source == prefix + ".model" && found == ["pad": -1, "unk": 0, "bos": 1, "eos": 2])
+        #expect(!FileManager.default.fileExists(atPath: run.appendingPathComponent("checkpoints").path))
     }
 }

@@ -83,6 +83,7 @@ public final class Trainer {
         let model: SentencePieceModel
         if let path = config.spmModel {
             model = try SentencePieceModel(contentsOf: path)
+            try model.requireProjectSpecialIDs(source: path)
         } else {
             guard let src = config.trainSrc, let tgt = config.trainTgt else { throw ConfigError.missing(key: "train_src") }
             var options = TrainingOptions()
