@@ -37,6 +37,15 @@ public enum EvaluationError: Error, Equatable, LocalizedError {
     /// Tab-separated systems on standard input with different field counts.
     case fieldCountMismatch(line: Int, expected: Int, found: Int)
 
+    /// Whether a value lies outside an option's choices, which sacreBLEU's argparse rejects
+    /// as a usage error (status 2); sacreBLEU exits 1 for everything else here.
+    public var isUsageError: Bool {
+        switch self {
+        case .unknownTokenizer, .unknownSmoothing, .unknownMetric: return true
+        default: return false
+        }
+    }
+
     public var errorDescription: String? {
         switch self {
         case let .unreadableFile(path, reason):

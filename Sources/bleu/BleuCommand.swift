@@ -200,6 +200,13 @@ struct BleuCommand: ParsableCommand {
         return !noColor && noColorVariable.isEmpty && isatty(STDOUT_FILENO) == 1
     }
 
+    /// Exit statuses, as sacreBLEU's: 2 for a wrong command line (argparse's usage error),
+    /// 1 for bad input (a file that cannot be read, line counts that differ, …).
+    enum Status {
+        static let badInput: Int32 = 1
+        static let usage: Int32 = 2
+    }
+
     /// Parses sacreBLEU-style arguments and turns every failure into one `bleu: error:` line.
     static func main() {
         do {
@@ -207,17 +214,18 @@ struct BleuCommand: ParsableCommand {
             try command.run()
             if let bleu = command as? BleuCommand, bleu.colors { print(TerminalColor.reset, terminator: "") }
         } catch let error as EvaluationError {
-            fail(error.errorDescription ?? "\(error)")
+            fail(error.errorDescription ?? "\(error)", status: error.isUsageError ? Status.usage : Status.badInput)
         } catch {
             // Help and version requests exit successfully through ArgumentParser.
             if exitCode(for: error) == .success { exit(withError: error) }
             let message = Self.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
-            fail(message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message)
+            // ArgumentParser's own errors are about the command line.
+            fail(message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message, status: Status.usage)
         }
     }
 
-    private static func fail(_ message: String) -> Never {
+    private static func fail(_ message: String, status: Int32) -> Never {
         fputs("bleu: error: \(message)\n", stderr)
-        Glibc.exit(1)
+        Glibc.exit(status)
     }
 }

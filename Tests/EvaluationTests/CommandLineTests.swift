@@ -56,9 +56,10 @@ final class CommandLineTests: XCTestCase {
         }
     }
 
-    private func assertFails(_ arguments: [String], message: String, file: StaticString = #filePath, line: UInt = #line) throws {
+    private func assertFails(_ arguments: [String], message: String, status: Int32 = 1, file: StaticString = #filePath,
+                             line: UInt = #line) throws {
         let result = try run(arguments)
-        XCTAssertNotEqual(result.status, 0, file: file, line: line)
+        XCTAssertEqual(result.status, status, "1 for bad input, 2 for a wrong command line", file: file, line: line)
         XCTAssertEqual(result.stdout, "", "nothing may be printed as a score", file: file, line: line)
         XCTAssertEqual(result.stderr, "bleu: error: \(message)\n", file: file, line: line)
     }
@@ -84,13 +85,13 @@ final class CommandLineTests: XCTestCase {
     func testUnknownTokenizer() throws {
         let hyp = try write("hyp.txt", lines: ["a"])
         try assertFails([hyp, "-i", hyp, "-tok", "moses"],
-                        message: "unknown tokenizer 'moses' (expected one of: 13a, intl, char, none)")
+                        message: "unknown tokenizer 'moses' (expected one of: 13a, intl, char, none)", status: 2)
     }
 
     func testUnknownFlagIsOneErrorLine() throws {
         let hyp = try write("hyp.txt", lines: ["a"])
         let result = try run([hyp, "-i", hyp, "--no-such-flag"])
-        XCTAssertNotEqual(result.status, 0)
+        XCTAssertEqual(result.status, 2, "argparse's usage status")
         XCTAssertEqual(result.stdout, "")
         XCTAssertTrue(result.stderr.hasPrefix("bleu: error: "), result.stderr)
         XCTAssertEqual(result.stderr.filter { $0 == "\n" }.count, 1, result.stderr)

@@ -40,3 +40,18 @@ import Tensor
         #expect(OpenBLASCores.level(ofCore: core)! <= OpenBLASCores.level(of: .current))
     }
 }
+
+/// nmt's documented exit statuses (README, "Exit statuses").
+@Suite struct ExitStatusTests {
+    @Test func usageBadInputAndSettingsHaveTheirStatuses() throws {
+        let usage = try runProcess(TrainCommandTests.nmt, ["translate", "--no-such-flag"])
+        #expect(usage.status == ExitStatus.usage, "\(usage.error)")
+        let badInput = try runProcess(TrainCommandTests.nmt, ["translate", "--model", "/nonexistent/checkpoint"],
+                                      standardInput: Data("hola\n".utf8))
+        #expect(badInput.status == ExitStatus.failure, "\(badInput.error)")
+        #expect(badInput.error == "nmt: error: /nonexistent/checkpoint is not a checkpoint directory (expected model.safetensors, config.json and sentencepiece.model inside)\n")
+        let setting = try runProcess(TrainCommandTests.nmt, ["--version"], environment: [VectorISA.environmentVariable: "sse"])
+        #expect(setting.status == ExitStatus.usage, "\(setting.error)")
+        #expect(setting.error.contains("NMT_ISA=sse is not a kernel path"))
+    }
+}

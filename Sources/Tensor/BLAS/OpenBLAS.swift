@@ -25,7 +25,7 @@ public final class OpenBLAS: @unchecked Sendable {
             return try OpenBLAS(features: .current, environment: ProcessInfo.processInfo.environment)
         } catch {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            exit(70)
+            exit(ExitStatus.unavailable)
         }
     }()
 

@@ -66,6 +66,6 @@ public struct CPUFeatures: Equatable, Sendable {
         guard !missing.isEmpty else { return }
         FileHandle.standardError.write(Data(
             "\(program): this build needs a CPU with AVX2 and FMA (x86-64 haswell or later); this CPU lacks \(missing.joined(separator: ", ")). Build without -target-cpu haswell to run here.\n".utf8))
-        exit(70)
+        exit(ExitStatus.unavailable)
     }
 }

@@ -54,7 +54,7 @@ public enum VectorISA: String, CaseIterable, Sendable {
             return isa
         } catch {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            exit(2)
+            exit(ExitStatus.usage)
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Tensor
 
 /// SIGTERM and SIGINT during training: the first asks the loop to stop after the update in
 /// progress (it then writes a checkpoint and ends with `StopReason.signal`); a second one
@@ -9,8 +10,8 @@ import Foundation
 /// since the last validation was lost (Marian: --sigterm save-and-exit).
 public enum StopSignal {
     /// The exit status of a run that stopped on a signal after writing its checkpoint
-    /// (EX_TEMPFAIL: resume it later with --resume).
-    public static let exitStatus: Int32 = 75
+    /// (resume it later with --resume).
+    public static let exitStatus = ExitStatus.interrupted
 
     /// Signals received so far (written by the handler, read by the loop).
     nonisolated(unsafe) private static var received: Int32 = 0
