@@ -11,16 +11,21 @@ import Tokenizer
         return url
     }
 
-    /// keep-last-N keeps the newest N numbered checkpoints and whatever `best` points to.
+    /// keep-interval-updates N keeps the newest N update checkpoints and whatever `best`
+    /// points to; keep-last-epochs M counts epoch checkpoints only (fairseq's meanings).
     @Test func pruneKeepsTheNewestAndTheBest() throws {
         let dir = try Self.directory("prune")
         defer { try? FileManager.default.removeItem(at: dir) }
-        for u in 1...5 { try FileManager.default.createDirectory(at: dir.appendingPathComponent(Checkpoint.name(update: u)), withIntermediateDirectories: true) }
+        let names = (1...5).map { Checkpoint.name(update: $0) } + (1...4).map { Checkpoint.name(epoch: $0) }
+        for name in names { try FileManager.default.createDirectory(at: dir.appendingPathComponent(name), withIntermediateDirectories: true) }
         try Checkpoint.setLink("best", to: Checkpoint.name(update: 2), in: dir)
         try Checkpoint.setLink("last", to: Checkpoint.name(update: 5), in: dir)
-        Checkpoint.prune(dir, keep: 2)
-        let left = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix("update-") }.sorted()
-        #expect(left == [2, 4, 5].map { Checkpoint.name(update: $0) })
+        Checkpoint.prune(dir, keepUpdates: 2, keepEpochs: 3)
+        let left = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { !$0.hasPrefix(".") && $0 != "best" && $0 != "last" }
+        #expect(left.sorted() == ([2, 4, 5].map { Checkpoint.name(update: $0) } + [2, 3, 4].map { Checkpoint.name(epoch: $0) }).sorted())
+        Checkpoint.prune(dir, keepUpdates: -1, keepEpochs: 0)
+        let after = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix("epoch-") }
+        #expect(after.isEmpty, "−1 keeps every update checkpoint, 0 keeps no epoch checkpoint")
     }
 
     /// The second load of the same files with the same tokenizer reads the cache: replacing

@@ -149,4 +149,38 @@ import Transformer
         #expect(source == prefix + ".model" && found == ["pad": -1, "unk": 0, "bos": 1, "eos": 2])
         #expect(!FileManager.default.fileExists(atPath: run.appendingPathComponent("checkpoints").path))
     }
+
+    /// Checkpoint cadence as fairseq's: every --save-interval-updates without validating, at
+    /// each epoch end unless --no-epoch-checkpoints, update checkpoints pruned to
+    /// --keep-interval-updates; resuming from an epoch checkpoint gives the straight run.
+    @Test func checkpointCadenceAndResumeFromAnEpochCheckpoint() throws {
+        let out = Self.output("cadence"), again = Self.output("cadence-again")
+        defer { try? FileManager.default.removeItem(at: out); try? FileManager.default.removeItem(at: again) }
+        var config = try Self.config(maxUpdate: 14)
+        config.validateIntervalUpdates = 100
+        config.saveIntervalUpdates = 2
+        config.keepIntervalUpdates = 3
+        config.maxTokens = 1024
+        _ = try Trainer(config: config, output: out, resume: false, overwrite: false, showProgress: false).run()
+        let checkpoints = out.appendingPathComponent("checkpoints")
+        let names = try FileManager.default.contentsOfDirectory(atPath: checkpoints.path)
+        let updates = names.filter { $0.hasPrefix("update-") }.sorted(), epochs = names.filter { $0.hasPrefix("epoch-") }.sorted()
+        #expect(updates == [10, 12, 14].map { Checkpoint.name(update: $0) }, "\(updates)")
+        #expect(!epochs.isEmpty, "the tiny corpus has several epochs in 14 updates of 1024 tokens")
+
+        // Resume from the first epoch checkpoint: the same weights at update 14.
+        var noEpochs = config
+        noEpochs.noEpochCheckpoints = true
+        let firstEpoch = checkpoints.appendingPathComponent(epochs[0])
+        try FileManager.default.createDirectory(at: again.appendingPathComponent("checkpoints"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: firstEpoch, to: again.appendingPathComponent("checkpoints/\(epochs[0])"))
+        try FileManager.default.copyItem(at: out.appendingPathComponent("sentencepiece.model"),
+                                         to: again.appendingPathComponent("sentencepiece.model"))
+        try Checkpoint.setLink("last", to: epochs[0], in: again.appendingPathComponent("checkpoints"))
+        _ = try Trainer(config: noEpochs, output: again, resume: true, overwrite: false, showProgress: false).run()
+        let name = "checkpoints/\(Checkpoint.name(update: 14))/model.safetensors"
+        #expect(try Data(contentsOf: out.appendingPathComponent(name)) == Data(contentsOf: again.appendingPathComponent(name)))
+        let resumedNames = try FileManager.default.contentsOfDirectory(atPath: again.appendingPathComponent("checkpoints").path)
+        #expect(resumedNames.filter { $0.hasPrefix("epoch-") } == [epochs[0]], "--no-epoch-checkpoints writes none")
+    }
 }

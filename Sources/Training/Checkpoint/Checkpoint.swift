@@ -84,22 +84,27 @@ public enum Checkpoint {
         AtomicFile.syncDirectory(directory.path)
     }
 
-    /// Deletes numbered checkpoints beyond the newest `keep`, never the targets of `last`
-    /// and `best`; removes temporary directories a killed run left behind.
-    public static func prune(_ directory: URL, keep: Int) {
+    /// Deletes update checkpoints beyond the newest `keepUpdates` and epoch checkpoints
+    /// beyond the newest `keepEpochs` (−1: keep all), never the targets of `last` and
+    /// `best`; removes temporary directories a killed run left behind.
+    public static func prune(_ directory: URL, keepUpdates: Int, keepEpochs: Int) {
         let fm = FileManager.default
         guard let names = try? fm.contentsOfDirectory(atPath: directory.path) else { return }
         for name in names where name.hasPrefix(".tmp-") { try? fm.removeItem(at: directory.appendingPathComponent(name)) }
-        guard keep >= 0 else { return }
         let protected = Set(["last", "best"].compactMap { try? fm.destinationOfSymbolicLink(atPath: directory.appendingPathComponent($0).path) })
-        let numbered = names.filter { $0.hasPrefix("update-") }.sorted()
-        for name in numbered.dropLast(keep) where !protected.contains(name) {
-            try? fm.removeItem(at: directory.appendingPathComponent(name))
+        for (prefix, keep) in [("update-", keepUpdates), ("epoch-", keepEpochs)] where keep >= 0 {
+            let numbered = names.filter { $0.hasPrefix(prefix) }.sorted()
+            for name in numbered.dropLast(keep) where !protected.contains(name) {
+                try? fm.removeItem(at: directory.appendingPathComponent(name))
+            }
         }
     }
 
     /// Name of the checkpoint written after `update` updates.
     public static func name(update: Int) -> String { String(format: "update-%08d", update) }
+
+    /// Name of the checkpoint written at the end of epoch `epoch`.
+    public static func name(epoch: Int) -> String { String(format: "epoch-%04d", epoch) }
 }
 
 extension ModelCheckpoint {

@@ -66,7 +66,11 @@ extension TrainingConfig {
         double("stop_time_hours", \.stopTimeHours, 0, 10_000, "stop after this wall-clock time (0: no limit)"),
         int("validate_interval_updates", \.validateIntervalUpdates, 1...1_000_000_000, "validate and checkpoint every N updates"),
         int("patience", \.patience, -1...1_000_000, "stop after N validations without a better BLEU (−1: never)"),
-        int("keep_last_epochs", \.keepLastEpochs, -1...1_000_000, "numbered checkpoints to keep (−1: all)"),
+        int("save_interval_updates", \.saveIntervalUpdates, 0...1_000_000_000,
+            "also checkpoint every N updates, without validating (0: only at validations)"),
+        bool("no_epoch_checkpoints", \.noEpochCheckpoints, "no checkpoint at the end of each epoch"),
+        int("keep_interval_updates", \.keepIntervalUpdates, -1...1_000_000, "update checkpoints to keep (−1: all)"),
+        int("keep_last_epochs", \.keepLastEpochs, -1...1_000_000, "epoch checkpoints to keep (−1: all)"),
         int("log_interval", \.logInterval, 1...1_000_000, "log every N updates"),
         int("valid_bleu_sentences", \.validBleuSentences, 0...10_000_000, "validation sentences decoded for BLEU (0: all)"),
         float("valid_max_len_a", \.validMaxLenA, 0, 100, "validation decoding: max length a·src_len + b"),
@@ -126,6 +130,16 @@ extension TrainingConfig {
         let allowed = "a number in [\(lo), \(hi)]"
         return ConfigKey(name: name, help: help, allowed: allowed) { config, text in
             config[keyPath: path] = try number(name, text, lo, hi, allowed: allowed)
+        }
+    }
+
+    static func bool(_ name: String, _ path: WritableKeyPath<TrainingConfig, Bool> & Sendable, _ help: String) -> ConfigKey {
+        ConfigKey(name: name, help: help, allowed: "true or false") { config, text in
+            switch text.lowercased() {
+            case "true", "yes", "1": config[keyPath: path] = true
+            case "false", "no", "0": config[keyPath: path] = false
+            default: throw invalid(name, text, "true or false")
+            }
         }
     }
 

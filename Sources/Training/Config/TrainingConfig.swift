@@ -57,8 +57,16 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     public var validateIntervalUpdates = 1000
     /// Stop after this many validations without a new best BLEU; −1: never.
     public var patience = -1
-    /// Numbered checkpoints to keep besides `best` (−1: all).
-    public var keepLastEpochs = 5
+    /// Also write a checkpoint every N updates, without validating (fairseq's
+    /// --save-interval-updates; 0: checkpoints only at validations and epoch ends).
+    public var saveIntervalUpdates = 0
+    /// No checkpoint at the end of each epoch (fairseq's --no-epoch-checkpoints).
+    public var noEpochCheckpoints = false
+    /// Update checkpoints (`update-N`) to keep besides the targets of `last` and `best`
+    /// (fairseq's --keep-interval-updates; −1: all).
+    public var keepIntervalUpdates = -1
+    /// Epoch checkpoints (`epoch-N`) to keep (fairseq's --keep-last-epochs; −1: all).
+    public var keepLastEpochs = -1
     public var logInterval = 100
     /// Sentences of the validation set decoded for BLEU (0: all).
     public var validBleuSentences = 0

@@ -184,6 +184,10 @@ public final class Trainer {
                     if try validateAndSave() { stopReason = .patience; break training }
                 }
                 if let budget { stopReason = budget; break training }
+                if config.saveIntervalUpdates > 0 && session.progress.update % config.saveIntervalUpdates == 0
+                    && session.lastCheckpointName != Checkpoint.name(update: session.progress.update) {
+                    try session.saveCheckpoint(best: false)
+                }
                 if let number = StopSignal.requested {
                     // A checkpoint of this update (unless validation just wrote it), without
                     // validating: a pre-empted job should exit quickly.
@@ -196,6 +200,8 @@ public final class Trainer {
             }
             session.progress.epoch += 1
             session.progress.nextBatch = 0
+            // At the start of the next epoch, so that resuming from it begins that epoch.
+            if !config.noEpochCheckpoints { try session.saveCheckpoint(best: false, name: Checkpoint.name(epoch: session.progress.epoch - 1)) }
         }
         if !stopReason.isSignal && session.lastCheckpointName != Checkpoint.name(update: session.progress.update) {
             _ = try validateAndSave()
@@ -215,13 +221,14 @@ public final class Trainer {
         let hyper = AdamW.Hyperparameters(beta1: config.adamBeta1, beta2: config.adamBeta2, eps: config.adamEps,
                                           weightDecay: config.weightDecay)
         let lastLink = checkpoints.appendingPathComponent("last")
+        let keep = (updates: config.keepIntervalUpdates, epochs: config.keepLastEpochs)
         let session: TrainingSession
         if FileManager.default.fileExists(atPath: lastLink.path) {
             let loaded = try ModelCheckpoint(directory: lastLink.resolvingSymlinksInPath())
             let optimizer = AdamW(table: loaded.model.table, hyperparameters: hyper)
             let progress = try loaded.restore(into: optimizer)
             session = TrainingSession(model: loaded.model, optimizer: optimizer, progress: progress, config: checkpointConfig,
-                                      tokenizerData: tokenizerData, directory: checkpoints, keep: config.keepLastEpochs,
+                                      tokenizerData: tokenizerData, directory: checkpoints, keep: keep,
                                       clock: clock)
             session.lastCheckpointName = try? FileManager.default.destinationOfSymbolicLink(atPath: lastLink.path)
             log.message("resuming from \(loaded.directory.lastPathComponent): update \(progress.update), epoch \(progress.epoch)")
@@ -230,10 +237,10 @@ public final class Trainer {
             model.initializeParameters(seed: UInt64(config.seed))
             session = TrainingSession(model: model, optimizer: AdamW(table: model.table, hyperparameters: hyper),
                                       progress: TrainingProgress(), config: checkpointConfig, tokenizerData: tokenizerData,
-                                      directory: checkpoints, keep: config.keepLastEpochs, clock: clock)
+                                      directory: checkpoints, keep: keep, clock: clock)
             log.message("model \(config.arch): \(model.parameterCount) parameters, vocabulary \(tokenizer.vocabularySize), \(trainingPairs) training pairs")
         }
-        Checkpoint.prune(checkpoints, keep: config.keepLastEpochs)
+        Checkpoint.prune(checkpoints, keepUpdates: keep.updates, keepEpochs: keep.epochs)
         clock.resume(from: session.progress)
         return session
     }

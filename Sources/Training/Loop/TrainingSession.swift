@@ -26,11 +26,11 @@ final class TrainingSession {
     private let config: CheckpointConfig
     private let tokenizerData: Data
     private let directory: URL
-    private let keep: Int
+    private let keep: (updates: Int, epochs: Int)
     private let clock: RunClock
 
     init(model: TransformerModel, optimizer: AdamW, progress: TrainingProgress, config: CheckpointConfig,
-         tokenizerData: Data, directory: URL, keep: Int, clock: RunClock) {
+         tokenizerData: Data, directory: URL, keep: (updates: Int, epochs: Int), clock: RunClock) {
         self.model = model
         self.optimizer = optimizer
         self.progress = progress
@@ -41,16 +41,16 @@ final class TrainingSession {
         self.clock = clock
     }
 
-    /// Writes the checkpoint of the current update, points `last` (and `best`) at it and
-    /// prunes old ones.
-    func saveCheckpoint(best: Bool) throws {
+    /// Writes a checkpoint of the current state (by default named after the update),
+    /// points `last` (and `best`) at it and prunes old ones.
+    func saveCheckpoint(best: Bool, name: String? = nil) throws {
         progress.elapsedSeconds = clock.elapsed()
-        let name = Checkpoint.name(update: progress.update)
+        let name = name ?? Checkpoint.name(update: progress.update)
         _ = try Checkpoint.save(in: directory, name: name, model: model, optimizer: optimizer, progress: progress,
                                 config: config, tokenizer: tokenizerData)
         try Checkpoint.setLink("last", to: name, in: directory)
         if best { try Checkpoint.setLink("best", to: name, in: directory) }
         lastCheckpointName = name
-        Checkpoint.prune(directory, keep: keep)
+        Checkpoint.prune(directory, keepUpdates: keep.updates, keepEpochs: keep.epochs)
     }
 }
