@@ -9,6 +9,7 @@ extension NMT {
         #if !DEBUG
         CPUFeatures.requireAVX2FMA(program: "nmt")
         #endif
+        unblockTerminationSignals()
         // Before parsing, so that the machine report replaces ArgumentParser's version line.
         if CommandLine.arguments.dropFirst() == ["--version"] {
             print(Version.report)
@@ -30,4 +31,14 @@ extension NMT {
             Foundation.exit(code.rawValue)
         }
     }
+}
+
+/// A process inherits its parent's signal mask; a parent that blocks SIGTERM and SIGINT
+/// (test runners do) would leave them pending for ever, and `nmt` could not be stopped.
+private func unblockTerminationSignals() {
+    var set = sigset_t()
+    sigemptyset(&set)
+    sigaddset(&set, SIGTERM)
+    sigaddset(&set, SIGINT)
+    pthread_sigmask(SIG_UNBLOCK, &set, nil)
 }

@@ -61,4 +61,24 @@ import TestSupport
         let corrupt = try Self.nmt(["translate", "--model", checkpoint.path], input: Data("hola\n".utf8))
         #expect(corrupt.status != 0 && corrupt.stderr.contains("model.safetensors"), "\(corrupt.stderr)")
     }
+
+    /// SIGTERM while `nmt translate --output` runs leaves neither the output file nor a
+    /// temporary one: the output is published by rename only when complete.
+    @Test func sigtermLeavesNoPartialOutput() throws {
+        let checkpoint = try Self.trainedCheckpoint()
+        let run = checkpoint.deletingLastPathComponent().deletingLastPathComponent()
+        defer { try? FileManager.default.removeItem(at: run) }
+        let outputDirectory = run.appendingPathComponent("out")
+        try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
+        let output = outputDirectory.appendingPathComponent("hyp.txt")
+        let input = String(repeating: "¿Dónde está la estación de tren más cercana?\n", count: 20_000)
+        let started = Date()
+        let result = try runProcess(TrainCommandTests.nmt, ["translate", "--model", checkpoint.path, "--beam", "4",
+                                                            "--threads", "1", "--output", output.path],
+                                    standardInput: Data(input.utf8),
+                                    killWhen: { Date().timeIntervalSince(started) > 1.5 }, killSignal: SIGTERM)
+        #expect(result.status != 0, "still translating after 1.5 s, then terminated")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: outputDirectory.path).isEmpty,
+                "no output and no temporary file")
+    }
 }

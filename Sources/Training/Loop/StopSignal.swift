@@ -17,15 +17,9 @@ public enum StopSignal {
     nonisolated(unsafe) private static var received: Int32 = 0
     nonisolated(unsafe) private static var first: Int32 = 0
 
-    /// Installs the handlers (idempotent), and unblocks the two signals: a process inherits
-    /// its parent's signal mask, and a parent that blocks them (test runners do) would
-    /// otherwise leave them pending for ever.
+    /// Installs the handlers (idempotent). The signals must not be blocked (`nmt` unblocks
+    /// them at start-up: a parent's mask is inherited).
     public static func install() {
-        var set = sigset_t()
-        sigemptyset(&set)
-        sigaddset(&set, SIGTERM)
-        sigaddset(&set, SIGINT)
-        pthread_sigmask(SIG_UNBLOCK, &set, nil)
         for number in [SIGTERM, SIGINT] {
             signal(number) { number in
                 StopSignal.received += 1
