@@ -20,15 +20,20 @@ enum CoreBenchmarks {
     /// In a child process: GFLOP/s of the direct OpenBLAS-threaded product with this
     /// process's core.
     static func peakOfThisProcess(threads: Int, rounds: Int) -> Measurement {
+        let rate = gigaflops(threads: threads, rounds: rounds) { a, b, c in
+            OpenBLAS.library.multiplyThreadedByOpenBLAS(m: shape.m, n: shape.n, k: shape.k, a: a.data, b: b.data, c: c.data,
+                                                       threads: threads)
+        }
+        return Measurement(scenario: "cores", name: OpenBLAS.library.coreName, threads: threads, value: rate, unit: "GFLOP/s")
+    }
+
+    /// GFLOP/s of `multiply` on `shape`'s operands (median of `rounds`) at `threads` threads.
+    private static func gigaflops(threads: Int, rounds: Int, _ multiply: @escaping (Tensor, Tensor, Tensor) -> Void) -> Double {
         Threads.set(threads)
         let a = TensorCoreBenchmarks.filled(Shape(shape.m, shape.k)), b = TensorCoreBenchmarks.filled(Shape(shape.k, shape.n))
         let c = TensorStorage(Shape(shape.m, shape.n))
-        let seconds = Timing.medians([{
-            OpenBLAS.library.multiplyThreadedByOpenBLAS(m: shape.m, n: shape.n, k: shape.k, a: a.tensor.data,
-                                                       b: b.tensor.data, c: c.tensor.data, threads: threads)
-        }], rounds: rounds, callsPerRound: 3)[0]
-        return Measurement(scenario: "cores", name: OpenBLAS.library.coreName, threads: threads,
-                           value: 2.0 * Double(shape.m * shape.k * shape.n) / seconds / 1e9, unit: "GFLOP/s")
+        let seconds = Timing.medians([{ multiply(a.tensor, b.tensor, c.tensor) }], rounds: rounds, callsPerRound: 3)[0]
+        return 2.0 * Double(shape.m * shape.k * shape.n) / seconds / 1e9
     }
 
     /// One row per core and thread count, plus MatMul (this process's core, our threads)
@@ -42,12 +47,7 @@ enum CoreBenchmarks {
                 best[t] = max(best[t] ?? 0, row.value)
                 rows.append(row)
             }
-            Threads.set(t)
-            let a = TensorCoreBenchmarks.filled(Shape(shape.m, shape.k)), b = TensorCoreBenchmarks.filled(Shape(shape.k, shape.n))
-            let c = TensorStorage(Shape(shape.m, shape.n))
-            let seconds = Timing.medians([{ MatMul.multiply(a.tensor, b.tensor, into: c.tensor) }], rounds: rounds,
-                                         callsPerRound: 3)[0]
-            let ours = 2.0 * Double(shape.m * shape.k * shape.n) / seconds / 1e9
+            let ours = gigaflops(threads: t, rounds: rounds) { a, b, c in MatMul.multiply(a, b, into: c) }
             rows.append(Measurement(scenario: "cores", name: "MatMul with \(OpenBLAS.library.coreName) ÷ best core", threads: t,
                                     value: ours, unit: "GFLOP/s", reference: best[t], ratio: ours / best[t]!,
                                     target: "≥ 0.95", meetsTarget: ours / best[t]! >= 0.95))

@@ -61,11 +61,7 @@ enum Report {
 
     static func machine() -> [String: String] {
         var info = ["cores": String(ProcessInfo.processInfo.activeProcessorCount)]
-        if let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
-           let line = text.split(separator: "\n").first(where: { $0.hasPrefix("model name") }),
-           let colon = line.firstIndex(of: ":") {
-            info["cpu"] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-        }
+        if !CPUFeatures.current.modelName.isEmpty { info["cpu"] = CPUFeatures.current.modelName }
         info["kernels"] = RuntimeReport.kernelPath
         info["openblas"] = OpenBLAS.library.summary
         return info

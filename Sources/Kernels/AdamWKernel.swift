@@ -29,8 +29,10 @@ public enum AdamWKernel {
         let decay = V(repeating: s.decay), stepSize = V(repeating: s.stepSize)
         let oneMinusBeta1 = V(repeating: 1 - s.beta1), oneMinusBeta2 = V(repeating: 1 - s.beta2)
         let beta2 = V(repeating: s.beta2), correction = V(repeating: s.biasCorrection2Sqrt), eps = V(repeating: s.eps)
-        var i = range.lowerBound
-        while i + V.laneCount <= range.upperBound {
+        /// The update of one vector of elements at offset i of the four arrays.
+        @inline(__always)
+        func step(_ p: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ m: UnsafeMutablePointer<Float>,
+                  _ v: UnsafeMutablePointer<Float>, _ i: Int) {
             let grad = V.load(g + i), mOld = V.load(m + i)
             let param: V = V.load(p + i) * decay
             let mi: V = mOld + (grad - mOld) * oneMinusBeta1
@@ -38,16 +40,24 @@ public enum AdamWKernel {
             let denominator: V = vi.squareRoot() / correction + eps
             let updated: V = param - stepSize * (mi / denominator)
             mi.store(to: m + i); vi.store(to: v + i); updated.store(to: p + i)
+        }
+        var i = range.lowerBound
+        while i + V.laneCount <= range.upperBound {
+            step(p, g, m, v, i)
             i += V.laneCount
         }
-        while i < range.upperBound {
-            let grad = g[i]
-            var param = p[i] * s.decay
-            let mi = m[i] + (grad - m[i]) * (1 - s.beta1)
-            let vi = v[i] * s.beta2 + (1 - s.beta2) * grad * grad
-            param -= s.stepSize * (mi / (vi.squareRoot() / s.biasCorrection2Sqrt + s.eps))
-            m[i] = mi; v[i] = vi; p[i] = param
-            i += 1
+        // The tail through one zero-padded vector per array (zero lanes stay finite:
+        // m = v = 0 gives 0 / ε), so it gets exactly the vector code's result.
+        let tail = range.upperBound - i
+        guard tail > 0 else { return }
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: 4 * V.laneCount) { buffer in
+            let w = V.laneCount, base = buffer.baseAddress!
+            base.initialize(repeating: 0, count: 4 * w)
+            let (tp, tg, tm, tv) = (base, base + w, base + 2 * w, base + 3 * w)
+            tp.update(from: p + i, count: tail); tg.update(from: g + i, count: tail)
+            tm.update(from: m + i, count: tail); tv.update(from: v + i, count: tail)
+            step(tp, tg, tm, tv, 0)
+            (p + i).update(from: tp, count: tail); (m + i).update(from: tm, count: tail); (v + i).update(from: tv, count: tail)
         }
     }
 }

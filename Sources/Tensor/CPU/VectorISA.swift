@@ -64,7 +64,6 @@ public enum VectorISA: String, CaseIterable, Sendable {
         precondition(supported.contains(isa) || CPUFeatures.current.isUnknown,
                      "kernel path \(isa.rawValue) is not supported by this CPU")
         chosen = isa
-        table = isa.kernels
     }
 
     /// The kernels specialised for this path.
@@ -76,12 +75,8 @@ public enum VectorISA: String, CaseIterable, Sendable {
     }
 
     nonisolated(unsafe) private static var chosen: VectorISA?
-    nonisolated(unsafe) private static var table: KernelTable?
 
     /// The active path's kernels (what every kernel in Tensor calls through).
     @inline(__always)
-    public static var kernels: KernelTable {
-        if let table { return table }
-        return active.kernels
-    }
+    public static var kernels: KernelTable { active.kernels }
 }

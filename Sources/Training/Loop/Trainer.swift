@@ -185,15 +185,13 @@ public final class Trainer {
                 }
                 if let budget { stopReason = budget; break training }
                 if config.saveIntervalUpdates > 0 && session.progress.update % config.saveIntervalUpdates == 0
-                    && session.lastCheckpointName != Checkpoint.name(update: session.progress.update) {
+                    && !session.hasCheckpointOfThisUpdate {
                     try session.saveCheckpoint(best: false)
                 }
                 if let number = StopSignal.requested {
                     // A checkpoint of this update (unless validation just wrote it), without
                     // validating: a pre-empted job should exit quickly.
-                    if session.lastCheckpointName != Checkpoint.name(update: session.progress.update) {
-                        try session.saveCheckpoint(best: false)
-                    }
+                    if !session.hasCheckpointOfThisUpdate { try session.saveCheckpoint(best: false) }
                     stopReason = .signal(number)
                     break training
                 }
@@ -203,7 +201,7 @@ public final class Trainer {
             // At the start of the next epoch, so that resuming from it begins that epoch.
             if !config.noEpochCheckpoints { try session.saveCheckpoint(best: false, name: Checkpoint.name(epoch: session.progress.epoch - 1)) }
         }
-        if !stopReason.isSignal && session.lastCheckpointName != Checkpoint.name(update: session.progress.update) {
+        if !stopReason.isSignal && !session.hasCheckpointOfThisUpdate {
             _ = try validateAndSave()
         }
         log.message("done: \(stopReason.name) after \(session.progress.update) updates (\(TrainingLog.duration(clock.elapsed())))")

@@ -23,6 +23,10 @@ final class TrainingSession {
     var progress: TrainingProgress
     /// The name of the newest checkpoint written (or found on resume).
     var lastCheckpointName: String?
+
+    /// Whether the newest checkpoint is of the current update (a validation, the save
+    /// interval or a signal wrote it already).
+    var hasCheckpointOfThisUpdate: Bool { lastCheckpointName == Checkpoint.name(update: progress.update) }
     private let config: CheckpointConfig
     private let tokenizerData: Data
     private let directory: URL
