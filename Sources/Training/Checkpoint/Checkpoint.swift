@@ -27,17 +27,11 @@ public struct CheckpointConfig: Codable, Equatable, Sendable {
     public var specialIDs: [String: Int32]
 }
 
-/// Checkpoint directories : model.safetensors, training-state.safetensors
-/// (Adam moments and progress), config.json and the SentencePiece model. Each is written
+/// Checkpoint directories (the files of `CheckpointFiles`), written by training. Each is written
 /// to a temporary directory, fsynced and renamed into place, so a kill at any moment
 /// leaves every published checkpoint whole. `last` and `best` are symbolic links,
 /// replaced atomically.
 public enum Checkpoint {
-    public static let modelFile = CheckpointFiles.model
-    public static let stateFile = CheckpointFiles.trainingState
-    public static let configFile = CheckpointFiles.config
-    public static let tokenizerFile = CheckpointFiles.tokenizer
-
     /// Writes checkpoint `name` under `directory` and returns its URL.
     public static func save(in directory: URL, name: String, model: TransformerModel, optimizer: AdamW,
                             progress: TrainingProgress, config: CheckpointConfig, tokenizer: Data) throws -> URL {
@@ -48,7 +42,7 @@ public enum Checkpoint {
         try? fm.removeItem(at: temporary)
         try fm.createDirectory(at: temporary, withIntermediateDirectories: false)
         do {
-            try model.saveParameters(to: temporary.appendingPathComponent(modelFile), metadata: ["format": "nmt-model-1"])
+            try model.saveParameters(to: temporary.appendingPathComponent(CheckpointFiles.model), metadata: ["format": "nmt-model-1"])
             var tensors: [(name: String, shape: Shape, data: UnsafePointer<Float>)] = []
             for entry in model.table.entries {
                 tensors.append((name: "exp_avg." + entry.name, shape: entry.shape, data: UnsafePointer(optimizer.firstMoment.base + entry.offset)))
@@ -56,11 +50,11 @@ public enum Checkpoint {
             }
             let progressJSON = String(decoding: try JSONEncoder().encode(progress), as: UTF8.self)
             try SafeTensorsFile.write(tensors: tensors, metadata: ["progress": progressJSON, "adam_step": String(optimizer.step)],
-                                      to: temporary.appendingPathComponent(stateFile))
+                                      to: temporary.appendingPathComponent(CheckpointFiles.trainingState))
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try AtomicFile.write(try encoder.encode(config), to: temporary.appendingPathComponent(configFile))
-            try AtomicFile.write(tokenizer, to: temporary.appendingPathComponent(tokenizerFile))
+            try AtomicFile.write(try encoder.encode(config), to: temporary.appendingPathComponent(CheckpointFiles.config))
+            try AtomicFile.write(tokenizer, to: temporary.appendingPathComponent(CheckpointFiles.tokenizer))
             AtomicFile.syncDirectory(temporary.path)
             if fm.fileExists(atPath: final.path) { try fm.removeItem(at: final) }
             guard rename(temporary.path, final.path) == 0 else {
@@ -120,8 +114,7 @@ extension ModelCheckpoint {
 
     /// Restores the optimizer moments and the progress saved with the weights.
     public func restore(into optimizer: AdamW) throws -> TrainingProgress {
-        let url = directory.appendingPathComponent(Checkpoint.stateFile)
-        guard FileManager.default.fileExists(atPath: url.path) else { throw CheckpointError.missingFile(url.path) }
+        let url = try Self.file(CheckpointFiles.trainingState, in: directory)
         let state = try SafeTensorsFile.read(from: url)
         var expected: [String: Shape] = [:]
         for entry in model.table.entries {

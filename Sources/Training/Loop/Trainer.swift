@@ -75,7 +75,7 @@ public final class Trainer {
     /// The tokenizer of the run: the one saved in the output directory (resume), the one
     /// the config names, or one trained on the training data (joint source+target).
     func tokenizer() throws -> (SentencePieceModel, Data) {
-        let saved = output.appendingPathComponent(Checkpoint.tokenizerFile)
+        let saved = output.appendingPathComponent(CheckpointFiles.tokenizer)
         if FileManager.default.fileExists(atPath: saved.path) {
             let data = try Data(contentsOf: saved)
             return (try SentencePieceModel(serialized: data, source: saved.path), data)
