@@ -14,8 +14,14 @@
 # exist are kept. Runs go in order: es→en for every seed in $SEEDS, then en→es for every
 # seed in $EN_ES_SEEDS (en→es reads the WEB and is scored against the Reina-Valera).
 #
+# Run directories are scratch (runs/ is not kept in git, and a new machine starts without
+# it), so the study keeps what the report needs of every finished pair in $KEEP (committed):
+# both arms' eval.json and train.jsonl, the test hypotheses and the significance files. A
+# pair found there is done on any machine and is never retrained.
+#
 # Settings (environment): PRESET=small DATA=corpora/bible-es-en/data OUT=runs/labo-study
 # SEEDS="1 2 3" EN_ES_SEEDS="1" UPDATES=2000 VALIDATE=200 ALPHA=0.1 TAU=2
+# KEEP=docs/results/labo-study
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PRESET=${PRESET:-small}
@@ -27,6 +33,7 @@ UPDATES=${UPDATES:-2000}
 VALIDATE=${VALIDATE:-200}
 ALPHA=${ALPHA:-0.1}
 TAU=${TAU:-2}
+KEEP=${KEEP:-docs/results/labo-study}
 bin=.build/release
 
 bash scripts/install-system-packages.sh
@@ -97,11 +104,24 @@ significance() { # direction seed: paired bootstrap, LS the baseline, BLEU and c
   done
 }
 
+keep_pair() { # direction seed: copies what the report needs into $KEEP, atomically per pair
+  local pair="$OUT/$1/seed$2" kept="$KEEP/$1/seed$2"
+  [ -f "$kept/significance.beam5.json" ] && return 0
+  rm -rf "$kept.tmp"; mkdir -p "$kept.tmp"
+  for arm in ls labo; do
+    mkdir -p "$kept.tmp/$arm"
+    cp "$pair/$arm/eval.json" "$pair/$arm/train.jsonl" "$pair/$arm"/test.beam{1,5}.hyp "$kept.tmp/$arm/"
+  done
+  cp "$pair"/significance.beam{1,5}.json "$kept.tmp/"
+  rm -rf "$kept"; mv "$kept.tmp" "$kept"
+}
+
 pairs=()
 for seed in $SEEDS; do pairs+=("es-en $seed"); done
 for seed in $EN_ES_SEEDS; do pairs+=("en-es $seed"); done
 for pair in "${pairs[@]}"; do
   set -- $pair
+  if [ -f "$KEEP/$1/seed$2/significance.beam5.json" ]; then echo "$1 seed $2: done (kept in $KEEP)" >&2; continue; fi
   echo "$1 seed $2: label smoothing and LABO τ=$TAU, $UPDATES updates, side by side" >&2
   train_arm "$1" "$2" ls &
   train_ls=$!
@@ -111,6 +131,7 @@ for pair in "${pairs[@]}"; do
   evaluate_arm "$1" "$2" ls
   evaluate_arm "$1" "$2" labo
   significance "$1" "$2"
+  keep_pair "$1" "$2"
   cat "$OUT/$1/seed$2/ls/eval.json" "$OUT/$1/seed$2/labo/eval.json" >&2
 done
 echo "all runs finished and evaluated under $OUT" >&2
