@@ -28,6 +28,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         // MARK: System libraries
@@ -115,6 +116,18 @@ let package = Package(
             dependencies: ["Tensor", "Kernels", "Transformer", "Training", "Translation", argumentParser],
             path: "Benchmarks/nmt-bench",
             swiftSettings: kernelSettings
+        ),
+
+        // MARK: Fuzzing
+        // The parsers of untrusted files as functions of bytes with their properties; nmt-fuzz
+        // runs one under libFuzzer (scripts/fuzz.sh) or replays saved inputs.
+        .target(name: "FuzzTargets", dependencies: ["FileIO", "Transformer", "Checkpoints", "Training", "Tokenizer", "Evaluation"]),
+        .executableTarget(name: "nmt-fuzz", dependencies: ["FuzzTargets"]),
+        .testTarget(
+            name: "FuzzTargetsTests",
+            dependencies: ["FuzzTargets", "Checkpoints", "Tokenizer", "Training", "Transformer",
+                           .product(name: "PropertyBased", package: "swift-property-based")],
+            resources: [.copy("Corpus")]
         ),
 
         // MARK: Test support

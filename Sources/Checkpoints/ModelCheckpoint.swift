@@ -30,20 +30,35 @@ public struct ModelCheckpoint {
             throw CheckpointError.missingDirectory(directory.path)
         }
         let configURL = try Self.file(CheckpointFiles.config, in: directory)
-        let stored: StoredConfig
-        do {
-            stored = try JSONDecoder().decode(StoredConfig.self, from: try Data(contentsOf: configURL))
-        } catch {
-            throw CheckpointError.corrupt(file: configURL.path, reason: "\(error)")
+        let configData: Data
+        do { configData = try Data(contentsOf: configURL) } catch {
+            throw CheckpointError.corrupt(file: configURL.path, reason: error.localizedDescription)
         }
-        modelConfig = stored.model
-        specialIDs = stored.specialIDs
-        model = try TransformerModel(config: stored.model)
+        (modelConfig, specialIDs) = try Self.decodeConfig(configData, source: configURL.path)
+        model = try TransformerModel(config: modelConfig)
         try model.loadParameters(from: try Self.file(CheckpointFiles.model, in: directory))
         let tokenizerURL = try Self.file(CheckpointFiles.tokenizer, in: directory)
         tokenizerData = try Data(contentsOf: tokenizerURL)
         tokenizer = try SentencePieceModel(serialized: tokenizerData, source: tokenizerURL.path)
         try tokenizer.requireProjectSpecialIDs(source: tokenizerURL.path)
+    }
+
+    /// The model part of a config.json's bytes, checked (`TransformerConfig.problems()`)
+    /// before anything is allocated for it; `source` names the file in errors.
+    /// - Throws: `CheckpointError.corrupt` naming `source` and the fault.
+    public static func decodeConfig(_ data: Data, source: String) throws
+        -> (model: TransformerConfig, specialIDs: [String: Int32]) {
+        let stored: StoredConfig
+        do {
+            stored = try JSONDecoder().decode(StoredConfig.self, from: data)
+        } catch {
+            throw CheckpointError.corrupt(file: source, reason: "\(error)")
+        }
+        let problems = stored.model.problems()
+        guard problems.isEmpty else {
+            throw CheckpointError.corrupt(file: source, reason: problems.joined(separator: "; "))
+        }
+        return (stored.model, stored.specialIDs)
     }
 
     /// `name` inside `directory`, which must exist.

@@ -93,6 +93,15 @@ public final class LineBlockReader {
         }
     }
 
+    /// Reads from `descriptor`, an open file the caller keeps and closes; `source` names
+    /// it in errors.
+    public init(descriptor: Int32, source: String, blockSize: Int = 1 << 22) {
+        self.blockSize = blockSize
+        self.descriptor = descriptor
+        ownsDescriptor = false
+        self.source = source
+    }
+
     deinit {
         if ownsDescriptor { close(descriptor) }
     }

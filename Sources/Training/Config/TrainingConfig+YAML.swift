@@ -10,16 +10,21 @@ extension TrainingConfig {
         do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
             throw ConfigError.unreadable(path: path, reason: error.localizedDescription)
         }
+        return try load(yaml: text, source: path, onto: base)
+    }
+
+    /// Reads YAML text as `load(yamlFile:onto:)` reads a file; `source` names it in errors.
+    public static func load(yaml text: String, source: String, onto base: TrainingConfig = TrainingConfig()) throws -> TrainingConfig {
         let node: Node?
         do { node = try Yams.compose(yaml: text) } catch {
-            throw ConfigError.unreadable(path: path, reason: "not valid YAML: \(error)")
+            throw ConfigError.unreadable(path: source, reason: "not valid YAML: \(error)")
         }
         var config = base
         guard let root = node else { return config }
         guard case .mapping(let mapping) = root else {
-            throw ConfigError.unreadable(path: path, reason: "the top level must be a mapping of keys to values")
+            throw ConfigError.unreadable(path: source, reason: "the top level must be a mapping of keys to values")
         }
-        try apply(mapping, to: &config, source: path)
+        try apply(mapping, to: &config, source: source)
         return config
     }
 

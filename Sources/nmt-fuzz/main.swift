@@ -1,0 +1,74 @@
+// nmt-fuzz TARGET [ARGUMENT…]: one parser of untrusted input (FuzzTargets.FuzzTarget)
+// under libFuzzer, or a replay of saved inputs.
+//
+// Built with `-sanitize=fuzzer,address` (scripts/fuzz.sh), the arguments after TARGET go
+// to libFuzzer (corpus directories, -max_total_time=…, -runs=…): the binary then carries
+// libFuzzer's LLVMFuzzerRunDriver, found at run time so that the same source also builds
+// without the sanitizer. Built plainly, it replays every file in the directories or files
+// given and reports the broken properties, which is how a saved crash is checked after a fix.
+import Foundation
+import FuzzTargets
+
+typealias TestOneInput = @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32
+typealias RunDriver = @convention(c) (
+    UnsafeMutablePointer<Int32>, UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>, TestOneInput
+) -> Int32
+
+func fail(_ message: String, status: Int32 = 2) -> Never {
+    FileHandle.standardError.write(Data("nmt-fuzz: \(message)\n".utf8))
+    exit(status)
+}
+
+let names = FuzzTarget.allCases.map(\.rawValue).joined(separator: ", ")
+let arguments = CommandLine.arguments
+guard arguments.count >= 2, let chosen = FuzzTarget(rawValue: arguments[1]) else {
+    fail("usage: nmt-fuzz TARGET [libFuzzer arguments | input files or directories]; targets: \(names)")
+}
+/// The target libFuzzer's callback runs (a C callback captures nothing).
+nonisolated(unsafe) var target = chosen
+
+let testOneInput: TestOneInput = { data, size in
+    let bytes = size == 0 ? [] : Array(UnsafeBufferPointer(start: data, count: size))
+    if let violation = target.check(bytes) {
+        // A trap makes libFuzzer save the input as a crash.
+        fatalError("\(target.rawValue): \(violation)")
+    }
+    return 0
+}
+
+if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: -2) /* RTLD_DEFAULT */, "LLVMFuzzerRunDriver") {
+    let runDriver = unsafeBitCast(symbol, to: RunDriver.self)
+    // libFuzzer sees the program name and the arguments after TARGET.
+    var driverArguments = [arguments[0]] + arguments.dropFirst(2)
+    var argc = Int32(driverArguments.count)
+    var cArguments: [UnsafeMutablePointer<CChar>?] = driverArguments.map { strdup($0) } + [nil]
+    let status = cArguments.withUnsafeMutableBufferPointer { buffer -> Int32 in
+        var argv = buffer.baseAddress
+        return runDriver(&argc, &argv, testOneInput)
+    }
+    driverArguments.removeAll()
+    exit(status)
+}
+
+// Replay: every file named, and every file in every directory named.
+var files: [String] = []
+for path in arguments.dropFirst(2) {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { fail("\(path): no such file") }
+    if isDirectory.boolValue {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        files += entries.sorted().map { path + "/" + $0 }
+    } else {
+        files.append(path)
+    }
+}
+var broken = 0
+for file in files {
+    guard let data = FileManager.default.contents(atPath: file) else { fail("\(file): cannot read") }
+    if let violation = chosen.check(Array(data)) {
+        print("\(file): \(violation)")
+        broken += 1
+    }
+}
+print("\(chosen.rawValue): \(files.count) inputs replayed, \(broken) broke a property")
+exit(broken == 0 ? 0 : 1)
