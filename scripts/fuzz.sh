@@ -16,7 +16,13 @@ shift || true
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(safetensors model-config yaml-config corpus-lines bleu-tokenizers bleu-references sentencepiece)
 
-swift build --scratch-path .build-fuzz --product nmt-fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -O
+# Coverage for libFuzzer (what -sanitize=fuzzer adds) and the address sanitizer, with
+# libFuzzer's library linked without its main: nmt-fuzz has its own (it picks the target).
+libfuzzer=$(dirname "$(dirname "$(readlink -f "$(command -v swiftc)")")")/lib/clang
+libfuzzer=$(ls "$libfuzzer"/*/lib/linux/libclang_rt.fuzzer_no_main-x86_64.a | head -1)
+swift build --scratch-path .build-fuzz --product nmt-fuzz -Xswiftc -DNMT_FUZZ -Xswiftc -O \
+  -Xswiftc -sanitize=address -Xswiftc -sanitize-coverage=edge,inline-8bit-counters,pc-table,trace-cmp \
+  -Xlinker "$libfuzzer" -Xlinker -lstdc++
 fuzzer=.build-fuzz/debug/nmt-fuzz
 
 failed=0
@@ -27,11 +33,11 @@ for target in "${targets[@]}"; do
   set +e
   # -timeout: an input taking 10 s is a hang; -rss_limit_mb: 4 GiB is a memory blow-up.
   ASAN_OPTIONS=detect_leaks=1 "$fuzzer" "$target" "$dir/corpus" "Tests/FuzzTargetsTests/Corpus/$target" \
-    -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -max_len=65536 \
+    -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -max_len=8192 \
     -artifact_prefix="$dir/" -print_final_stats=1 > "$log" 2>&1
   status=$?
   set -e
-  runs=$(awk -F: '/stat::number_of_executed_units/ { gsub(/ /, "", $2); print $2 }' "$log")
+  runs=$(awk '/stat::number_of_executed_units/ { print $NF }' "$log")
   echo "${runs:-0} $(date -u +%FT%TZ) $seconds s" >> "$dir/executions"
   total=$(awk '{ s += $1 } END { print s }' "$dir/executions")
   artifacts=$(find "$dir" -maxdepth 1 -name 'crash-*' -o -maxdepth 1 -name 'leak-*' -o -maxdepth 1 -name 'timeout-*' -o -maxdepth 1 -name 'oom-*' | wc -l)

@@ -7,6 +7,7 @@
 #include <sentencepiece_trainer.h>
 
 #include <cstdlib>
+#include <exception>
 #include <cstring>
 #include <mutex>
 #include <string>
@@ -42,13 +43,28 @@ spm_status makeError(const char *message) {
             strdup(message)};
 }
 
+// Runs `call` (which returns a sentencepiece Status) and turns a C++ exception into an
+// error status: the library throws from inside (darts_clone's trie builder throws on a
+// model with an empty piece, found by fuzzing), and an exception that crossed into Swift
+// would terminate the process.
+template <typename Call>
+spm_status guarded(Call call) {
+    try {
+        return makeStatus(call());
+    } catch (const std::exception &error) {
+        return makeError(error.what());
+    } catch (...) {
+        return makeError("the SentencePiece library failed with an unknown exception");
+    }
+}
+
 // Loads with `load` into a new processor and hands it out only on success, so that a
 // failed load frees the processor here and nowhere else.
 template <typename Load>
 spm_status loadProcessor(spm_processor **out, Load load) {
     *out = nullptr;
     auto *processor = new spm_processor();
-    spm_status status = makeStatus(load(processor->impl));
+    spm_status status = guarded([&] { return load(processor->impl); });
     if (status.code != 0) {
         delete processor;
         return status;
@@ -97,8 +113,9 @@ spm_status spm_train(const char *const *keys, const char *const *values, size_t 
     for (size_t i = 0; i < count; ++i) arguments[keys[i]] = values[i];
     sentencepiece::SetRandomGeneratorSeed(seed);
     model->value.clear();
-    return makeStatus(
-        sentencepiece::SentencePieceTrainer::Train(arguments, nullptr, &model->value));
+    return guarded([&] {
+        return sentencepiece::SentencePieceTrainer::Train(arguments, nullptr, &model->value);
+    });
 }
 
 spm_status spm_processor_load_file(const char *path, spm_processor **out) {
@@ -122,12 +139,12 @@ void spm_processor_serialize(const spm_processor *processor, spm_string *out) {
 
 spm_status spm_encode_ids(const spm_processor *processor, const char *text, size_t length,
                           spm_ids *out) {
-    return makeStatus(processor->impl.Encode(absl::string_view(text, length), &out->values));
+    return guarded([&] { return processor->impl.Encode(absl::string_view(text, length), &out->values); });
 }
 
 spm_status spm_encode_pieces(const spm_processor *processor, const char *text,
                              size_t length, spm_pieces *out) {
-    return makeStatus(processor->impl.Encode(absl::string_view(text, length), &out->values));
+    return guarded([&] { return processor->impl.Encode(absl::string_view(text, length), &out->values); });
 }
 
 spm_status spm_decode_ids(const spm_processor *processor, const int32_t *ids, size_t count,
@@ -141,7 +158,7 @@ spm_status spm_decode_ids(const spm_processor *processor, const int32_t *ids, si
         }
     }
     std::vector<int> values(ids, ids + count);
-    return makeStatus(processor->impl.Decode(values, &out->value));
+    return guarded([&] { return processor->impl.Decode(values, &out->value); });
 }
 
 int32_t spm_vocab_size(const spm_processor *processor) {

@@ -1,18 +1,24 @@
 // nmt-fuzz TARGET [ARGUMENT…]: one parser of untrusted input (FuzzTargets.FuzzTarget)
 // under libFuzzer, or a replay of saved inputs.
 //
-// Built with `-sanitize=fuzzer,address` (scripts/fuzz.sh), the arguments after TARGET go
-// to libFuzzer (corpus directories, -max_total_time=…, -runs=…): the binary then carries
-// libFuzzer's LLVMFuzzerRunDriver, found at run time so that the same source also builds
-// without the sanitizer. Built plainly, it replays every file in the directories or files
+// Built for fuzzing (scripts/fuzz.sh: NMT_FUZZ defined, coverage instrumentation and the
+// address sanitizer, libFuzzer linked without its own main), the arguments after TARGET go
+// to libFuzzer (corpus directories, -max_total_time=…, -runs=…) through its
+// LLVMFuzzerRunDriver. Built plainly, it replays every file in the directories or files
 // given and reports the broken properties, which is how a saved crash is checked after a fix.
 import Foundation
 import FuzzTargets
 
 typealias TestOneInput = @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32
-typealias RunDriver = @convention(c) (
-    UnsafeMutablePointer<Int32>, UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>, TestOneInput
+
+#if NMT_FUZZ
+/// libFuzzer's entry point for programs with their own main (FuzzerDriver.cpp).
+@_silgen_name("LLVMFuzzerRunDriver")
+func LLVMFuzzerRunDriver(
+    _ argc: UnsafeMutablePointer<Int32>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+    _ testOneInput: TestOneInput
 ) -> Int32
+#endif
 
 func fail(_ message: String, status: Int32 = 2) -> Never {
     FileHandle.standardError.write(Data("nmt-fuzz: \(message)\n".utf8))
@@ -36,20 +42,17 @@ let testOneInput: TestOneInput = { data, size in
     return 0
 }
 
-if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: -2) /* RTLD_DEFAULT */, "LLVMFuzzerRunDriver") {
-    let runDriver = unsafeBitCast(symbol, to: RunDriver.self)
-    // libFuzzer sees the program name and the arguments after TARGET.
-    var driverArguments = [arguments[0]] + arguments.dropFirst(2)
-    var argc = Int32(driverArguments.count)
-    var cArguments: [UnsafeMutablePointer<CChar>?] = driverArguments.map { strdup($0) } + [nil]
-    let status = cArguments.withUnsafeMutableBufferPointer { buffer -> Int32 in
-        var argv = buffer.baseAddress
-        return runDriver(&argc, &argv, testOneInput)
-    }
-    driverArguments.removeAll()
-    exit(status)
+#if NMT_FUZZ
+// libFuzzer sees the program name and the arguments after TARGET.
+let driverArguments = [arguments[0]] + arguments.dropFirst(2)
+var argc = Int32(driverArguments.count)
+var cArguments: [UnsafeMutablePointer<CChar>?] = driverArguments.map { strdup($0) } + [nil]
+let status = cArguments.withUnsafeMutableBufferPointer { buffer -> Int32 in
+    var argv = buffer.baseAddress
+    return LLVMFuzzerRunDriver(&argc, &argv, testOneInput)
 }
-
+exit(status)
+#else
 // Replay: every file named, and every file in every directory named.
 var files: [String] = []
 for path in arguments.dropFirst(2) {
@@ -72,3 +75,4 @@ for file in files {
 }
 print("\(chosen.rawValue): \(files.count) inputs replayed, \(broken) broke a property")
 exit(broken == 0 ? 0 : 1)
+#endif

@@ -30,6 +30,26 @@ import Testing
         #expect(error?.localizedDescription.contains("not a valid SentencePiece model") == true)
     }
 
+    /// The model fuzzing found (Tests/FuzzTargetsTests/Corpus/sentencepiece/
+    /// found-zero-length-piece): a user-defined piece that is empty makes the library's trie
+    /// builder throw a C++ exception, which used to terminate the process. It is an error
+    /// naming the model and the library's reason.
+    @Test func modelWithAnEmptyUserDefinedPieceIsAnError() throws {
+        let base64 =
+        "Cg4KBTxwYWQ+FQAAAAAYAwoOCgU8dW5rPhUAAAAAGAIKDAoDPHM+FQAAAAAYAwoNCgQ8L3M+FQAAAAAYAwoLCgTiloFkFQAA" +
+        "AIAKCwoE6paBbBUAAIC/CgwKBeKWgWRlFQAAAMAKCwoE4paBZRUAAEAAKMIKCQoCw60VAAAswgoICgE6FQAAMMIKCAoBZhUA" +
+        "ADTCCggKAQAVOwA4wgoICgFEFRUAAHDCCggKAScKBXMudHh0kAIAwAIByAIC0AID2AIAGgwKCGlkZW50aXR5EgA="
+        let bytes = try #require(Data(base64Encoded: base64))
+        let error = #expect(throws: SentencePieceError.self) {
+            try SentencePieceModel(serialized: bytes, source: "empty-piece.model")
+        }
+        guard case .invalidModel(let source, let reason)? = error else {
+            Issue.record("expected invalidModel, got \(String(describing: error))")
+            return
+        }
+        #expect(source == "empty-piece.model" && reason.contains("zero-length key"), "\(reason)")
+    }
+
     @Test func textFileIsNotAModel() throws {
         let error = #expect(throws: SentencePieceError.self) {
             try SentencePieceModel(contentsOf: Fixtures.sample)

@@ -183,4 +183,82 @@ import Transformer
         let resumedNames = try FileManager.default.contentsOfDirectory(atPath: again.appendingPathComponent("checkpoints").path)
         #expect(resumedNames.filter { $0.hasPrefix("epoch-") } == [epochs[0]], "--no-epoch-checkpoints writes none")
     }
+
+    /// A checkpoint write that fills the disk (a 3 MB tmpfs holds the tokenizer and a few
+    /// checkpoints of the tiny model) stops training with an error naming the
+    /// file and the system's reason; `last` still names the previous checkpoint, which
+    /// loads, and no temporary directory is left.
+    @Test(.enabled(if: TemporaryMount.isPossible, "needs permission to mount a tmpfs"))
+    func aFullDiskDuringACheckpointWriteLeavesLastLoadable() throws {
+        let mount = try TemporaryMount(name: "full", options: "size=3m")
+        defer { mount.remove() }
+        var config = try Self.config(maxUpdate: 20)
+        config.validateIntervalUpdates = 100
+        config.saveIntervalUpdates = 2
+        config.noEpochCheckpoints = true
+        let out = mount.directory.appendingPathComponent("run")
+        let error = #expect(throws: (any Error).self) {
+            try Trainer(config: config, output: out, resume: false, overwrite: false, showProgress: false).run()
+        }
+        let message = (error as? LocalizedError)?.errorDescription ?? ""
+        #expect(message.contains("No space left on device") && message.contains(out.path), "\(message)")
+        let checkpoints = out.appendingPathComponent("checkpoints")
+        let last = try FileManager.default.destinationOfSymbolicLink(atPath: checkpoints.appendingPathComponent("last").path)
+        #expect(last.hasPrefix("update-") && message.contains(".tmp-update-"), "the write that failed came after \(last)")
+        _ = try ModelCheckpoint(directory: checkpoints.appendingPathComponent(last))
+        let left = try FileManager.default.contentsOfDirectory(atPath: checkpoints.path).filter { $0.hasPrefix(".") }
+        #expect(left.isEmpty, "temporary files left: \(left)")
+    }
+
+    /// A read-only output (a new run directory on a read-only file system, or an existing
+    /// one) is refused before any training, in one sentence; root's bypass of permission
+    /// bits does not apply to a read-only mount, so this holds for every user.
+    @Test(.enabled(if: TemporaryMount.isPossible, "needs permission to mount a tmpfs"))
+    func aReadOnlyOutputIsRefusedBeforeTraining() throws {
+        let mount = try TemporaryMount(name: "ro", options: "size=1m")
+        defer { mount.remove() }
+        let existing = mount.directory.appendingPathComponent("existing")
+        try FileManager.default.createDirectory(at: existing, withIntermediateDirectories: false)
+        try mount.remountReadOnly()
+        for out in [mount.directory.appendingPathComponent("new/run"), existing] {
+            let error = #expect(throws: TrainingError.self) {
+                try Trainer(config: try Self.config(maxUpdate: 2), output: out, resume: false, overwrite: false, showProgress: false)
+            }
+            guard case .outputNotWritable(let directory, let reason)? = error else { Issue.record("got \(String(describing: error))"); continue }
+            #expect(directory == out.path && reason.contains("Read-only file system"), "\(reason)")
+            #expect(error?.localizedDescription.hasPrefix("cannot write to the run directory \(out.path): ") == true)
+        }
+    }
+}
+
+/// A tmpfs mounted on a new temporary directory for one test (fault trials of full and
+/// read-only file systems); needs the permission to mount, which CI's root has.
+struct TemporaryMount {
+    let directory: URL
+
+    static let isPossible: Bool = {
+        guard let probe = try? TemporaryMount(name: "probe", options: "size=64k") else { return false }
+        probe.remove()
+        return true
+    }()
+
+    init(name: String, options: String) throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("nmt-mount-\(name)-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let result = try runProcess(URL(fileURLWithPath: "/bin/mount"), ["-t", "tmpfs", "-o", options, "tmpfs", directory.path])
+        guard result.status == 0 else {
+            try? FileManager.default.removeItem(at: directory)
+            throw CocoaError(.fileWriteNoPermission, userInfo: [NSLocalizedDescriptionKey: result.error])
+        }
+    }
+
+    func remountReadOnly() throws {
+        let result = try runProcess(URL(fileURLWithPath: "/bin/mount"), ["-o", "remount,ro", directory.path])
+        #expect(result.status == 0, "\(result.error)")
+    }
+
+    func remove() {
+        _ = try? runProcess(URL(fileURLWithPath: "/bin/umount"), [directory.path])
+        try? FileManager.default.removeItem(at: directory)
+    }
 }

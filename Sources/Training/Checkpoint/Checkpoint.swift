@@ -48,7 +48,11 @@ public enum Checkpoint {
                 tensors.append((name: "exp_avg." + entry.name, shape: entry.shape, data: UnsafePointer(optimizer.firstMoment.base + entry.offset)))
                 tensors.append((name: "exp_avg_sq." + entry.name, shape: entry.shape, data: UnsafePointer(optimizer.secondMoment.base + entry.offset)))
             }
-            let progressJSON = String(decoding: try JSONEncoder().encode(progress), as: UTF8.self)
+            // Sorted keys, so that two runs in the same state write the same bytes (but for
+            // the wall-clock time inside).
+            let progressEncoder = JSONEncoder()
+            progressEncoder.outputFormatting = .sortedKeys
+            let progressJSON = String(decoding: try progressEncoder.encode(progress), as: UTF8.self)
             try SafeTensorsFile.write(tensors: tensors, metadata: ["progress": progressJSON, "adam_step": String(optimizer.step)],
                                       to: temporary.appendingPathComponent(CheckpointFiles.trainingState))
             let encoder = JSONEncoder()

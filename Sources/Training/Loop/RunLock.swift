@@ -14,7 +14,7 @@ final class RunLock {
         let path = directory.appendingPathComponent(Self.fileName).path
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
-            throw TrainingError.runLocked(directory: directory.path, reason: "cannot open \(path): \(String(cString: strerror(errno)))")
+            throw TrainingError.outputNotWritable(directory: directory.path, reason: "cannot open \(path): \(String(cString: strerror(errno)))")
         }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             var bytes = [UInt8](repeating: 0, count: 32)

@@ -10,6 +10,7 @@ public enum TrainingError: Error, LocalizedError, Equatable {
     case nonFiniteLoss(updates: Int, lastCheckpoint: String?)
     case outputIsNotADirectory(String)
     case runLocked(directory: String, reason: String)
+    case outputNotWritable(directory: String, reason: String)
 
     public var errorDescription: String? {
         switch self {
@@ -20,6 +21,8 @@ public enum TrainingError: Error, LocalizedError, Equatable {
             "--output \(path) is a file; it must name the run's directory (new or existing)"
         case let .runLocked(directory, reason):
             "run directory \(directory) is in use: \(reason)"
+        case let .outputNotWritable(directory, reason):
+            "cannot write to the run directory \(directory): \(reason); nothing was trained"
         }
     }
 }
@@ -58,7 +61,7 @@ public final class Trainer {
         }
         let holdsRun = fm.fileExists(atPath: checkpoints.path) || fm.fileExists(atPath: output.appendingPathComponent("train.jsonl").path)
         if holdsRun && !resume && !overwrite { throw CheckpointError.outputHoldsRun(output.path) }
-        try fm.createDirectory(at: output, withIntermediateDirectories: true)
+        try Self.requireWritableDirectory(output)
         // Locked before anything in it changes; an overwrite keeps the lock file (removing
         // it would let another process lock a new one).
         lock = try RunLock(directory: output)
@@ -68,6 +71,28 @@ public final class Trainer {
             }
         }
         log = try TrainingLog(file: output.appendingPathComponent("train.jsonl"), showProgress: showProgress)
+    }
+
+    /// Creates `directory` if needed and checks that files can be created in it, before
+    /// any training: a read-only file system or a directory without write permission is
+    /// one sentence, not an error at the first checkpoint. (`access` is used, not the mode
+    /// bits, because it also answers for root and for read-only mounts.)
+    static func requireWritableDirectory(_ directory: URL) throws {
+        var path = directory.path
+        while !FileManager.default.fileExists(atPath: path) { path = (path as NSString).deletingLastPathComponent }
+        if path != directory.path, access(path, W_OK) != 0 {
+            throw TrainingError.outputNotWritable(directory: directory.path, reason: "\(path): \(String(cString: strerror(errno)))")
+        }
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
+            let reason = underlying.map { String(cString: strerror(Int32($0.code))) } ?? error.localizedDescription
+            throw TrainingError.outputNotWritable(directory: directory.path, reason: reason)
+        }
+        guard access(directory.path, W_OK) == 0 else {
+            throw TrainingError.outputNotWritable(directory: directory.path, reason: String(cString: strerror(errno)))
+        }
     }
 
     // MARK: Set-up
