@@ -15,6 +15,10 @@ public enum CheckpointError: Error, LocalizedError, Equatable {
     case missingDirectory(String)
     case corrupt(file: String, reason: String)
     case outputHoldsRun(String)
+    case incompatible(first: String, second: String, reason: String)
+    case nothingToAverage
+    case outputExists(String)
+    case tooFewCheckpoints(run: String, wanted: Int, found: Int)
 
     public var errorDescription: String? {
         switch self {
@@ -22,6 +26,10 @@ public enum CheckpointError: Error, LocalizedError, Equatable {
         case .missingDirectory(let path): "\(path) is not a checkpoint directory (expected model.safetensors, config.json and sentencepiece.model inside)"
         case let .corrupt(file, reason): "checkpoint file \(file) is corrupt: \(reason)"
         case .outputHoldsRun(let path): "\(path) already holds a training run; pass --resume to continue it or --overwrite to replace it"
+        case let .incompatible(first, second, reason): "cannot average \(first) and \(second): \(reason)"
+        case .nothingToAverage: "no checkpoints to average"
+        case .outputExists(let path): "\(path) already exists; name a new directory"
+        case let .tooFewCheckpoints(run, wanted, found): "\(run) has \(found) update checkpoints, fewer than the \(wanted) asked for"
         }
     }
 }
