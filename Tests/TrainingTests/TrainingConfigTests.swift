@@ -29,6 +29,28 @@ import TestSupport
         }
     }
 
+    /// Keys as flags (`--key value`, `--key=value`), true/false keys as plain switches and
+    /// fairseq's model switches; the malformed command lines are errors saying what is wrong.
+    @Test func commandLineSwitchesAndFairseqNames() throws {
+        var config = TrainingConfig()
+        try CommandLineSettings.apply(["--no-epoch-checkpoints", "--max-tokens", "1024", "--normalize-before",
+                                       "--share-all-embeddings", "--lr=0.002"], to: &config)
+        #expect(config.noEpochCheckpoints && config.maxTokens == 1024 && config.normalizeBefore == true)
+        #expect(config.shareEmbeddings == .all && config.lr == 0.002)
+        try CommandLineSettings.apply(["--no-epoch-checkpoints", "false", "--share-decoder-input-output-embed",
+                                       "--encoder-normalize-before", "--decoder-normalize-before"], to: &config)
+        #expect(!config.noEpochCheckpoints && config.shareEmbeddings == .decoderInputOutput)
+        #expect(throws: CommandLineError.unsupportedSwitch(
+            "--encoder-normalize-before alone: this model normalizes the encoder and the decoder alike; give --decoder-normalize-before too (or --normalize-before)")) {
+            try CommandLineSettings.apply(["--encoder-normalize-before"], to: &config)
+        }
+        #expect(throws: CommandLineError.missingValue("--max-tokens")) { try CommandLineSettings.apply(["--max-tokens"], to: &config) }
+        #expect(throws: CommandLineError.unexpectedArgument("4096")) { try CommandLineSettings.apply(["4096"], to: &config) }
+        #expect(throws: ConfigError.unknownKey("share-everything", source: "command line")) {
+            try CommandLineSettings.apply(["--share-everything", "yes"], to: &config)
+        }
+    }
+
     @Test func unknownKeyInAFileNamesTheFileAndKey() throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(getpid()).yaml")
         defer { try? FileManager.default.removeItem(at: file) }

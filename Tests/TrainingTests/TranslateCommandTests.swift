@@ -32,8 +32,11 @@ import TestSupport
         // n-best lists carry scores; `nmt score` of the best hypothesis gives its log-probability.
         let nbest = try Self.nmt(["translate", "--model", checkpoint.path, "--beam", "2", "--nbest", "2", "--lenpen", "0",
                                   "--threads", "1"], input: Data("Tengo sed.\n".utf8))
-        let fields = nbest.stdout.split(separator: "\n").first!.components(separatedBy: " ||| ")
-        #expect(fields.count == 3 && fields[0] == "0")
+        // Marian's four fields: index, translation, the model's feature score, the total.
+        let lines = nbest.stdout.split(separator: "\n")
+        let fields = lines.first!.components(separatedBy: " ||| ")
+        #expect(lines.count == 2 && fields.count == 4 && fields[0] == "0" && fields[2].hasPrefix("F0= "), "\(nbest.stdout)")
+        #expect(fields[2] == "F0= " + fields[3], "with lenpen 0 the total is the log-probability")
         let dir = checkpoint.deletingLastPathComponent().deletingLastPathComponent()
         let src = dir.appendingPathComponent("src.txt"), tgt = dir.appendingPathComponent("tgt.txt")
         try "Tengo sed.\n".write(to: src, atomically: true, encoding: .utf8)
@@ -42,7 +45,17 @@ import TestSupport
         let sum = Double(scored.stdout.split(separator: "\t").first ?? "")
         // With lenpen 0 the beam score is the summed log-probability; the detokenized text
         // re-encodes to the same pieces for this corpus.
-        #expect(sum != nil && abs(sum! - Double(fields[2])!) < 1e-3, "score \(scored.stdout) vs beam \(fields[2])")
+        #expect(sum != nil && abs(sum! - Double(fields[3])!) < 1e-3, "score \(scored.stdout) vs beam \(fields[3])")
+
+        // fairseq-generate's H and P lines, scores in base 2: the positional scores sum to the
+        // hypothesis score when lenpen is 0.
+        let fairseq = try Self.nmt(["translate", "--model", checkpoint.path, "--beam", "2", "--nbest", "1", "--lenpen", "0",
+                                    "--nbest-format", "fairseq", "--threads", "1"], input: Data("Tengo sed.\n".utf8))
+        let hp = fairseq.stdout.split(separator: "\n").map { $0.components(separatedBy: "\t") }
+        #expect(hp.count == 2 && hp[0][0] == "H-0" && hp[1][0] == "P-0" && hp[0][2] == fields[1], "\(fairseq.stdout)")
+        let positional = hp[1][1].split(separator: " ").compactMap { Double($0) }
+        #expect(abs(positional.reduce(0, +) - Double(hp[0][1])!) < 1e-3 * Double(positional.count))
+        #expect(abs(Double(hp[0][1])! * M_LN2 - Double(fields[3])!) < 1e-3)
     }
 
     @Test func badInputNamesTheLineOrFile() throws {

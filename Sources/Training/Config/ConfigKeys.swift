@@ -22,7 +22,19 @@ public struct ConfigKey: Sendable {
     public let name: String
     public let help: String
     public let allowed: String
+    /// A true/false key, which the command line also takes as a plain switch
+    /// (`--no-epoch-checkpoints` ⇔ `--no-epoch-checkpoints true`).
+    public var isBoolean = false
     let apply: @Sendable (inout TrainingConfig, String) throws -> Void
+
+    init(name: String, help: String, allowed: String, isBoolean: Bool = false,
+         apply: @escaping @Sendable (inout TrainingConfig, String) throws -> Void) {
+        self.name = name
+        self.help = help
+        self.allowed = allowed
+        self.isBoolean = isBoolean
+        self.apply = apply
+    }
 
     /// The flag spelling, e.g. max_tokens → --max-tokens.
     public var flag: String { "--" + name.replacingOccurrences(of: "_", with: "-") }
@@ -134,7 +146,7 @@ extension TrainingConfig {
     }
 
     static func bool(_ name: String, _ path: WritableKeyPath<TrainingConfig, Bool> & Sendable, _ help: String) -> ConfigKey {
-        ConfigKey(name: name, help: help, allowed: "true or false") { config, text in
+        ConfigKey(name: name, help: help, allowed: "true or false", isBoolean: true) { config, text in
             switch text.lowercased() {
             case "true", "yes", "1": config[keyPath: path] = true
             case "false", "no", "0": config[keyPath: path] = false
@@ -144,7 +156,7 @@ extension TrainingConfig {
     }
 
     static func optionalBool(_ name: String, _ path: WritableKeyPath<TrainingConfig, Bool?> & Sendable, _ help: String) -> ConfigKey {
-        ConfigKey(name: name, help: help, allowed: "true or false") { config, text in
+        ConfigKey(name: name, help: help, allowed: "true or false", isBoolean: true) { config, text in
             switch text.lowercased() {
             case "true", "yes", "1": config[keyPath: path] = true
             case "false", "no", "0": config[keyPath: path] = false

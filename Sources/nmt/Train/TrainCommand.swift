@@ -9,7 +9,10 @@ struct TrainCommand: ParsableCommand {
         abstract: "Train a Transformer translation model.",
         discussion: """
             Settings come from --config (YAML) and then from flags: every config key is also \
-            a flag, with dashes (max_tokens: 4096 ⇔ --max-tokens 4096). Keys:
+            a flag, with dashes (max_tokens: 4096 ⇔ --max-tokens 4096); a true/false key is also a \
+            plain switch (--no-epoch-checkpoints), and fairseq's --share-all-embeddings, \
+            --share-decoder-input-output-embed, --encoder-normalize-before and \
+            --decoder-normalize-before (both, this model normalizes them alike) are accepted. Keys:
             \(TrainingConfig.keys.map { "  \($0.flag) — \($0.help) (\($0.allowed))" }.joined(separator: "\n"))
             """
     )
@@ -40,18 +43,10 @@ struct TrainCommand: ParsableCommand {
     func resolvedConfig() throws -> TrainingConfig {
         var settings = TrainingConfig()
         if let path = config { settings = try TrainingConfig.load(yamlFile: path) }
-        var i = 0
-        while i < overrides.count {
-            let flag = overrides[i]
-            guard flag.hasPrefix("--") else { throw ValidationError("unexpected argument '\(flag)'") }
-            var name = String(flag.dropFirst(2)), value: String
-            if let eq = name.firstIndex(of: "=") {
-                value = String(name[name.index(after: eq)...]); name = String(name[..<eq]); i += 1
-            } else {
-                guard i + 1 < overrides.count else { throw ValidationError("\(flag) needs a value") }
-                value = overrides[i + 1]; i += 2
-            }
-            try settings.set(name, to: value, source: "command line")
+        do {
+            try CommandLineSettings.apply(overrides, to: &settings)
+        } catch let error as CommandLineError {
+            throw ValidationError(error.description)
         }
         return settings
     }

@@ -14,8 +14,11 @@ struct TranslateCommand: ParsableCommand {
         discussion: """
             Reads source sentences from --input or standard input and writes one translation \
             per input line, in input order (an empty line gives an empty line). With --nbest K \
-            > 1 it writes K lines per input in Marian's n-best format: \
-            `index ||| translation ||| score`.
+            > 1 (or --nbest-format) it writes K hypotheses per input: in Marian's n-best format \
+            `index ||| translation ||| F0= log-probability ||| score` (the default), or with \
+            --nbest-format fairseq as fairseq-generate's H-index and P-index lines (scores in \
+            base 2). The score is fairseq's: the log-probability (eos included) divided by \
+            (length + 1)^lenpen.
             """
     )
 
@@ -72,11 +75,11 @@ struct TranslateCommand: ParsableCommand {
         if progress { FileHandle.standardError.write(Data("\n".utf8)) }
         var text = ""
         for (i, list) in hypotheses.enumerated() {
-            if search.nbest == 1 {
+            guard let format = search.nbestFormat ?? (search.nbest > 1 ? .marian : nil) else {
                 text += try (list.first.map { try checkpoint.tokenizer.decode($0.tokens) } ?? "") + "\n"
-            } else {
-                for h in list { text += "\(i) ||| \(try checkpoint.tokenizer.decode(h.tokens)) ||| \(h.score)\n" }
+                continue
             }
+            for h in list { text += format.lines(index: i, text: try checkpoint.tokenizer.decode(h.tokens), hypothesis: h) }
         }
         try TextFile.write(text, to: output)
     }
@@ -98,6 +101,8 @@ struct SearchFlags: ParsableArguments {
     var nbest = 1
     @Option(help: "Forbid repeating n-grams of this size (0: off).")
     var noRepeatNgramSize = 0
+    @Option(help: "N-best output format: marian or fairseq (default: marian when --nbest > 1).")
+    var nbestFormat: NBestFormat?
 
     var options: SearchOptions {
         SearchOptions(beam: beam, lenpen: lenpen, maxLenA: maxLenA, maxLenB: maxLenB, minLen: minLen,
@@ -112,4 +117,25 @@ struct SearchFlags: ParsableArguments {
 
 func warn(_ message: String) {
     FileHandle.standardError.write(Data("nmt: warning: \(message)\n".utf8))
+}
+
+/// The n-best list formats of the neighbouring tools.
+enum NBestFormat: String, ExpressibleByArgument, CaseIterable {
+    /// Marian's: `index ||| translation ||| F0= model score ||| total score`, the feature
+    /// field holding the one model's log-probability and the last field the normalised score.
+    case marian
+    /// fairseq-generate's: `H-index<TAB>score<TAB>translation` and
+    /// `P-index<TAB>positional scores`, in base 2 as fairseq prints them (4 decimals for P).
+    case fairseq
+
+    func lines(index: Int, text: String, hypothesis h: Hypothesis) -> String {
+        switch self {
+        case .marian:
+            return "\(index) ||| \(text) ||| F0= \(h.logProbability) ||| \(h.score)\n"
+        case .fairseq:
+            let ln2 = Float(M_LN2)
+            let positional = h.positionalScores.map { String(format: "%.4f", $0 / ln2) }.joined(separator: " ")
+            return "H-\(index)\t\(h.score / ln2)\t\(text)\nP-\(index)\t\(positional)\n"
+        }
+    }
 }
