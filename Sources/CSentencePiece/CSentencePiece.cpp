@@ -161,6 +161,14 @@ spm_status spm_decode_ids(const spm_processor *processor, const int32_t *ids, si
     return guarded([&] { return processor->impl.Decode(values, &out->value); });
 }
 
+spm_status spm_decode_pieces(const spm_processor *processor, const char *const *pieces,
+                             const size_t *lengths, size_t count, spm_string *out) {
+    std::vector<std::string> values;
+    values.reserve(count);
+    for (size_t i = 0; i < count; ++i) values.emplace_back(pieces[i], lengths[i]);
+    return guarded([&] { return processor->impl.Decode(values, &out->value); });
+}
+
 int32_t spm_vocab_size(const spm_processor *processor) {
     return processor->impl.GetPieceSize();
 }

@@ -1,3 +1,6 @@
+import CSentencePiece
+import Foundation
+
 /// Encoding and decoding of single strings.
 extension SentencePieceModel {
     /// The ids of `text`, as `spm_encode --output_format=id` writes them (no bos or eos).
@@ -17,6 +20,27 @@ extension SentencePieceModel {
         let buffers = CodingBuffers()
         try ids.withUnsafeBufferPointer { try decodeIDs($0, into: buffers) }
         return String(decoding: buffers.decodedText, as: UTF8.self)
+    }
+
+    /// Decodes pieces as spm_decode --input_format=piece does: pieces the model has are
+    /// joined and their word boundaries (▁) become spaces; a piece it lacks is kept as it is.
+    public func decode(pieces: [String]) throws -> String {
+        let copies = pieces.map { strdup($0) }
+        defer { copies.forEach { free($0) } }
+        let lengths = pieces.map { $0.utf8.count }
+        let pointers = copies.map { UnsafePointer($0) }
+        let out = spm_string_create()!
+        defer { spm_string_free(out) }
+        try pointers.withUnsafeBufferPointer { p in
+            try lengths.withUnsafeBufferPointer { l in
+                try spm_decode_pieces(processor, p.baseAddress, l.baseAddress, pieces.count, out).check {
+                    SentencePieceError.invalidModel(source: "decoding pieces", reason: $0)
+                }
+            }
+        }
+        var length = 0
+        let bytes = spm_string_data(out, &length)!
+        return String(decoding: UnsafeRawBufferPointer(start: bytes, count: length), as: UTF8.self)
     }
 
     func encode(_ text: String, with buffers: CodingBuffers) throws -> [Int32] {

@@ -31,6 +31,37 @@ import Testing
         #expect(Fixtures.lines(of: decode.output).count == (try Fixtures.sampleLines()).count)
     }
 
+    /// spm_train's and spm_encode's underscore spellings work as they do there (the same
+    /// model file as the dashed flags), and `decode --input_format=piece` decodes pieces as
+    /// spm_decode does, pieces the model lacks included.
+    @Test func spmSpellingsAndPieceDecodingMatchSpmTools() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let dashed = directory.appendingPathComponent("dashed").path, underscored = directory.appendingPathComponent("underscored").path
+        let first = try run(nmtExecutable(), ["tokenizer", "train", "--input", Fixtures.sample, "--model-prefix", dashed,
+                                              "--vocab-size", "1000", "--model-type", "bpe", "--byte-fallback", "--normalization", "identity"])
+        let second = try run(nmtExecutable(), ["tokenizer", "train", "--input=\(Fixtures.sample)", "--model_prefix=\(underscored)",
+                                               "--vocab_size=1000", "--model_type=bpe", "--byte_fallback=true",
+                                               "--normalization_rule_name=identity", "--num_threads=1"])
+        try #require(first.status == 0 && second.status == 0, "\(first.error)\(second.error)")
+        let model = underscored + ".model"
+        #expect(try Data(contentsOf: URL(fileURLWithPath: dashed + ".model")) == Data(contentsOf: URL(fileURLWithPath: model)))
+
+        let pieces = directory.appendingPathComponent("pieces.txt").path
+        let encoded = try run(nmtExecutable(), ["tokenizer", "encode", "--model", model, "--output_format=piece", "--output", pieces],
+                              inputPath: Fixtures.sample)
+        try #require(encoded.status == 0, "\(encoded.error)")
+        // A line with pieces the model does not have, which spm_decode keeps as they are.
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: pieces))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data("▁not▁a▁piece ▁zzq ñ\n\n▁a  ▁b\n ▁x\n".utf8))
+        try handle.close()
+        let decoded = try run(nmtExecutable(), ["tokenizer", "decode", "--model", model, "--input_format=piece", pieces])
+        let reference = try run("spm_decode", ["--model=\(model)", "--input_format=piece"], inputPath: pieces)
+        #expect(decoded.status == 0 && reference.status == 0, "\(decoded.error)")
+        #expect(decoded.output == reference.output)
+        #expect(Fixtures.lines(of: decoded.output).count == (try Fixtures.sampleLines()).count + 4)
+    }
+
     @Test func errorsAreOneLineOnStandardError() throws {
         let missing = "/nonexistent/m.model"
         let result = try run(nmtExecutable(), ["tokenizer", "encode", "--model", missing])

@@ -73,6 +73,11 @@ spm_status spm_encode_pieces(const spm_processor *processor, const char *text,
 spm_status spm_decode_ids(const spm_processor *processor, const int32_t *ids, size_t count,
                           spm_string *out);
 
+/// Decodes pieces (`count` UTF-8 strings with their lengths) into text as spm_decode
+/// --input_format=piece does: a piece the model lacks is kept as it is.
+spm_status spm_decode_pieces(const spm_processor *processor, const char *const *pieces,
+                             const size_t *lengths, size_t count, spm_string *out);
+
 int32_t spm_vocab_size(const spm_processor *processor);
 /// The id of a piece, or the unknown id when the piece is not in the vocabulary.
 int32_t spm_piece_to_id(const spm_processor *processor, const char *piece, size_t length);

@@ -11,7 +11,7 @@ struct TokenizerEncode: ParsableCommand {
     @Option(help: "The SentencePiece model file.")
     var model: String
 
-    @Option(name: .customLong("output-format"), help: "id or piece.")
+    @Option(name: [.customLong("output-format"), .customLong("output_format")], help: "id or piece.")
     var outputFormat: SentencePieceModel.OutputFormat = .piece
 
     @Option(help: "Write here instead of standard output.")

@@ -1,7 +1,8 @@
 import ArgumentParser
 import Tokenizer
 
-/// `nmt tokenizer train`: spm_train with the project's special ids and a fixed seed.
+/// `nmt tokenizer train`: spm_train with the project's special ids and a fixed seed. Every
+/// flag also takes spm_train's own spelling (`--model_prefix`, `--vocab_size`, …).
 struct TokenizerTrain: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
@@ -11,37 +12,46 @@ struct TokenizerTrain: ParsableCommand {
             help: "A training text file; repeat the flag or separate files with commas.")
     var input: [String] = []
 
-    @Option(name: .customLong("model-prefix"),
+    @Option(name: [.customLong("model-prefix"), .customLong("model_prefix")],
             help: "Write PREFIX.model and PREFIX.vocab, as spm_train does.")
     var modelPrefix: String?
 
     @Option(help: "Write the model file to this path (no vocabulary file).")
     var output: String?
 
-    @Option(name: .customLong("vocab-size"), help: "Pieces in the model, special pieces included.")
+    @Option(name: [.customLong("vocab-size"), .customLong("vocab_size")], help: "Pieces in the model, special pieces included.")
     var vocabSize = 8000
 
-    @Option(name: .customLong("model-type"), help: "bpe or unigram.")
+    @Option(name: [.customLong("model-type"), .customLong("model_type")], help: "bpe or unigram.")
     var modelType: TrainingOptions.ModelType = .unigram
 
-    @Option(name: .customLong("character-coverage"),
+    @Option(name: [.customLong("character-coverage"), .customLong("character_coverage")],
             help: "Share of characters covered: 1.0 for small alphabets, 0.9995 for CJK.")
     var characterCoverage = 0.9995
 
-    @Option(name: .customLong("input-sentence-size"),
+    @Option(name: [.customLong("input-sentence-size"), .customLong("input_sentence_size")],
             help: "Lines sampled from the inputs (0 = all).")
     var inputSentenceSize = 0
 
-    @Option(help: "Random seed: the same inputs, options and seed give the same model file.")
+    @Option(name: [.customLong("seed"), .customLong("random_seed")],
+            help: "Random seed: the same inputs, options and seed give the same model file.")
     var seed: UInt32 = 1
 
     @Flag(name: .customLong("byte-fallback"), help: "Spell unknown characters as UTF-8 bytes.")
-    var byteFallback = false
+    var byteFallbackSwitch = false
 
-    @Option(help: "Normalization: nmt_nfkc, nfkc, nmt_nfkc_cf, nfkc_cf or identity.")
+    /// spm_train's spelling, which takes a value: `--byte_fallback=true`.
+    @Option(name: .customLong("byte_fallback"), help: "spm_train's --byte_fallback=true|false.")
+    var byteFallbackValue: Bool?
+
+    var byteFallback: Bool { byteFallbackValue ?? byteFallbackSwitch }
+
+    @Option(name: [.customLong("normalization"), .customLong("normalization_rule_name")],
+            help: "Normalization: nmt_nfkc, nfkc, nmt_nfkc_cf, nfkc_cf or identity.")
     var normalization: TrainingOptions.Normalization = .nmtNFKC
 
-    @Option(help: "Training threads; more than 1 may change the model from run to run.")
+    @Option(name: [.customLong("threads"), .customLong("num_threads")],
+            help: "Training threads; more than 1 may change the model from run to run.")
     var threads = 1
 
     var inputs: [String] {
