@@ -6,9 +6,14 @@ enum BLEUProperties {
     /// spaces; a line scored against itself has sentence BLEU 100 when it has a token and
     /// chrF 100 when it has an ASCII letter or digit (a character that is whitespace to
     /// Python, which chrF removes, is not always whitespace to Swift: U+001C–U+001F).
+    ///
+    /// The first byte picks the tokenizer (the rest is the line), so that each input costs
+    /// one tokenizer's work and the fuzzer still steers towards all four.
     static func checkTokenizers(_ bytes: [UInt8]) throws {
-        let line = String(decoding: bytes, as: UTF8.self)
-        for tokenization in Tokenization.allCases {
+        guard let selector = bytes.first else { return }
+        let line = String(decoding: bytes.dropFirst(), as: UTF8.self)
+        let all = Tokenization.allCases
+        for tokenization in [all[all.index(all.startIndex, offsetBy: Int(selector) % all.count)]] {
             let tokens = tokenization(line)
             if tokenization != .char {
                 try require(!tokens.hasPrefix(" ") && !tokens.hasSuffix(" ") && !tokens.contains("  "),
@@ -27,9 +32,10 @@ enum BLEUProperties {
 
     /// Refusals are `EvaluationError.invalidUTF8` naming the first line that is not UTF-8;
     /// accepted text splits into as many lines as sacreBLEU's reading gives, each without
-    /// trailing spaces or tabs, and scores in [0, 100] against itself.
+    /// trailing spaces or tabs, and scores in [0, 100] against itself. The last bit of the
+    /// first byte picks file reading (`\n` only) or standard input's universal newlines.
     static func checkReferences(_ bytes: [UInt8]) throws {
-        for universalNewlines in [false, true] {
+        for universalNewlines in [bytes.first.map { $0 & 1 == 1 } ?? false] {
             let pieces = split(bytes, universalNewlines: universalNewlines)
             let firstInvalid = pieces.firstIndex { String(validating: $0, as: UTF8.self) == nil }.map { $0 + 1 }
             let lines: TextLines
