@@ -76,6 +76,11 @@ let package = Package(
         // Checkpoints as CTranslate2 model directories and Argos Translate packages, written
         // directly (model.bin, JSON, stored zip), with no Python.
         .target(name: "Export", dependencies: ["Checkpoints", "Transformer", "FileIO"]),
+        .testTarget(
+            name: "ExportTests",
+            // nmt is a dependency so that it is built before the tests run it.
+            dependencies: ["Export", "Checkpoints", "Training", "Transformer", "Tensor", "TestSupport", "nmt"]
+        ),
 
         // MARK: Training
         .target(
