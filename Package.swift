@@ -72,6 +72,16 @@ let package = Package(
         // MARK: Checkpoints (the read side: model, config, tokenizer; below Training)
         .target(name: "Checkpoints", dependencies: ["Tokenizer", "Transformer"]),
 
+        // MARK: Export
+        // Checkpoints as CTranslate2 model directories and Argos Translate packages, written
+        // directly (model.bin, JSON, stored zip), with no Python.
+        .target(name: "Export", dependencies: ["Checkpoints", "Transformer", "FileIO"]),
+        .testTarget(
+            name: "ExportTests",
+            // nmt is a dependency so that it is built before the tests run it.
+            dependencies: ["Export", "Checkpoints", "Training", "Transformer", "Tensor", "TestSupport", "nmt"]
+        ),
+
         // MARK: Training
         .target(
             name: "Training",
@@ -101,7 +111,7 @@ let package = Package(
         // MARK: Executables
         .executableTarget(
             name: "nmt",
-            dependencies: ["FileIO", "Checkpoints", "Tokenizer", "Training", "Translation", "Transformer", "Tensor",
+            dependencies: ["FileIO", "Checkpoints", "Export", "Tokenizer", "Training", "Translation", "Transformer", "Tensor",
                            "Evaluation", argumentParser]
         ),
         .executableTarget(name: "bleu", dependencies: ["Evaluation", argumentParser]),

@@ -10,6 +10,7 @@ packages=(
   sentencepiece            # spm_encode / spm_decode, the reference the tests compare with
   libsword-utils           # mod2imp, used by corpora/bible-es-en/prepare.sh
   sword-text-sparv sword-text-web sword-text-kjv   # the Bible corpus texts
+  unzip                    # lists and tests the Argos packages nmt export writes (ExportTests)
 )
 
 missing=()

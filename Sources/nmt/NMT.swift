@@ -7,7 +7,8 @@ struct NMT: ParsableCommand {
         commandName: "nmt",
         abstract: "Train, run and evaluate Transformer translation models on CPUs.",
         version: "nmt \(Version.number)",
-        subcommands: [TrainCommand.self, TranslateCommand.self, ScoreCommand.self, AverageCommand.self, TokenizerCommand.self,
+        subcommands: [TrainCommand.self, TranslateCommand.self, ScoreCommand.self, AverageCommand.self, ExportCommand.self,
+                      TokenizerCommand.self,
                       PlotCommand.self]
     )
 }
