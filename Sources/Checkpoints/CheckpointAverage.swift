@@ -41,29 +41,16 @@ public enum CheckpointAverage {
     /// directory is built under a temporary name beside `output` and renamed into place,
     /// so a failure leaves no partial checkpoint; an existing `output` is refused.
     public static func write(_ checkpoints: [ModelCheckpoint], to output: URL) throws {
-        let fm = FileManager.default
-        guard !fm.fileExists(atPath: output.path) else { throw CheckpointError.outputExists(output.path) }
+        guard !FileManager.default.fileExists(atPath: output.path) else { throw CheckpointError.outputExists(output.path) }
         let model = try mean(of: checkpoints)
         let first = checkpoints[0]
-        let parent = output.deletingLastPathComponent()
-        let temporary = parent.appendingPathComponent(".tmp-\(output.lastPathComponent)-\(getpid())")
-        try? fm.removeItem(at: temporary)
-        do {
-            try fm.createDirectory(at: temporary, withIntermediateDirectories: true)
+        try AtomicDirectory.write(to: output) { directory in
             let sources = checkpoints.map { $0.directory.lastPathComponent }.joined(separator: ",")
-            try model.saveParameters(to: temporary.appendingPathComponent(CheckpointFiles.model),
+            try model.saveParameters(to: directory.appendingPathComponent(CheckpointFiles.model),
                                      metadata: ["format": "nmt-model-1", "averaged": sources])
             let config = try Data(contentsOf: first.directory.appendingPathComponent(CheckpointFiles.config))
-            try AtomicFile.write(config, to: temporary.appendingPathComponent(CheckpointFiles.config))
-            try AtomicFile.write(first.tokenizerData, to: temporary.appendingPathComponent(CheckpointFiles.tokenizer))
-            AtomicFile.syncDirectory(temporary.path)
-            guard rename(temporary.path, output.path) == 0 else {
-                throw CheckpointError.corrupt(file: output.path, reason: "cannot rename the averaged checkpoint into place: \(String(cString: strerror(errno)))")
-            }
-            AtomicFile.syncDirectory(parent.path)
-        } catch {
-            try? fm.removeItem(at: temporary)
-            throw error
+            try AtomicFile.write(config, to: directory.appendingPathComponent(CheckpointFiles.config))
+            try AtomicFile.write(first.tokenizerData, to: directory.appendingPathComponent(CheckpointFiles.tokenizer))
         }
     }
 
