@@ -108,6 +108,12 @@ def main():
     directions, lines = {}, []
     lines.append(f"Seeds finished: es→en {len(seeds['es-en'])} of {PLANNED['es-en']}, "
                  f"en→es {len(seeds['en-es'])} of {PLANNED['en-es']}.\n")
+    for direction, seed, directory in found:
+        machine = os.path.join(directory, "machine.txt")
+        if os.path.exists(machine):
+            with open(machine) as f:
+                lines.append(f"- {direction.replace('-', '→')} seed {seed}: " + " ".join(f.read().split()) )
+    lines.append("")
     for direction in PLANNED:
         if not seeds[direction]:
             lines.append(f"**{direction.replace('-', '→')}**: no seed finished yet.\n")
@@ -213,6 +219,12 @@ def main():
         "verdict": verdict,
     }
     report["arms"].setdefault("labo", {})["tau"] = 2
+    # The single-seed run this study replaces stays in the JSON, as it stays in RESULTS.md.
+    with open(RESULTS_JSON) as f:
+        previous = json.load(f)
+    earlier = previous.get("earlier_single_seed") or (previous if previous.get("commit") == "88008bf" else None)
+    if earlier:
+        report["earlier_single_seed"] = earlier
     with open(RESULTS_JSON + ".tmp", "w") as f:
         json.dump(report, f, indent=2, ensure_ascii=False)
         f.write("\n")

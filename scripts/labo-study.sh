@@ -16,8 +16,10 @@
 #
 # Run directories are scratch (runs/ is not kept in git, and a new machine starts without
 # it), so the study keeps what the report needs of every finished pair in $KEEP (committed):
-# both arms' eval.json and train.jsonl, the test hypotheses and the significance files. A
-# pair found there is done on any machine and is never retrained.
+# both arms' eval.json and train.jsonl, the test hypotheses, the significance files and
+# machine.txt (commit, CPU, kernel path, OpenBLAS core). A pair found there is done on any
+# machine and is never retrained; a pair stopped half-way restarts from its checkpoints
+# only where runs/ survived, so start the study early in a session and leave it the cores.
 #
 # Settings (environment): PRESET=small DATA=corpora/bible-es-en/data OUT=runs/labo-study
 # SEEDS="1 2 3" EN_ES_SEEDS="1" UPDATES=2000 VALIDATE=200 ALPHA=0.1 TAU=2
@@ -113,6 +115,10 @@ keep_pair() { # direction seed: copies what the report needs into $KEEP, atomica
     cp "$pair/$arm/eval.json" "$pair/$arm/train.jsonl" "$pair/$arm"/test.beam{1,5}.hyp "$kept.tmp/$arm/"
   done
   cp "$pair"/significance.beam{1,5}.json "$kept.tmp/"
+  # Which code and which machine: figures of different CPUs or kernel paths differ in
+  # their last digits (README, "On every x86-64 CPU").
+  { echo "commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- Sources || echo ' (with local changes)'),"
+    "$bin/nmt" --version | tail -n +2 | paste -sd ';' -; } > "$kept.tmp/machine.txt"
   rm -rf "$kept"; mv "$kept.tmp" "$kept"
 }
 
