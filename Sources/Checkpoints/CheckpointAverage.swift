@@ -41,10 +41,11 @@ public enum CheckpointAverage {
     /// directory is built under a temporary name beside `output` and renamed into place,
     /// so a failure leaves no partial checkpoint; an existing `output` is refused.
     public static func write(_ checkpoints: [ModelCheckpoint], to output: URL) throws {
-        guard !FileManager.default.fileExists(atPath: output.path) else { throw CheckpointError.outputExists(output.path) }
-        let model = try mean(of: checkpoints)
-        let first = checkpoints[0]
+        // AtomicDirectory refuses an existing output before `fill` runs, so no mean is
+        // computed for nothing.
         try AtomicDirectory.write(to: output) { directory in
+            let model = try mean(of: checkpoints)
+            let first = checkpoints[0]
             let sources = checkpoints.map { $0.directory.lastPathComponent }.joined(separator: ",")
             try model.saveParameters(to: directory.appendingPathComponent(CheckpointFiles.model),
                                      metadata: ["format": "nmt-model-1", "averaged": sources])

@@ -17,7 +17,6 @@ public enum CheckpointError: Error, LocalizedError, Equatable {
     case outputHoldsRun(String)
     case incompatible(first: String, second: String, reason: String)
     case nothingToAverage
-    case outputExists(String)
     case tooFewCheckpoints(run: String, wanted: Int, found: Int)
 
     public var errorDescription: String? {
@@ -28,7 +27,6 @@ public enum CheckpointError: Error, LocalizedError, Equatable {
         case .outputHoldsRun(let path): "\(path) already holds a training run; pass --resume to continue it or --overwrite to replace it"
         case let .incompatible(first, second, reason): "cannot average \(first) and \(second): \(reason)"
         case .nothingToAverage: "no checkpoints to average"
-        case .outputExists(let path): "\(path) already exists; name a new directory"
         case let .tooFewCheckpoints(run, wanted, found): "\(run) has \(found) update checkpoints, fewer than the \(wanted) asked for"
         }
     }
