@@ -9,9 +9,9 @@
 import Foundation
 import FuzzTargets
 
+#if NMT_FUZZ
 typealias TestOneInput = @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32
 
-#if NMT_FUZZ
 /// libFuzzer's entry point for programs with their own main (FuzzerDriver.cpp).
 @_silgen_name("LLVMFuzzerRunDriver")
 func LLVMFuzzerRunDriver(
@@ -30,9 +30,11 @@ let arguments = CommandLine.arguments
 guard arguments.count >= 2, let chosen = FuzzTarget(rawValue: arguments[1]) else {
     fail("usage: nmt-fuzz TARGET [libFuzzer arguments | input files or directories]; targets: \(names)")
 }
-/// The target libFuzzer's callback runs (a C callback captures nothing).
-nonisolated(unsafe) var target = chosen
+#if NMT_FUZZ
+/// The chosen target as a global: a C callback cannot capture the guard's binding.
+let target = chosen
 
+/// libFuzzer's callback.
 let testOneInput: TestOneInput = { data, size in
     let bytes = size == 0 ? [] : Array(UnsafeBufferPointer(start: data, count: size))
     if let violation = target.check(bytes) {
@@ -42,7 +44,6 @@ let testOneInput: TestOneInput = { data, size in
     return 0
 }
 
-#if NMT_FUZZ
 // libFuzzer sees the program name and the arguments after TARGET.
 let driverArguments = [arguments[0]] + arguments.dropFirst(2)
 var argc = Int32(driverArguments.count)
