@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 // Kernel targets are built for AVX2/FMA (haswell and later) with bounds checks off in
@@ -29,6 +29,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        // `nmt serve`. No traits: swift-configuration is not needed (settings come from the
+        // command line), and a smaller build keeps CI short.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
     ],
     targets: [
         // MARK: System libraries
@@ -99,6 +102,15 @@ let package = Package(
         .target(name: "Translation", dependencies: ["Tensor", "Transformer"], swiftSettings: kernelSettings),
         .testTarget(name: "TranslationTests", dependencies: ["Translation", "Transformer", "Tensor", "TestSupport"]),
 
+        // MARK: Serving
+        // `nmt serve`: the HTTP server (Hummingbird) over Translation, with a dynamic batcher
+        // in front of the one model, LibreTranslate's API, a native API and a page.
+        .target(
+            name: "Serving",
+            dependencies: ["Checkpoints", "Translation", "Tokenizer", .product(name: "Hummingbird", package: "hummingbird")]
+        ),
+        .testTarget(name: "ServingTests", dependencies: ["Serving", "Checkpoints", "Training", "Translation", "TestSupport", "nmt"]),
+
         // MARK: Evaluation (depends on no other target of the project)
         .target(name: "Evaluation"),
         .testTarget(
@@ -111,7 +123,7 @@ let package = Package(
         // MARK: Executables
         .executableTarget(
             name: "nmt",
-            dependencies: ["FileIO", "Checkpoints", "Export", "Tokenizer", "Training", "Translation", "Transformer", "Tensor",
+            dependencies: ["FileIO", "Checkpoints", "Export", "Serving", "Tokenizer", "Training", "Translation", "Transformer", "Tensor",
                            "Evaluation", argumentParser]
         ),
         .executableTarget(name: "bleu", dependencies: ["Evaluation", argumentParser]),

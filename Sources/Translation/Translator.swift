@@ -36,6 +36,14 @@ public final class Translator {
     /// a source longer than the model's positions is truncated and reported in `warnings`.
     /// Throws on ids outside the source vocabulary.
     public func translate(_ sources: [[Int32]]) throws -> Translations {
+        try translate(sources, options: options)
+    }
+
+    /// Translates with other search options than the translator's own, reusing its scorer
+    /// (whose packed decoder weights are the costly part of a translator): what a server
+    /// does for requests that ask for their own beam or n-best.
+    public func translate(_ sources: [[Int32]], options: SearchOptions) throws -> Translations {
+        try options.validate()
         var warnings: [TranslationWarning] = []
         let limit = model.config.maxPositions - 1          // eos takes the last position
         let fitted = sources.enumerated().map { i, source -> [Int32] in
@@ -46,7 +54,7 @@ public final class Translator {
         var hypotheses = [[Hypothesis]](repeating: [], count: sources.count)
         let order = fitted.indices.filter { !fitted[$0].isEmpty }.sorted { (fitted[$0].count, $0) < (fitted[$1].count, $1) }
         for chunk in batches(order, lengths: order.map { fitted[$0].count + 1 }) {
-            let results = try search(chunk.map { fitted[$0] })
+            let results = try search(chunk.map { fitted[$0] }, options: options)
             for (i, result) in zip(chunk, results) { hypotheses[i] = result }
         }
         return Translations(hypotheses: hypotheses, warnings: warnings)
@@ -69,7 +77,7 @@ public final class Translator {
         return groups
     }
 
-    private func search(_ batch: [[Int32]]) throws -> [[Hypothesis]] {
+    private func search(_ batch: [[Int32]], options: SearchOptions) throws -> [[Hypothesis]] {
         if options.beam == 1 && options.stopEarly {
             return try GreedySearch(options: options).search(batch, scorer: scorer)
         }

@@ -7,7 +7,7 @@ struct NMT: ParsableCommand {
         commandName: "nmt",
         abstract: "Train, run and evaluate Transformer translation models on CPUs.",
         version: "nmt \(Version.number)",
-        subcommands: [TrainCommand.self, TranslateCommand.self, ScoreCommand.self, AverageCommand.self, ExportCommand.self,
+        subcommands: [TrainCommand.self, TranslateCommand.self, ScoreCommand.self, AverageCommand.self, ExportCommand.self, ServeCommand.self,
                       TokenizerCommand.self,
                       PlotCommand.self]
     )

@@ -1,0 +1,243 @@
+import Foundation
+import Translation
+
+/// What one request translated, for the access log.
+public struct RequestUsage: Equatable, Sendable {
+    /// Texts in the request.
+    public var texts = 0
+    /// Source tokens read plus target tokens written (best hypotheses).
+    public var tokens = 0
+
+    public init(texts: Int = 0, tokens: Int = 0) {
+        self.texts = texts
+        self.tokens = tokens
+    }
+}
+
+/// The endpoints' logic over request fields, independent of the HTTP server: checks a
+/// request against the limits, sends its sentences through the batcher with a timeout,
+/// and shapes the JSON answer.
+public final class TranslationAPI: Sendable {
+    public let settings: ServingSettings
+    public let batcher: DynamicBatcher
+
+    public init(settings: ServingSettings, batcher: DynamicBatcher) {
+        self.settings = settings
+        self.batcher = batcher
+    }
+
+    // MARK: LibreTranslate: POST /translate
+
+    /// LibreTranslate's /translate: `q` (a string or a list of strings), `source` (this
+    /// model's source language or "auto"), `target`, `format` ("text"), `alternatives`
+    /// (more hypotheses per text); `api_key` and other fields are accepted and ignored,
+    /// as LibreTranslate's clients send them. A text of several lines is translated line
+    /// by line (blank lines stay blank).
+    public func libreTranslate(_ fields: RequestFields) async throws -> (Data, RequestUsage) {
+        guard let (texts, isList) = try fields.strings("q") else { throw APIError.badField("q", "missing; send the text to translate") }
+        try check(texts, field: "q", isList: isList)
+        guard let source = try fields.string("source") else { throw APIError.badField("source", "missing; use \(settings.source.code) or auto") }
+        guard source == settings.source.code || source == "auto" else {
+            throw APIError.badField("source", "\(source) is not supported; this model translates from \(settings.source.code)")
+        }
+        guard let target = try fields.string("target") else { throw APIError.badField("target", "missing; use \(settings.target.code)") }
+        guard target == settings.target.code else {
+            throw APIError.badField("target", "\(target) is not supported; this model translates into \(settings.target.code)")
+        }
+        if let format = try fields.string("format"), format != "text" {
+            throw APIError.badField("format", "only text is supported, got \(format)")
+        }
+        let alternatives = try fields.integer("alternatives", in: 0...(settings.limits.maxBeam - 1)) ?? 0
+        var options = settings.search
+        options.nbest = alternatives + 1
+        options.beam = max(options.beam, options.nbest)
+
+        // Every text's lines, the non-blank ones translated.
+        let lines = texts.map { $0.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
+        let sentences = lines.flatMap { $0.filter { !Self.isBlank($0) } }
+        let translations = try await translate(sentences, options: options)
+        var next = translations.makeIterator()
+        var best: [String] = [], others: [[String]] = []
+        var usage = RequestUsage(texts: texts.count)
+        for textLines in lines {
+            // Per line: its hypotheses' texts (a blank line: itself, in every position).
+            let perLine: [[String]] = textLines.map { line in
+                guard !Self.isBlank(line), let translation = next.next() else { return [line] }
+                usage.tokens += translation.sourceTokens + (translation.hypotheses.first?.tokens ?? 0)
+                return translation.hypotheses.isEmpty ? [""] : translation.hypotheses.map(\.text)
+            }
+            // Alternative k joins each line's k-th hypothesis (its best where it has fewer).
+            func joined(_ k: Int) -> String { perLine.map { $0.indices.contains(k) ? $0[k] : $0[0] }.joined(separator: "\n") }
+            best.append(joined(0))
+            others.append((0..<alternatives).map { joined($0 + 1) })
+        }
+        var answer: [String: OutputValue] = ["translatedText": isList ? .strings(best) : .string(best[0])]
+        if alternatives > 0 { answer["alternatives"] = isList ? .stringLists(others) : .strings(others[0]) }
+        if source == "auto" {
+            // The model reads one language: "detecting" it is naming it.
+            let detected = OutputValue.object(["language": .string(settings.source.code), "confidence": .number(100)])
+            answer["detectedLanguage"] = isList ? .list(Array(repeating: detected, count: texts.count)) : detected
+        }
+        return (try Self.encode(OutputValue.object(answer)), usage)
+    }
+
+    // MARK: Native: POST /v1/translate
+
+    /// The fields of the native endpoint: `texts` (one sentence each) and the search
+    /// options, named as `nmt translate`'s flags.
+    public static let nativeFields: Set<String> = ["texts", "beam", "nbest", "lenpen", "max_len_a", "max_len_b", "min_len",
+                                                   "no_repeat_ngram_size"]
+
+    /// `{"texts": [...], "beam": 5, "nbest": 3, ...}` → every text's hypotheses with
+    /// scores. Unknown fields are refused, so that a misspelt option is not ignored.
+    public func native(_ fields: RequestFields) async throws -> (Data, RequestUsage) {
+        try fields.requireOnly(Self.nativeFields)
+        guard let (texts, isList) = try fields.strings("texts") else { throw APIError.badField("texts", "missing; send a list of sentences") }
+        guard isList else { throw APIError.badField("texts", "must be a list of strings, got a string") }
+        try check(texts, field: "texts", isList: true)
+        for (i, text) in texts.enumerated() where text.contains(where: \.isNewline) {
+            throw APIError.badField("texts[\(i)]", "holds a line break; send one sentence per text")
+        }
+        var options = settings.search
+        options.beam = try fields.integer("beam", in: 1...settings.limits.maxBeam) ?? options.beam
+        options.nbest = try fields.integer("nbest", in: 1...options.beam) ?? 1
+        options.lenpen = Float(try fields.number("lenpen", in: -10...10) ?? Double(options.lenpen))
+        options.maxLenA = try fields.number("max_len_a", in: 0...10) ?? options.maxLenA
+        options.maxLenB = try fields.integer("max_len_b", in: 0...1000) ?? options.maxLenB
+        options.minLen = try fields.integer("min_len", in: 0...1000) ?? options.minLen
+        options.noRepeatNgram = try fields.integer("no_repeat_ngram_size", in: 0...100) ?? options.noRepeatNgram
+        let translations = try await translate(texts, options: options)
+        var usage = RequestUsage(texts: texts.count)
+        let answer = NativeAnswer(
+            beam: options.beam, nbest: options.nbest,
+            translations: translations.map { translation in
+                usage.tokens += translation.sourceTokens + (translation.hypotheses.first?.tokens ?? 0)
+                return NativeAnswer.Translation(
+                    sourceTokens: translation.sourceTokens,
+                    hypotheses: translation.hypotheses.map {
+                        .init(text: $0.text, score: $0.score, logProbability: $0.logProbability, tokens: $0.tokens)
+                    })
+            })
+        return (try Self.encode(answer), usage)
+    }
+
+    // MARK: GET /languages, GET /health
+
+    /// LibreTranslate's list: each language with the codes it translates into.
+    public var languages: Data {
+        let entries: [OutputValue] = [
+            .object(["code": .string(settings.source.code), "name": .string(settings.source.name),
+                     "targets": .strings([settings.target.code])]),
+            .object(["code": .string(settings.target.code), "name": .string(settings.target.name), "targets": .strings([])]),
+        ]
+        return (try? Self.encode(OutputValue.list(entries))) ?? Data()
+    }
+
+    public var health: Data {
+        let counters = batcher.counters
+        let answer: OutputValue = .object([
+            "status": .string("ok"), "model": .string(settings.modelName),
+            "source": .string(settings.source.code), "target": .string(settings.target.code),
+            "queued_sentences": .number(Double(batcher.queued)),
+            "batches": .number(Double(counters.batches)), "sentences": .number(Double(counters.sentences)),
+        ])
+        return (try? Self.encode(answer)) ?? Data()
+    }
+
+    // MARK: Shared
+
+    /// The per-request limits: count, emptiness and length of the texts.
+    private func check(_ texts: [String], field: String, isList: Bool) throws {
+        let limits = settings.limits
+        if isList && texts.isEmpty { throw APIError.badField(field, "is an empty list") }
+        if texts.count > limits.maxTextsPerRequest {
+            throw APIError.badField(field, "has \(texts.count) texts; the limit is \(limits.maxTextsPerRequest) per request")
+        }
+        for (i, text) in texts.enumerated() {
+            let name = isList ? "\(field)[\(i)]" : field
+            if Self.isBlank(text) { throw APIError.badField(name, "is empty") }
+            let characters = text.unicodeScalars.count
+            if characters > limits.maxCharactersPerText {
+                throw APIError.badField(name, "has \(characters) characters; the limit is \(limits.maxCharactersPerText)")
+            }
+        }
+    }
+
+    private static func isBlank(_ text: String) -> Bool {
+        text.unicodeScalars.allSatisfy { $0.properties.isWhitespace }
+    }
+
+    /// The batcher's answer within the request timeout, else a 503.
+    private func translate(_ sentences: [String], options: SearchOptions) async throws -> [SentenceTranslation] {
+        let batcher = self.batcher
+        let timeout = settings.limits.timeout
+        do {
+            return try await withThrowingTaskGroup(of: [SentenceTranslation]?.self) { group in
+                group.addTask { try await batcher.translate(sentences, options: options) }
+                group.addTask {
+                    try await Task.sleep(nanoseconds: UInt64(timeout * 1e9))
+                    return nil
+                }
+                defer { group.cancelAll() }
+                guard let translations = try await group.next() ?? nil else {
+                    throw APIError(status: 503, "not translated within the \(Self.seconds(timeout)) s timeout; try again later",
+                                   retryAfter: 1)
+                }
+                return translations
+            }
+        } catch let error as BatcherError {
+            throw APIError(status: 503, error.localizedDescription, retryAfter: 1)
+        }
+    }
+
+    private static func seconds(_ value: TimeInterval) -> String {
+        value == value.rounded() ? String(Int(value)) : String(value)
+    }
+
+    static func encode<T: Encodable>(_ value: T) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(value)
+    }
+}
+
+/// The native endpoint's answer.
+struct NativeAnswer: Encodable {
+    struct Hypothesis: Encodable {
+        var text: String
+        var score: Float
+        var logProbability: Float
+        var tokens: Int
+        enum CodingKeys: String, CodingKey { case text, score, logProbability = "log_probability", tokens }
+    }
+    struct Translation: Encodable {
+        var sourceTokens: Int
+        var hypotheses: [Hypothesis]
+        enum CodingKeys: String, CodingKey { case sourceTokens = "source_tokens", hypotheses }
+    }
+    var beam: Int
+    var nbest: Int
+    var translations: [Translation]
+}
+
+/// JSON answers whose shape depends on the request (a string or a list).
+enum OutputValue: Encodable {
+    case string(String)
+    case number(Double)
+    case strings([String])
+    case stringLists([[String]])
+    case list([OutputValue])
+    case object([String: OutputValue])
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case let .string(value): try container.encode(value)
+        case let .number(value): try container.encode(value)
+        case let .strings(value): try container.encode(value)
+        case let .stringLists(value): try container.encode(value)
+        case let .list(value): try container.encode(value)
+        case let .object(value): try container.encode(value)
+        }
+    }
+}
