@@ -58,6 +58,7 @@ let package = Package(
         // MARK: File I/O
         // Atomic writes and line reading with UTF-8 checks, for every module that touches files.
         .target(name: "FileIO"),
+        .testTarget(name: "FileIOTests", dependencies: ["FileIO"]),
 
         // MARK: Tokenizer
         .target(name: "Tokenizer", dependencies: ["CSentencePiece", "FileIO"]),

@@ -55,6 +55,7 @@ public final class DynamicBatcher: @unchecked Sendable {
     private var stopping = false
     private var finished = false
     private var totals = Counters()
+    private var decodingSentences = 0
 
     /// Batches translated and sentences in them, since the start.
     public struct Counters: Equatable, Sendable {
@@ -93,6 +94,13 @@ public final class DynamicBatcher: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         return totals
+    }
+
+    /// Sentences in the batch being translated now.
+    public var decoding: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return decodingSentences
     }
 
     /// Sentences waiting for a batch.
@@ -183,6 +191,7 @@ public final class DynamicBatcher: @unchecked Sendable {
         }
         queue = kept
         queuedSentences -= sentences
+        decodingSentences = sentences
         return batch
     }
 
@@ -207,6 +216,7 @@ public final class DynamicBatcher: @unchecked Sendable {
             outcomes = batch.map { job in Result { try translator.translate(job.sentences, options: options) } }
         }
         condition.lock()
+        decodingSentences = 0
         totals.batches += 1
         totals.sentences += sentences.count
         totals.largestBatch = max(totals.largestBatch, sentences.count)

@@ -138,7 +138,7 @@ public final class TranslationAPI: Sendable {
         let answer: OutputValue = .object([
             "status": .string("ok"), "model": .string(settings.modelName),
             "source": .string(settings.source.code), "target": .string(settings.target.code),
-            "queued_sentences": .number(Double(batcher.queued)),
+            "queued_sentences": .number(Double(batcher.queued)), "decoding_sentences": .number(Double(batcher.decoding)),
             "batches": .number(Double(counters.batches)), "sentences": .number(Double(counters.sentences)),
         ])
         return (try? Self.encode(answer)) ?? Data()

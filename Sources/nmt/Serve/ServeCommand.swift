@@ -42,6 +42,8 @@ struct ServeCommand: ParsableCommand {
     var maxLenA: Double = 1.2
     @Option(help: "See --max-len-a.")
     var maxLenB = 10
+    @Option(help: "Minimum output length (eos is not allowed before).")
+    var minLen = 1
     @Option(help: "The largest beam a request may ask for.")
     var maxBeam = 16
 
@@ -84,7 +86,7 @@ struct ServeCommand: ParsableCommand {
         let settings = ServingSettings(
             source: Language(code: sourceCode, name: ArgosPackage.languageNames[sourceCode] ?? sourceCode),
             target: Language(code: targetCode, name: ArgosPackage.languageNames[targetCode] ?? targetCode),
-            search: SearchOptions(beam: beam, lenpen: lenpen, maxLenA: maxLenA, maxLenB: maxLenB),
+            search: SearchOptions(beam: beam, lenpen: lenpen, maxLenA: maxLenA, maxLenB: maxLenB, minLen: minLen),
             limits: RequestLimits(maxBodyBytes: maxBodyBytes, maxCharactersPerText: charLimit,
                                   maxTextsPerRequest: batchLimit, timeout: timeout, maxBeam: maxBeam),
             batching: BatchingLimits(maxBatchSentences: maxBatch, maxWait: maxWaitMs / 1000, queueCapacity: queueCapacity),

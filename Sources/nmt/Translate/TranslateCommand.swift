@@ -3,6 +3,7 @@ import Checkpoints
 import FileIO
 import Foundation
 import Tensor
+import Tokenizer
 import Transformer
 import Translation
 
@@ -19,6 +20,12 @@ struct TranslateCommand: ParsableCommand {
             --nbest-format fairseq as fairseq-generate's H-index and P-index lines (scores in \
             base 2). The score is fairseq's: the log-probability (eos included) divided by \
             (length + 1)^lenpen.
+
+            Writing to standard output, it streams: input is read in chunks of at most \
+            --buffer-size lines of what has arrived (it never waits for more), and each \
+            chunk's translations are written and flushed as soon as they and every earlier \
+            line are done, so nmt translate can sit in a pipe or answer a user line by line. \
+            With --output the file appears, complete, when all lines are translated.
             """
     )
 
@@ -39,6 +46,9 @@ struct TranslateCommand: ParsableCommand {
     @Option(help: "Also limit a batch to this many source tokens (padded), as fairseq's --max-tokens.")
     var maxTokens: Int?
 
+    @Option(help: "Most lines translated together when streaming to standard output (fairseq-interactive's name); a chunk holds what has arrived, up to this many.")
+    var bufferSize = 256
+
     @Option(help: "Threads for BLAS and the kernels.")
     var threads = 2
 
@@ -49,11 +59,13 @@ struct TranslateCommand: ParsableCommand {
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be ≥ 1, got \(batchSize)") }
         if let tokens = maxTokens, tokens < 1 { throw ValidationError("--max-tokens must be ≥ 1, got \(tokens)") }
         guard threads >= 1 else { throw ValidationError("--threads must be ≥ 1, got \(threads)") }
+        guard bufferSize >= 1 else { throw ValidationError("--buffer-size must be ≥ 1, got \(bufferSize)") }
     }
 
     func run() throws {
         Threads.set(threads)
         let checkpoint = try ModelCheckpoint(directory: URL(fileURLWithPath: model))
+        if output == nil || output == "-" { return try stream(with: checkpoint) }
         let lines = try TextFile.readLines(input)
         let sources = try checkpoint.tokenizer.encode(lines, threads: threads)
         let translator = try Translator(model: checkpoint.model, options: search.options, batchSize: batchSize,
@@ -64,25 +76,78 @@ struct TranslateCommand: ParsableCommand {
         for start in stride(from: 0, to: sources.count, by: chunk) {
             let part = Array(sources[start..<min(start + chunk, sources.count)])
             let result = try translator.translate(part)
-            for warning in result.warnings {
-                if case let .sourceTruncated(sentence, length, kept) = warning {
-                    warn("line \(start + sentence + 1) has \(length) tokens; translating its first \(kept) (the model's positions)")
-                }
-            }
+            report(result.warnings, firstLine: start + 1)
             hypotheses += result.hypotheses
             if progress { FileHandle.standardError.write(Data("\rtranslated \(hypotheses.count)/\(sources.count) lines".utf8)) }
         }
         if progress { FileHandle.standardError.write(Data("\n".utf8)) }
+        try TextFile.write(try text(of: hypotheses, firstIndex: 0, tokenizer: checkpoint.tokenizer), to: output)
+    }
+
+    /// Streaming to standard output: chunks of the lines that have arrived are
+    /// translated in turn; each chunk's text is made (detokenized) off this thread while
+    /// the next chunk translates, and `OrderedChunkWriter` puts the chunks out in input
+    /// order whichever finishes first.
+    private func stream(with checkpoint: ModelCheckpoint) throws {
+        let feed = try LineFeed(path: input, capacity: 4 * bufferSize)
+        let translator = try Translator(model: checkpoint.model, options: search.options, batchSize: batchSize,
+                                        maxTokens: maxTokens)
+        let writer = OrderedChunkWriter()
+        let formatting = DispatchGroup()
+        let failure = FirstError()
+        var chunk = 0, done = 0
+        while failure.error == nil, let (firstLine, lines) = try feed.next(upTo: bufferSize) {
+            let sources = try checkpoint.tokenizer.encode(lines, threads: threads)
+            let result = try translator.translate(sources)
+            report(result.warnings, firstLine: firstLine)
+            let index = chunk
+            DispatchQueue.global().async(group: formatting) {
+                do {
+                    let text = try text(of: result.hypotheses, firstIndex: firstLine - 1, tokenizer: checkpoint.tokenizer)
+                    try writer.finish(chunk: index, text: text)
+                } catch {
+                    failure.record(error)
+                }
+            }
+            chunk += 1
+            done += lines.count
+            if progress { FileHandle.standardError.write(Data("\rtranslated \(done) lines".utf8)) }
+        }
+        formatting.wait()
+        if progress { FileHandle.standardError.write(Data("\n".utf8)) }
+        if let error = failure.error { throw error }
+    }
+
+    private func report(_ warnings: [TranslationWarning], firstLine: Int) {
+        for warning in warnings {
+            if case let .sourceTruncated(sentence, length, kept) = warning {
+                warn("line \(firstLine + sentence) has \(length) tokens; translating its first \(kept) (the model's positions)")
+            }
+        }
+    }
+
+    /// The output lines of `hypotheses` (the lines from 0-based `firstIndex` on): the best
+    /// translation per line, or the n-best lines in the chosen format.
+    private func text(of hypotheses: [[Hypothesis]], firstIndex: Int, tokenizer: SentencePieceModel) throws -> String {
         var text = ""
         for (i, list) in hypotheses.enumerated() {
             guard let format = search.nbestFormat ?? (search.nbest > 1 ? .marian : nil) else {
-                text += try (list.first.map { try checkpoint.tokenizer.decode($0.tokens) } ?? "") + "\n"
+                text += try (list.first.map { try tokenizer.decode($0.tokens) } ?? "") + "\n"
                 continue
             }
-            for h in list { text += format.lines(index: i, text: try checkpoint.tokenizer.decode(h.tokens), hypothesis: h) }
+            for h in list { text += format.lines(index: firstIndex + i, text: try tokenizer.decode(h.tokens), hypothesis: h) }
         }
-        try TextFile.write(text, to: output)
+        return text
     }
+}
+
+/// The first error of work done on other threads.
+private final class FirstError: @unchecked Sendable {
+    // @unchecked: `stored` is guarded by `lock`.
+    private let lock = NSLock()
+    private var stored: (any Error)?
+    var error: (any Error)? { lock.withLock { stored } }
+    func record(_ error: any Error) { lock.withLock { if stored == nil { stored = error } } }
 }
 
 /// Search settings shared by `nmt translate` (fairseq's flag names).
