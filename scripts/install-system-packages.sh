@@ -11,6 +11,7 @@ packages=(
   libsword-utils           # mod2imp, used by corpora/bible-es-en/prepare.sh
   sword-text-sparv sword-text-web sword-text-kjv   # the Bible corpus texts
   unzip                    # lists and tests the Argos packages nmt export writes (ExportTests)
+  chromium fonts-dejavu-core   # headless browser for the nmt serve page test (PageTests)
 )
 
 missing=()

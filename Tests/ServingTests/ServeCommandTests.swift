@@ -17,9 +17,9 @@ import TestSupport
             var text = ""
         }
 
-        init(_ flags: [String]) throws {
+        init(_ flags: [String], model: URL = ServedModel.checkpoint) throws {
             process.executableURL = builtProduct("nmt")
-            process.arguments = ["serve", "--model", ServedModel.checkpoint.path, "--port", "0", "--threads", "1"] + flags
+            process.arguments = ["serve", "--model", model.path, "--port", "0", "--threads", "1"] + flags
             process.standardError = errors
             process.standardOutput = FileHandle.nullDevice
             try process.run()

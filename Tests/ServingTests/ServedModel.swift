@@ -36,12 +36,13 @@ enum ServedModel {
     static let searchFlags = ["--min-len", "3", "--max-len-a", "0", "--max-len-b", "6"]
 
     /// `nmt translate` of `lines` into a file (its non-streaming path).
-    static func translated(_ lines: [String], _ flags: [String]) throws -> String {
+    static func translated(_ lines: [String], _ extraFlags: [String], model: URL = checkpoint,
+                           flags: [String] = searchFlags) throws -> String {
         let input = scratch.appendingPathComponent("input-\(UUID().uuidString)")
         let output = scratch.appendingPathComponent("output-\(UUID().uuidString)")
         try (lines.joined(separator: "\n") + "\n").write(to: input, atomically: true, encoding: .utf8)
-        let result = try runProcess(builtProduct("nmt"), ["translate", "--model", checkpoint.path, "--input", input.path,
-                                                          "--output", output.path, "--threads", "1"] + searchFlags + flags)
+        let result = try runProcess(builtProduct("nmt"), ["translate", "--model", model.path, "--input", input.path,
+                                                          "--output", output.path, "--threads", "1"] + flags + extraFlags)
         precondition(result.status == 0, "nmt translate failed: \(result.error)")
         return try String(contentsOf: output, encoding: .utf8)
     }
