@@ -44,6 +44,10 @@ let package = Package(
             linkerSettings: [.linkedLibrary("sentencepiece"), .linkedLibrary("sentencepiece_train")]
         ),
 
+        // Debian's Open MPI (libopenmpi-dev) behind plain C functions (mpi.h's handles are
+        // macros Swift cannot import); only the Distributed module imports it.
+        .systemLibrary(name: "COpenMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
+
         // MARK: Kernels
         // One generic source per kernel (Kernels), specialised once per vector width in a
         // module compiled for that instruction set; Tensor picks one at run time.
@@ -86,10 +90,13 @@ let package = Package(
             dependencies: ["Export", "Checkpoints", "Training", "Transformer", "Tensor", "TestSupport", "nmt"]
         ),
 
+        // MARK: Distributed (data-parallel training over MPI; one process without mpirun)
+        .target(name: "Distributed", dependencies: ["COpenMPI"]),
+
         // MARK: Training
         .target(
             name: "Training",
-            dependencies: ["Tensor", "Kernels", "FileIO", "Checkpoints", "Transformer", "Tokenizer", "Yams"],
+            dependencies: ["Tensor", "Kernels", "FileIO", "Checkpoints", "Transformer", "Tokenizer", "Distributed", "Yams"],
             swiftSettings: kernelSettings
         ),
         .testTarget(
@@ -124,7 +131,7 @@ let package = Package(
         // MARK: Executables
         .executableTarget(
             name: "nmt",
-            dependencies: ["FileIO", "Checkpoints", "Export", "Serving", "Tokenizer", "Training", "Translation", "Transformer", "Tensor",
+            dependencies: ["FileIO", "Checkpoints", "Distributed", "Export", "Serving", "Tokenizer", "Training", "Translation", "Transformer", "Tensor",
                            "Evaluation", argumentParser]
         ),
         .executableTarget(name: "bleu", dependencies: ["Evaluation", argumentParser]),

@@ -1,5 +1,6 @@
 import Checkpoints
 import Dispatch
+import Distributed
 import FileIO
 import Foundation
 import Tensor
@@ -38,22 +39,37 @@ public struct TrainingSummary: Sendable {
 
 /// The training loop: batches → forward → criterion → backward → AdamW, with validation,
 /// checkpoints, budgets and exact resume (docs in README "Training").
+///
+/// Data-parallel over MPI (`communicator` of several ranks): every rank builds the same
+/// batch order from the seed and takes its share of each update's batches (N ranks with
+/// update_freq k train as one rank with update_freq N·k); the gradients are all-reduced
+/// before the step, so parameters and optimizer state stay identical on every rank, which
+/// is checked by hash at every checkpoint. Rank 0 alone writes the log and checkpoints and
+/// validates; it decides when to stop, and the other ranks follow its decisions.
 public final class Trainer {
     public let config: TrainingConfig
     public let output: URL
+    public let communicator: any Communicator
     public var bleuValidator: BLEUValidator?
     /// Called with the normalised gradients of every update and its 0-based number (tests
     /// inject non-finite values through it).
     var inspectGradients: ((ParameterArena, Int) -> Void)?
     let log: TrainingLog
     let checkpoints: URL
-    /// Held for the trainer's lifetime.
-    private let lock: RunLock
+    /// Held for the trainer's lifetime (by rank 0 only: the other ranks write nothing).
+    private let lock: RunLock?
 
-    public init(config: TrainingConfig, output: URL, resume: Bool, overwrite: Bool, showProgress: Bool = true) throws {
+    public init(config: TrainingConfig, output: URL, resume: Bool, overwrite: Bool, showProgress: Bool = true,
+                communicator: any Communicator = SingleProcess()) throws {
         self.config = config
         self.output = output
+        self.communicator = communicator
         checkpoints = output.appendingPathComponent("checkpoints")
+        guard communicator.isRoot else {
+            lock = nil
+            log = try TrainingLog(file: nil, showProgress: false)
+            return
+        }
         let fm = FileManager.default
         var isDirectory: ObjCBool = false
         if fm.fileExists(atPath: output.path, isDirectory: &isDirectory), !isDirectory.boolValue {
@@ -100,10 +116,18 @@ public final class Trainer {
     /// The tokenizer of the run: the one saved in the output directory (resume), the one
     /// the config names, or one trained on the training data (joint source+target).
     func tokenizer() throws -> (SentencePieceModel, Data) {
+        // Rank 0 finds or trains it; the others get its bytes.
+        let rootData = communicator.isRoot ? try rootTokenizerData() : nil
+        let data = try communicator.broadcast(rootData, operation: "broadcast of the SentencePiece model")
+        return (try SentencePieceModel(serialized: data, source: "the run's SentencePiece model"), data)
+    }
+
+    private func rootTokenizerData() throws -> Data {
         let saved = output.appendingPathComponent(CheckpointFiles.tokenizer)
         if FileManager.default.fileExists(atPath: saved.path) {
             let data = try Data(contentsOf: saved)
-            return (try SentencePieceModel(serialized: data, source: saved.path), data)
+            _ = try SentencePieceModel(serialized: data, source: saved.path)
+            return data
         }
         let model: SentencePieceModel
         if let path = config.spmModel {
@@ -120,7 +144,7 @@ public final class Trainer {
         }
         let data = model.serialized()
         try AtomicFile.write(data, to: saved)
-        return (model, data)
+        return data
     }
 
     func corpus(_ source: String?, _ target: String?, _ name: String, _ tokenizer: SentencePieceModel) throws -> EncodedCorpus {
@@ -141,8 +165,11 @@ public final class Trainer {
         let clock = RunClock()
         let (tokenizer, tokenizerData) = try tokenizer()
         let pad = SpecialIDs.pad, eos = SpecialIDs.eos
+        // Rank 0 encodes first (and caches); the others then find the cache (on one machine).
+        if !communicator.isRoot { try communicator.barrier(operation: "barrier after encoding the corpus") }
         let train = try corpus(config.trainSrc, config.trainTgt, "train", tokenizer)
         let valid = try corpus(config.validSrc, config.validTgt, "valid", tokenizer)
+        if communicator.isRoot && communicator.size > 1 { try communicator.barrier(operation: "barrier after encoding the corpus") }
         let batcher = Batcher(corpus: train, maxTokens: config.maxTokens, maxPositions: config.maxPositions, seed: UInt64(config.seed))
         let validBatcher = Batcher(corpus: valid, maxTokens: config.maxTokens, maxPositions: config.maxPositions, seed: 0)
         if batcher.skipped > 0 {
@@ -150,9 +177,21 @@ public final class Trainer {
         }
         let session = try startOrResume(tokenizer: tokenizer, tokenizerData: tokenizerData, trainingPairs: train.count,
                                         clock: clock)
+        let ranks = communicator.size, rank = communicator.rank
+        if ranks > 1 {
+            log.message("data-parallel: \(communicator.description); each update takes update_freq \(config.updateFreq) × \(ranks) ranks = \(config.updateFreq * ranks) batches")
+        }
+        // A scratch gradient arena for summing a rank's batches in a fixed order.
+        let accumulator = config.updateFreq > 1 ? ParameterArena(table: session.model.table) : nil
         // A resumed run whose budget is already spent ends here: another update would change
         // the finished run's weights.
-        if let spent = StopReason.budgetReached(config, updates: session.progress.update, elapsedSeconds: clock.elapsed()) {
+        var spentCode = [0]                               // rank 0 decides: 1 updates, 2 time
+        if communicator.isRoot {
+            let spent = StopReason.budgetReached(config, updates: session.progress.update, elapsedSeconds: clock.elapsed())
+            spentCode = [spent == .maxUpdate ? 1 : spent == .stopTime ? 2 : 0]
+        }
+        if communicator.size > 1 { spentCode = try communicator.broadcast(spentCode, operation: "budget at start") }
+        if let spent: StopReason = spentCode[0] == 1 ? .maxUpdate : spentCode[0] == 2 ? .stopTime : nil {
             log.message("nothing to train: \(spent.name) already reached at update \(session.progress.update)")
             return TrainingSummary(updates: session.progress.update, epochs: session.progress.epoch,
                                    bestBLEU: session.progress.bestBLEU, lastValidLoss: nil, stopReason: spent)
@@ -164,32 +203,42 @@ public final class Trainer {
         var lastValidLoss: Double?
         var window = ProgressWindow()
 
-        /// Validates and writes a checkpoint; returns whether patience ran out.
+        /// Validates (rank 0) and writes a checkpoint; returns whether patience ran out.
         func validateAndSave() throws -> Bool {
-            let result = try ValidationResult.measure(model: session.model, tokenizer: tokenizer, batcher: validBatcher,
-                                                      criterion: criterion, bleuValidator: bleuValidator, workspace: workspace)
-            lastValidLoss = result.loss
-            let isBest = result.isBest(updating: &session.progress)
-            logValidation(result, session.progress)
-            try session.saveCheckpoint(best: isBest)
-            return config.patience >= 0 && session.progress.validationsWithoutImprovement > config.patience
+            var decision = [0, 0]                         // [is best, patience ran out]
+            if communicator.isRoot {
+                let result = try ValidationResult.measure(model: session.model, tokenizer: tokenizer, batcher: validBatcher,
+                                                          criterion: criterion, bleuValidator: bleuValidator, workspace: workspace)
+                lastValidLoss = result.loss
+                let isBest = result.isBest(updating: &session.progress)
+                logValidation(result, session.progress)
+                let patienceOut = config.patience >= 0 && session.progress.validationsWithoutImprovement > config.patience
+                decision = [isBest ? 1 : 0, patienceOut ? 1 : 0]
+            }
+            decision = try communicator.broadcast(decision, operation: "validation decision, update \(session.progress.update)")
+            try checkpoint(session, best: decision[0] == 1)
+            return decision[1] == 1
         }
 
         var stopReason = StopReason.maxEpoch
         training: while config.maxEpoch == 0 || session.progress.epoch <= config.maxEpoch {
             let batches = batcher.batches(epoch: session.progress.epoch)
             while session.progress.nextBatch < batches.count {
-                let group = session.progress.nextBatch..<min(session.progress.nextBatch + config.updateFreq, batches.count)
-                let batchesOfUpdate = group.map { batcher.batch(batches[$0], padID: pad, eosID: eos) }
+                // The update's batches (update_freq per rank), and this rank's share of them.
+                let group = session.progress.nextBatch..<min(session.progress.nextBatch + config.updateFreq * ranks, batches.count)
+                let firstOfMine = group.lowerBound + rank * config.updateFreq
+                let mine = min(firstOfMine, group.upperBound)..<min(firstOfMine + config.updateFreq, group.upperBound)
+                let batchesOfUpdate = mine.map { batcher.batch(batches[$0], padID: pad, eosID: eos) }
                 for batch in batchesOfUpdate { try session.model.validate(batch) }
                 let lr = schedule.rate(afterUpdates: session.progress.update)
                 session.progress.nextBatch = group.upperBound
                 let update = session.progress.update
-                guard let stats = UpdateStep.run(model: session.model, optimizer: session.optimizer, criterion: criterion,
-                                                 batches: batchesOfUpdate, seed: UInt64(config.seed), update: update,
-                                                 updateFreq: config.updateFreq, lr: lr, clipNorm: config.clipNorm,
-                                                 workspace: workspace,
-                                                 inspectGradients: inspectGradients.map { hook in { hook($0, update) } }) else {
+                guard let stats = try UpdateStep.run(model: session.model, optimizer: session.optimizer, criterion: criterion,
+                                                     batches: batchesOfUpdate, seed: UInt64(config.seed), update: update,
+                                                     updateFreq: config.updateFreq * ranks, firstBatch: mine.lowerBound - group.lowerBound,
+                                                     lr: lr, clipNorm: config.clipNorm, workspace: workspace,
+                                                     accumulator: accumulator, communicator: communicator,
+                                                     inspectGradients: inspectGradients.map { hook in { hook($0, update) } }) else {
                     nonFiniteInARow += 1
                     log.message("warning: update \(update + 1) skipped: non-finite loss or gradients (\(nonFiniteInARow) in a row)")
                     if nonFiniteInARow >= 10 {
@@ -203,28 +252,34 @@ public final class Trainer {
                 if session.progress.update % config.logInterval == 0 || session.progress.update == 1 {
                     logProgress(window.close(), lr: lr, session.progress, elapsed: clock.elapsed())
                 }
-                let budget = StopReason.budgetReached(config, updates: session.progress.update,
-                                                      elapsedSeconds: clock.elapsed())
+                // Rank 0's clock and signals decide for every rank.
+                var control = [0, 0]                      // [budget: 1 updates, 2 time; signal number]
+                if communicator.isRoot {
+                    let reached = StopReason.budgetReached(config, updates: session.progress.update, elapsedSeconds: clock.elapsed())
+                    control = [reached == .maxUpdate ? 1 : reached == .stopTime ? 2 : 0, Int(StopSignal.requested ?? 0)]
+                }
+                if ranks > 1 { control = try communicator.broadcast(control, operation: "stop decision, update \(session.progress.update)") }
+                let budget: StopReason? = control[0] == 1 ? .maxUpdate : control[0] == 2 ? .stopTime : nil
                 if session.progress.update % config.validateIntervalUpdates == 0 || budget != nil {
                     if try validateAndSave() { stopReason = .patience; break training }
                 }
                 if let budget { stopReason = budget; break training }
                 if config.saveIntervalUpdates > 0 && session.progress.update % config.saveIntervalUpdates == 0
                     && !session.hasCheckpointOfThisUpdate {
-                    try session.saveCheckpoint(best: false)
+                    try checkpoint(session, best: false)
                 }
-                if let number = StopSignal.requested {
+                if control[1] != 0 {
                     // A checkpoint of this update (unless validation just wrote it), without
                     // validating: a pre-empted job should exit quickly.
-                    if !session.hasCheckpointOfThisUpdate { try session.saveCheckpoint(best: false) }
-                    stopReason = .signal(number)
+                    if !session.hasCheckpointOfThisUpdate { try checkpoint(session, best: false) }
+                    stopReason = .signal(Int32(control[1]))
                     break training
                 }
             }
             session.progress.epoch += 1
             session.progress.nextBatch = 0
             // At the start of the next epoch, so that resuming from it begins that epoch.
-            if !config.noEpochCheckpoints { try session.saveCheckpoint(best: false, name: Checkpoint.name(epoch: session.progress.epoch - 1)) }
+            if !config.noEpochCheckpoints { try checkpoint(session, best: false, name: Checkpoint.name(epoch: session.progress.epoch - 1)) }
         }
         if !stopReason.isSignal && !session.hasCheckpointOfThisUpdate {
             _ = try validateAndSave()
@@ -232,6 +287,45 @@ public final class Trainer {
         log.message("done: \(stopReason.name) after \(session.progress.update) updates (\(TrainingLog.duration(clock.elapsed())))")
         return TrainingSummary(updates: session.progress.update, epochs: session.progress.epoch,
                                bestBLEU: session.progress.bestBLEU, lastValidLoss: lastValidLoss, stopReason: stopReason)
+    }
+
+    /// Writes a checkpoint (rank 0) after checking that every rank holds the same
+    /// parameters and optimizer state; every rank records its name, so that all take the
+    /// same decisions that depend on it.
+    /// - Throws: `DistributedError.replicasDiffer` naming the ranks that differ.
+    private func checkpoint(_ session: TrainingSession, best: Bool, name: String? = nil) throws {
+        let name = name ?? Checkpoint.name(update: session.progress.update)
+        if communicator.size > 1 {
+            let operation = "checkpoint \(name)"
+            let hashes = try communicator.allGather(ReplicaHash.of(session.model, session.optimizer), operation: operation)
+            if Set(hashes).count > 1 { throw DistributedError.replicasDiffer(operation: operation, hashes: hashes) }
+        }
+        if communicator.isRoot {
+            try session.saveCheckpoint(best: best, name: name)
+        } else {
+            session.lastCheckpointName = name
+        }
+    }
+
+    /// Rank 0's model, optimizer state and progress on every rank.
+    private func synchronize(_ session: TrainingSession) throws {
+        for arena in [session.model.parameters, session.optimizer.firstMoment, session.optimizer.secondMoment] {
+            try communicator.broadcast(arena.base, bytes: arena.table.count * MemoryLayout<Float>.size, root: 0,
+                                       operation: "broadcast of the initial state")
+        }
+        let state = try communicator.broadcast(
+            communicator.isRoot ? SharedState(progress: session.progress, step: session.optimizer.step,
+                                              lastCheckpoint: session.lastCheckpointName) : nil,
+            operation: "broadcast of the progress")
+        session.progress = state.progress
+        session.optimizer.step = state.step
+        session.lastCheckpointName = state.lastCheckpoint
+    }
+
+    private struct SharedState: Codable {
+        var progress: TrainingProgress
+        var step: Int
+        var lastCheckpoint: String?
     }
 
     /// A fresh model, or the model, optimizer and progress of the run's `last` checkpoint.
@@ -246,7 +340,13 @@ public final class Trainer {
         let lastLink = checkpoints.appendingPathComponent("last")
         let keep = (updates: config.keepIntervalUpdates, epochs: config.keepLastEpochs)
         let session: TrainingSession
-        if FileManager.default.fileExists(atPath: lastLink.path) {
+        if !communicator.isRoot {
+            // Same shapes as rank 0's; the state itself comes from rank 0.
+            let model = try TransformerModel(config: modelConfig)
+            session = TrainingSession(model: model, optimizer: AdamW(table: model.table, hyperparameters: hyper),
+                                      progress: TrainingProgress(), config: checkpointConfig, tokenizerData: tokenizerData,
+                                      directory: checkpoints, keep: keep, clock: clock)
+        } else if FileManager.default.fileExists(atPath: lastLink.path) {
             let loaded = try ModelCheckpoint(directory: lastLink.resolvingSymlinksInPath())
             let optimizer = AdamW(table: loaded.model.table, hyperparameters: hyper)
             let progress = try loaded.restore(into: optimizer)
@@ -263,7 +363,8 @@ public final class Trainer {
                                       directory: checkpoints, keep: keep, clock: clock)
             log.message("model \(config.arch): \(model.parameterCount) parameters, vocabulary \(tokenizer.vocabularySize), \(trainingPairs) training pairs")
         }
-        Checkpoint.prune(checkpoints, keepUpdates: keep.updates, keepEpochs: keep.epochs)
+        if communicator.isRoot { Checkpoint.prune(checkpoints, keepUpdates: keep.updates, keepEpochs: keep.epochs) }
+        if communicator.size > 1 { try synchronize(session) }
         clock.resume(from: session.progress)
         return session
     }

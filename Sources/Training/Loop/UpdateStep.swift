@@ -1,36 +1,86 @@
+import Distributed
 import Tensor
 import Transformer
 
 /// One optimizer update over the batches of an update (fairseq's update_freq): forward,
-/// criterion and backward per batch with gradients accumulated, then the gradients of the
-/// summed loss divided by the update's target tokens (fairseq's normalisation), clipped,
-/// and one AdamW step.
+/// criterion and backward per batch, the batches' gradients summed, then divided by the
+/// update's target tokens (fairseq's normalisation), clipped, and one AdamW step.
+///
+/// The batches' gradients are summed in a fixed order, left to right, each computed from
+/// zero (g₀ + g₁, then + g₂ …), not accumulated inside the backward passes: so the sum
+/// of one rank's batches is the same whether its batches were computed here or on other
+/// ranks and added by the all-reduce. Two ranks with one batch each therefore give
+/// bitwise the gradients of one rank with both (a single addition per element commutes).
 public enum UpdateStep {
-    /// Returns the summed criterion statistics, or nil, with the parameters unchanged, when
-    /// the loss or a gradient is not finite (the caller skips the update).
+    /// One process: returns the summed criterion statistics, or nil, with the parameters
+    /// unchanged, when the loss or a gradient is not finite (the caller skips the update).
     /// `inspectGradients` sees (and may change) the normalised gradients before that check;
     /// tests use it to inject faults.
     public static func run(model: TransformerModel, optimizer: AdamW, criterion: Criterion, batches: [Batch],
                            seed: UInt64, update: Int, updateFreq: Int, lr: Float, clipNorm: Float,
                            workspace: Workspace, inspectGradients: ((ParameterArena) -> Void)? = nil) -> CriterionResult? {
-        model.gradients.zero()
+        let accumulator = batches.count > 1 ? ParameterArena(table: model.table) : nil
+        // A single process's collectives are identities and cannot fail.
+        return try! run(model: model, optimizer: optimizer, criterion: criterion, batches: batches, seed: seed, update: update,
+                        updateFreq: updateFreq, firstBatch: 0, lr: lr, clipNorm: clipNorm, workspace: workspace,
+                        accumulator: accumulator, communicator: SingleProcess(), inspectGradients: inspectGradients)
+    }
+
+    /// This rank's share of an update: `batches` are the update's batches `firstBatch`
+    /// ..< firstBatch + batches.count of `updateFreq` in all (every rank's), possibly none.
+    /// The gradients and statistics are summed over the ranks by `communicator` before
+    /// the normalisation, so every rank takes the same AdamW step.
+    /// - Parameter accumulator: scratch gradients, needed when `batches` holds more than one.
+    /// - Throws: the communicator's errors.
+    public static func run(model: TransformerModel, optimizer: AdamW, criterion: Criterion, batches: [Batch],
+                           seed: UInt64, update: Int, updateFreq: Int, firstBatch: Int, lr: Float, clipNorm: Float,
+                           workspace: Workspace, accumulator: ParameterArena?, communicator: any Communicator,
+                           inspectGradients: ((ParameterArena) -> Void)? = nil) throws -> CriterionResult? {
+        let gradients = model.gradients
+        let count = model.table.count
+        gradients.zero()
         var stats = CriterionResult.zero
-        for (micro, batch) in batches.enumerated() {
+        for (local, batch) in batches.enumerated() {
+            if local > 0 {
+                guard let accumulator else { preconditionFailure("UpdateStep: \(batches.count) batches need an accumulator") }
+                // The running sum moves to the accumulator; the next batch starts from zero.
+                if local == 1 {
+                    accumulator.base.update(from: gradients.base, count: count)
+                } else {
+                    add(gradients.base, into: accumulator.base, count: count)
+                }
+                gradients.zero()
+            }
             workspace.reset()
             // Dropout masks are keyed by (update, batch within the update): a resumed run
-            // draws the same masks.
-            let step = UInt64(update) &* UInt64(updateFreq) &+ UInt64(micro)
+            // draws the same masks, whatever rank computes the batch.
+            let step = UInt64(update) &* UInt64(updateFreq) &+ UInt64(firstBatch + local)
             let logits = model.forward(batch, mode: .training(seed: seed, step: step), workspace: workspace)
             stats += batch.packedTarget.withUnsafeBufferPointer {
                 criterion.evaluate(logits: logits, targets: $0.baseAddress!, padID: model.config.padID)
             }
             model.backward(logits, workspace: workspace)
         }
-        GradientArena.scale(model.gradients, by: 1 / Float(max(stats.tokens, 1)))
-        inspectGradients?(model.gradients)
-        guard stats.loss.isFinite, GradientArena.isFinite(model.gradients) else { return nil }
-        GradientArena.clip(model.gradients, maxNorm: clipNorm)
-        optimizer.update(parameters: model.parameters, gradients: model.gradients, lr: lr)
+        if batches.count > 1, let accumulator {
+            // gₗₐₛₜ + (g₀ + … ) equals (g₀ + …) + gₗₐₛₜ exactly: addition commutes.
+            add(accumulator.base, into: gradients.base, count: count)
+        }
+        if communicator.size > 1 {
+            try communicator.allReduceSum(gradients.base, count: count, operation: "all-reduce of the gradients, update \(update + 1)")
+            var totals = [stats.loss, stats.nll, Double(stats.tokens)]
+            try communicator.allReduceSum(&totals, operation: "all-reduce of the loss, update \(update + 1)")
+            stats = CriterionResult(loss: totals[0], nll: totals[1], tokens: Int(totals[2]))
+        }
+        GradientArena.scale(gradients, by: 1 / Float(max(stats.tokens, 1)))
+        inspectGradients?(gradients)
+        guard stats.loss.isFinite, GradientArena.isFinite(gradients) else { return nil }
+        GradientArena.clip(gradients, maxNorm: clipNorm)
+        optimizer.update(parameters: model.parameters, gradients: gradients, lr: lr)
         return stats
+    }
+
+    /// destination[i] += source[i].
+    private static func add(_ source: UnsafeMutablePointer<Float>, into destination: UnsafeMutablePointer<Float>, count: Int) {
+        for i in 0..<count { destination[i] += source[i] }
     }
 }

@@ -1,6 +1,18 @@
 import ArgumentParser
+import Distributed
 import Foundation
 import Training
+
+/// An error of one rank of a data-parallel job, prefixed with the rank.
+struct RankError: Error, LocalizedError {
+    let rank: Int
+    let underlying: any Error
+
+    var errorDescription: String? {
+        let message = (underlying as? LocalizedError)?.errorDescription ?? "\(underlying)"
+        return message.hasPrefix("rank ") ? message : "rank \(rank): \(message)"
+    }
+}
 
 /// `nmt train`: trains a model from a YAML config, with any config key as a flag.
 struct TrainCommand: ParsableCommand {
@@ -12,7 +24,11 @@ struct TrainCommand: ParsableCommand {
             a flag, with dashes (max_tokens: 4096 ⇔ --max-tokens 4096); a true/false key is also a \
             plain switch (--no-epoch-checkpoints), and fairseq's --share-all-embeddings, \
             --share-decoder-input-output-embed, --encoder-normalize-before and \
-            --decoder-normalize-before (both, this model normalizes them alike) are accepted. Keys:
+            --decoder-normalize-before (both, this model normalizes them alike) are accepted.
+
+            Started by mpirun (mpirun -np N nmt train …), it trains data-parallel: each update \
+            takes update_freq batches per rank, the gradients are all-reduced, and rank 0 writes \
+            the log and checkpoints. Keys:
             \(TrainingConfig.keys.map { "  \($0.flag) — \($0.help) (\($0.allowed))" }.joined(separator: "\n"))
             """
     )
@@ -31,6 +47,9 @@ struct TrainCommand: ParsableCommand {
 
     @Flag(help: "No progress line on standard error.")
     var quiet = false
+
+    @Option(help: "Under mpirun: seconds a collective operation may wait for the other ranks before this rank stops with an error naming it (0: no limit).")
+    var collectiveTimeout: Double = 900
 
     @Argument(parsing: .allUnrecognized, help: "Config keys as flags: --key value.")
     var overrides: [String] = []
@@ -53,11 +72,20 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         let settings = try resolvedConfig()
-        let trainer = try Trainer(config: settings, output: URL(fileURLWithPath: output), resume: resume,
-                                  overwrite: overwrite, showProgress: !quiet)
-        trainer.bleuValidator = try ValidationBLEU.validator(config: settings)
-        StopSignal.install()
-        let summary = try trainer.run()
-        if summary.stopReason.isSignal { throw ExitCode(StopSignal.exitStatus) }
+        let communicator = try Distributed.communicator(timeout: collectiveTimeout)
+        do {
+            let trainer = try Trainer(config: settings, output: URL(fileURLWithPath: output), resume: resume,
+                                      overwrite: overwrite, showProgress: !quiet, communicator: communicator)
+            trainer.bleuValidator = try ValidationBLEU.validator(config: settings)
+            StopSignal.install()
+            let summary = try trainer.run()
+            try communicator.finish()
+            if summary.stopReason.isSignal { throw ExitCode(StopSignal.exitStatus) }
+        } catch let error as ExitCode {
+            throw error
+        } catch where communicator.size > 1 {
+            // Which rank failed, for the job's log (mpirun then stops the other ranks).
+            throw RankError(rank: communicator.rank, underlying: error)
+        }
     }
 }
