@@ -12,6 +12,7 @@ packages=(
   sword-text-sparv sword-text-web sword-text-kjv   # the Bible corpus texts
   unzip                    # lists and tests the Argos packages nmt export writes (ExportTests)
   chromium fonts-dejavu-core   # headless browser for the nmt serve page test (PageTests)
+  libopenmpi-dev openmpi-bin   # Open MPI: data-parallel training (Distributed), mpirun for its tests
 )
 
 missing=()
