@@ -145,7 +145,7 @@ let package = Package(
         // MARK: Benchmarks
         .executableTarget(
             name: "nmt-bench",
-            dependencies: ["Tensor", "Kernels", "Transformer", "Training", "Translation", argumentParser],
+            dependencies: ["Tensor", "Kernels", "Transformer", "Training", "Translation", "Distributed", argumentParser],
             path: "Benchmarks/nmt-bench",
             swiftSettings: kernelSettings
         ),

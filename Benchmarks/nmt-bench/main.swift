@@ -8,7 +8,7 @@ struct Bench: ParsableCommand {
         commandName: "nmt-bench",
         abstract: "Measure the tensor core (and, as they land, training and decoding) against references.")
 
-    @Option(help: "Scenarios to run: tensor-core, cores, paths, training, decoding.")
+    @Option(help: "Scenarios to run: tensor-core, cores, paths, training, decoding; allreduce alone, under mpirun.")
     var scenario: [String] = ["tensor-core"]
 
     @Option(help: "Model presets for the training scenario.")
@@ -29,7 +29,7 @@ struct Bench: ParsableCommand {
     func validate() throws {
         guard rounds >= 1 else { throw ValidationError("--rounds must be ≥ 1") }
         guard threads.allSatisfy({ $0 >= 1 }) else { throw ValidationError("--threads values must be ≥ 1") }
-        let known = ["tensor-core", "cores", "paths", "training", "decoding", "sgemm-peak"]
+        let known = ["tensor-core", "cores", "paths", "training", "decoding", "sgemm-peak", "allreduce"]
         for s in scenario where !known.contains(s) {
             throw ValidationError("unknown scenario '\(s)'; known: \(known.joined(separator: ", "))")
         }
@@ -42,6 +42,23 @@ struct Bench: ParsableCommand {
 
     func run() throws {
         CPUFeatures.requireAVX2FMA(program: "nmt-bench")
+        if scenario == ["allreduce"] {
+            // Every rank takes part; rank 0 prints.
+            let rows = try AllReduceBenchmarks.run(presets: preset, rounds: rounds)
+            for row in rows {
+                print(String(format: "allreduce %@: %d parameters, %.1f MB, %d ranks: median %.2f ms, bus %.2f GB/s",
+                             row.preset, row.parameters, Double(row.bytes) / 1e6, row.ranks, row.medianMilliseconds,
+                             row.busGigabytesPerSecond))
+            }
+            if !rows.isEmpty {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                let document = String(decoding: try encoder.encode(rows), as: UTF8.self)
+                print(document)
+                if let path = json { try Data(document.utf8).write(to: URL(fileURLWithPath: path), options: .atomic) }
+            }
+            return
+        }
         if scenario == ["sgemm-peak"] {
             // A child of the cores scenario: one figure for this process's OpenBLAS core.
             print(try Report.json(threads.map { CoreBenchmarks.peakOfThisProcess(threads: $0, rounds: rounds) },

@@ -183,6 +183,7 @@ public final class Trainer {
         }
         // A scratch gradient arena for summing a rank's batches in a fixed order.
         let accumulator = config.updateFreq > 1 ? ParameterArena(table: session.model.table) : nil
+        let allReduceClock = AllReduceClock()
         // A resumed run whose budget is already spent ends here: another update would change
         // the finished run's weights.
         var spentCode = [0]                               // rank 0 decides: 1 updates, 2 time
@@ -238,7 +239,7 @@ public final class Trainer {
                                                      updateFreq: config.updateFreq * ranks, firstBatch: mine.lowerBound - group.lowerBound,
                                                      lr: lr, clipNorm: config.clipNorm, workspace: workspace,
                                                      accumulator: accumulator, communicator: communicator,
-                                                     inspectGradients: inspectGradients.map { hook in { hook($0, update) } }) else {
+                                                     allReduceClock: allReduceClock, inspectGradients: inspectGradients.map { hook in { hook($0, update) } }) else {
                     nonFiniteInARow += 1
                     log.message("warning: update \(update + 1) skipped: non-finite loss or gradients (\(nonFiniteInARow) in a row)")
                     if nonFiniteInARow >= 10 {
@@ -248,7 +249,8 @@ public final class Trainer {
                 }
                 nonFiniteInARow = 0
                 session.progress.update += 1
-                window.add(stats)
+                window.add(stats, allReduceSeconds: allReduceClock.seconds)
+                allReduceClock.seconds = 0
                 if session.progress.update % config.logInterval == 0 || session.progress.update == 1 {
                     logProgress(window.close(), lr: lr, session.progress, elapsed: clock.elapsed())
                 }
@@ -371,14 +373,21 @@ public final class Trainer {
 
     // MARK: Log lines
 
-    private func logProgress(_ window: (loss: Double, nll: Double, tokensPerSecond: Double), lr: Float,
+    private func logProgress(_ window: (loss: Double, nll: Double, tokensPerSecond: Double, secondsPerUpdate: Double,
+                                        allReduceSecondsPerUpdate: Double), lr: Float,
                              _ progress: TrainingProgress, elapsed: Double) {
         // Time left: the nearer of the update budget (at the speed so far) and the time budget.
         var remaining = Double.infinity
         if config.maxUpdate > 0 { remaining = Double(config.maxUpdate - progress.update) / Double(progress.update) * elapsed }
         if config.stopTimeHours > 0 { remaining = min(remaining, config.stopTimeHours * 3600 - elapsed) }
-        log.record(["update": Double(progress.update), "epoch": Double(progress.epoch), "loss": window.loss, "nll": window.nll,
-                    "lr": Double(lr), "tgt_tokens_per_second": window.tokensPerSecond, "elapsed": elapsed], kind: "train")
+        var fields = ["update": Double(progress.update), "epoch": Double(progress.epoch), "loss": window.loss, "nll": window.nll,
+                      "lr": Double(lr), "tgt_tokens_per_second": window.tokensPerSecond, "elapsed": elapsed]
+        if communicator.size > 1 {
+            // Per update: its wall time and the part of it spent in the all-reduces.
+            fields["update_ms"] = window.secondsPerUpdate * 1e3
+            fields["allreduce_ms"] = window.allReduceSecondsPerUpdate * 1e3
+        }
+        log.record(fields, kind: "train")
         log.progress(String(format: "update %d | epoch %d | loss %.3f | nll %.3f | lr %.3g | %.0f tgt tok/s | %@ elapsed | ETA %@",
                             progress.update, progress.epoch, window.loss, window.nll, lr, window.tokensPerSecond,
                             TrainingLog.duration(elapsed), TrainingLog.duration(remaining)))

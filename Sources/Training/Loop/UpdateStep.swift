@@ -1,3 +1,4 @@
+import Dispatch
 import Distributed
 import Tensor
 import Transformer
@@ -35,6 +36,7 @@ public enum UpdateStep {
     public static func run(model: TransformerModel, optimizer: AdamW, criterion: Criterion, batches: [Batch],
                            seed: UInt64, update: Int, updateFreq: Int, firstBatch: Int, lr: Float, clipNorm: Float,
                            workspace: Workspace, accumulator: ParameterArena?, communicator: any Communicator,
+                           allReduceClock: AllReduceClock? = nil,
                            inspectGradients: ((ParameterArena) -> Void)? = nil) throws -> CriterionResult? {
         let gradients = model.gradients
         let count = model.table.count
@@ -66,6 +68,8 @@ public enum UpdateStep {
             add(accumulator.base, into: gradients.base, count: count)
         }
         if communicator.size > 1 {
+            let started = DispatchTime.now().uptimeNanoseconds
+            defer { allReduceClock?.seconds += Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9 }
             try communicator.allReduceSum(gradients.base, count: count, operation: "all-reduce of the gradients, update \(update + 1)")
             var totals = [stats.loss, stats.nll, Double(stats.tokens)]
             try communicator.allReduceSum(&totals, operation: "all-reduce of the loss, update \(update + 1)")
@@ -83,4 +87,11 @@ public enum UpdateStep {
     private static func add(_ source: UnsafeMutablePointer<Float>, into destination: UnsafeMutablePointer<Float>, count: Int) {
         for i in 0..<count { destination[i] += source[i] }
     }
+}
+
+/// Seconds spent in the gradient and loss all-reduces, summed (the log reports them per
+/// update beside the update's time).
+public final class AllReduceClock {
+    public var seconds = 0.0
+    public init() {}
 }
