@@ -24,6 +24,9 @@ public protocol Communicator: AnyObject {
     func barrier(operation: String) throws
     /// Ends the job's communication (MPI_Finalize); call once, when every rank is done.
     func finish() throws
+    /// Runs `body` with no time limit on its collectives: for waits whose length is the
+    /// work of another rank (rank 0 preparing the corpus or validating), not a fault.
+    func withoutTimeout<T>(_ body: () throws -> T) rethrows -> T
 }
 
 extension Communicator {
@@ -86,6 +89,7 @@ public final class SingleProcess: Communicator {
     public func allGather(_ value: UInt64, operation: String) -> [UInt64] { [value] }
     public func barrier(operation: String) {}
     public func finish() {}
+    public func withoutTimeout<T>(_ body: () throws -> T) rethrows -> T { try body() }
 }
 
 public enum Distributed {

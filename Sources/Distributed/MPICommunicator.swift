@@ -61,6 +61,12 @@ public final class MPICommunicator: Communicator {
         try Self.check(nmt_mpi_finalize(), rank: rank, operation: "MPI_Finalize")
     }
 
+    public func withoutTimeout<T>(_ body: () throws -> T) rethrows -> T {
+        watchdog.suspended += 1
+        defer { watchdog.suspended -= 1 }
+        return try body()
+    }
+
     private func watched(_ operation: String, _ body: () -> Int32) throws {
         watchdog.begin(operation)
         let code = body()
@@ -83,6 +89,7 @@ final class CollectiveWatchdog: @unchecked Sendable {
     private var operation: String?
     private var started = Date()
     private var stopped = false
+    private var suspensions = 0
     private let rank: Int
     private let timeout: Double
 
@@ -95,9 +102,15 @@ final class CollectiveWatchdog: @unchecked Sendable {
         thread.start()
     }
 
+    /// While positive, collectives are not timed.
+    var suspended: Int {
+        get { lock.withLock { suspensions } }
+        set { lock.withLock { suspensions = newValue } }
+    }
+
     func begin(_ operation: String) {
         lock.withLock {
-            self.operation = operation
+            self.operation = suspensions > 0 ? nil : operation
             started = Date()
         }
     }

@@ -109,7 +109,11 @@ struct DataParallelTrainingTests {
         let run = Self.scratch.appendingPathComponent("hung")
         let last = run.appendingPathComponent("checkpoints/last")
         var stopped: pid_t?
-        let result = try Self.trainParallel(run, ranks: 2, updates: 100_000, updateFreq: 1, extra: ["--collective-timeout", "5"],
+        // Checkpoints every 2 updates without validating, so that only the stopped rank
+        // can make a collective wait.
+        let result = try Self.trainParallel(run, ranks: 2, updates: 100_000, updateFreq: 1,
+                                            extra: ["--collective-timeout", "10", "--save-interval-updates", "2",
+                                                    "--validate-interval-updates", "100000"],
                                             killWhen: {
             // SIGSTOP: the rank neither exits nor answers, which mpirun cannot see.
             if stopped == nil, FileManager.default.fileExists(atPath: last.path), let pid = Self.rankProcess(1) {

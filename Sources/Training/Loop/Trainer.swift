@@ -118,7 +118,9 @@ public final class Trainer {
     func tokenizer() throws -> (SentencePieceModel, Data) {
         // Rank 0 finds or trains it; the others get its bytes.
         let rootData = communicator.isRoot ? try rootTokenizerData() : nil
-        let data = try communicator.broadcast(rootData, operation: "broadcast of the SentencePiece model")
+        let data = try communicator.withoutTimeout {
+            try communicator.broadcast(rootData, operation: "broadcast of the SentencePiece model")
+        }
         return (try SentencePieceModel(serialized: data, source: "the run's SentencePiece model"), data)
     }
 
@@ -166,7 +168,7 @@ public final class Trainer {
         let (tokenizer, tokenizerData) = try tokenizer()
         let pad = SpecialIDs.pad, eos = SpecialIDs.eos
         // Rank 0 encodes first (and caches); the others then find the cache (on one machine).
-        if !communicator.isRoot { try communicator.barrier(operation: "barrier after encoding the corpus") }
+        if !communicator.isRoot { try communicator.withoutTimeout { try communicator.barrier(operation: "barrier after encoding the corpus") } }
         let train = try corpus(config.trainSrc, config.trainTgt, "train", tokenizer)
         let valid = try corpus(config.validSrc, config.validTgt, "valid", tokenizer)
         if communicator.isRoot && communicator.size > 1 { try communicator.barrier(operation: "barrier after encoding the corpus") }
@@ -216,7 +218,10 @@ public final class Trainer {
                 let patienceOut = config.patience >= 0 && session.progress.validationsWithoutImprovement > config.patience
                 decision = [isBest ? 1 : 0, patienceOut ? 1 : 0]
             }
-            decision = try communicator.broadcast(decision, operation: "validation decision, update \(session.progress.update)")
+            // The other ranks wait for rank 0's validation: its length is no fault.
+            decision = try communicator.withoutTimeout {
+                try communicator.broadcast(decision, operation: "validation decision, update \(session.progress.update)")
+            }
             try checkpoint(session, best: decision[0] == 1)
             return decision[1] == 1
         }
