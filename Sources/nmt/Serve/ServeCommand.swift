@@ -34,16 +34,8 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Target language code (default: the extension of the training target file).")
     var target: String?
 
-    @Option(help: "Beam size of requests that do not choose one (LibreTranslate's).")
-    var beam = 5
-    @Option(help: "Length penalty (as nmt translate).")
-    var lenpen: Float = 1
-    @Option(help: "Maximum output length is max-len-a · source length + max-len-b.")
-    var maxLenA: Double = 1.2
-    @Option(help: "See --max-len-a.")
-    var maxLenB = 10
-    @Option(help: "Minimum output length (eos is not allowed before).")
-    var minLen = 1
+    /// The search of requests that do not choose one (LibreTranslate's cannot).
+    @OptionGroup var decoding: DecodingFlags
     @Option(help: "The largest beam a request may ask for.")
     var maxBeam = 16
 
@@ -66,7 +58,9 @@ struct ServeCommand: ParsableCommand {
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be in 0...65535, got \(port)") }
-        guard beam >= 1, beam <= maxBeam else { throw ValidationError("--beam must be in 1...--max-beam (\(maxBeam)), got \(beam)") }
+        guard decoding.beam <= maxBeam else {
+            throw ValidationError("--beam must be in 1...--max-beam (\(maxBeam)), got \(decoding.beam)")
+        }
         guard maxBatch >= 1 else { throw ValidationError("--max-batch must be ≥ 1, got \(maxBatch)") }
         guard maxWaitMs >= 0, maxWaitMs.isFinite else { throw ValidationError("--max-wait-ms must be ≥ 0, got \(maxWaitMs)") }
         guard batchLimit >= 1 else { throw ValidationError("--batch-limit must be ≥ 1, got \(batchLimit)") }
@@ -86,7 +80,7 @@ struct ServeCommand: ParsableCommand {
         let settings = ServingSettings(
             source: Language(code: sourceCode, name: ArgosPackage.languageNames[sourceCode] ?? sourceCode),
             target: Language(code: targetCode, name: ArgosPackage.languageNames[targetCode] ?? targetCode),
-            search: SearchOptions(beam: beam, lenpen: lenpen, maxLenA: maxLenA, maxLenB: maxLenB, minLen: minLen),
+            search: decoding.options(),
             limits: RequestLimits(maxBodyBytes: maxBodyBytes, maxCharactersPerText: charLimit,
                                   maxTextsPerRequest: batchLimit, timeout: timeout, maxBeam: maxBeam),
             batching: BatchingLimits(maxBatchSentences: maxBatch, maxWait: maxWaitMs / 1000, queueCapacity: queueCapacity),

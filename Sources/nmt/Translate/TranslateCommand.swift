@@ -150,8 +150,8 @@ private final class FirstError: @unchecked Sendable {
     func record(_ error: any Error) { lock.withLock { if stored == nil { stored = error } } }
 }
 
-/// Search settings shared by `nmt translate` (fairseq's flag names).
-struct SearchFlags: ParsableArguments {
+/// The search settings of `nmt translate` and `nmt serve` (fairseq's flag names).
+struct DecodingFlags: ParsableArguments {
     @Option(help: "Beam size (1: greedy).")
     var beam = 5
     @Option(help: "Length penalty: scores are divided by length^lenpen.")
@@ -162,20 +162,34 @@ struct SearchFlags: ParsableArguments {
     var maxLenB = 10
     @Option(help: "Minimum output length (eos is not allowed before).")
     var minLen = 1
-    @Option(help: "Hypotheses written per input line.")
-    var nbest = 1
     @Option(help: "Forbid repeating n-grams of this size (0: off).")
     var noRepeatNgramSize = 0
-    @Option(help: "N-best output format: marian or fairseq (default: marian when --nbest > 1).")
-    var nbestFormat: NBestFormat?
 
-    var options: SearchOptions {
+    /// The options, with `nbest` hypotheses per sentence.
+    func options(nbest: Int = 1) -> SearchOptions {
         SearchOptions(beam: beam, lenpen: lenpen, maxLenA: maxLenA, maxLenB: maxLenB, minLen: minLen,
                       nbest: nbest, noRepeatNgram: noRepeatNgramSize)
     }
 
     func validate() throws {
-        guard nbest >= 1, nbest <= beam else { throw ValidationError("--nbest must be in 1...--beam (\(beam)), got \(nbest)") }
+        do { try options().validate() } catch { throw ValidationError(error.localizedDescription) }
+    }
+}
+
+/// `nmt translate`'s search settings: the decoding flags and the n-best output.
+struct SearchFlags: ParsableArguments {
+    @OptionGroup var decoding: DecodingFlags
+    @Option(help: "Hypotheses written per input line.")
+    var nbest = 1
+    @Option(help: "N-best output format: marian or fairseq (default: marian when --nbest > 1).")
+    var nbestFormat: NBestFormat?
+
+    var options: SearchOptions { decoding.options(nbest: nbest) }
+
+    func validate() throws {
+        guard nbest >= 1, nbest <= decoding.beam else {
+            throw ValidationError("--nbest must be in 1...--beam (\(decoding.beam)), got \(nbest)")
+        }
         do { try options.validate() } catch { throw ValidationError(error.localizedDescription) }
     }
 }
