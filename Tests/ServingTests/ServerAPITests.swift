@@ -205,7 +205,7 @@ final class LogLines: @unchecked Sendable {
             let answer = try HTTPTestClient.post(port: port, "/translate", json: ["q": "lenta", "source": "es", "target": "en"])
             #expect(answer.status == 503)
             #expect((answer.json?["error"] as? String)?.contains("timeout") == true)
-            #expect(Date().timeIntervalSince(started) < 10)
+            #expect(Date().timeIntervalSince(started) < 30)
             fake.release()
         }
     }
