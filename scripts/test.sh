@@ -15,5 +15,5 @@ swift test --skip-build --no-parallel --filter 'ServingTests\.'
 if grep -qw avx512f /proc/cpuinfo && grep -qw avx512bw /proc/cpuinfo && grep -qw avx512vl /proc/cpuinfo && grep -qw avx512dq /proc/cpuinfo \
    && grep -qw avx512cd /proc/cpuinfo; then
   echo "== kernel suites again on the AVX2 path (NMT_ISA=avx2) =="
-  NMT_ISA=avx2 swift test --skip-build --filter 'TensorTests|TransformerTests|TrainingTests|TranslationTests'
+  NMT_ISA=avx2 swift test --skip-build --filter '^(TensorTests|TransformerTests|TrainingTests|TranslationTests)\.'
 fi
