@@ -58,6 +58,8 @@ train_arm() { # direction seed arm
     start=(--resume)
   fi
   mkdir -p "$run"
+  # The code each session trained it with (a run may span sessions and commits).
+  echo "$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- Sources || echo ' (with local changes)')" >> "$run/commits.train"
   "$bin/nmt" train --config "configs/$PRESET.yaml" --output "$run" "${start[@]}" --quiet \
     --train-src "$DATA/train.$src" --train-tgt "$DATA/train.$tgt" --valid-src "$DATA/valid.$src" --valid-tgt "$DATA/valid.$tgt" \
     --threads 1 --seed "$2" --stop-time-hours 0 --max-epoch 0 --max-update "$UPDATES" \
@@ -71,6 +73,7 @@ evaluate_arm() { # direction seed arm: writes eval.json beside the run
   local src=${1%-*} tgt=${1#*-} run="$OUT/$1/seed$2/$3"
   [ -f "$run/eval.json" ] && return 0
   local model="$run/checkpoints/best"
+  echo "$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- Sources || echo ' (with local changes)')" > "$run/commit.eval"
   for split in valid test; do
     for beam in 1 5; do
       "$bin/nmt" translate --model "$model" --input "$DATA/$split.$src" --output "$run/$split.beam$beam.hyp" \
@@ -117,7 +120,8 @@ keep_pair() { # direction seed: copies what the report needs into $KEEP, atomica
   cp "$pair"/significance.beam{1,5}.json "$kept.tmp/"
   # Which code and which machine: figures of different CPUs or kernel paths differ in
   # their last digits (README, "On every x86-64 CPU").
-  { echo "commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- Sources || echo ' (with local changes)'),"
+  { echo "trained at commit $(sort -u "$pair"/{ls,labo}/commits.train 2>/dev/null | paste -sd ' ' -)," \
+         "evaluated at $(sort -u "$pair"/{ls,labo}/commit.eval 2>/dev/null | paste -sd ' ' -),"
     "$bin/nmt" --version | tail -n +2 | paste -sd ';' -; } > "$kept.tmp/machine.txt"
   rm -rf "$kept"; mv "$kept.tmp" "$kept"
 }
