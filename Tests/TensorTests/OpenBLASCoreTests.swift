@@ -60,6 +60,20 @@ import Testing
                 == .force(core: "SKYLAKEX", replacing: "Prescott"), "an empty variable is unset")
     }
 
+    @Test func aUsersCoreBelowTheCPUIsHonouredAndNamesTheFasterOne() {
+        #expect(OpenBLASCores.fasterCore(than: "Haswell", for: Self.intelAVX512) == "SKYLAKEX")
+        #expect(OpenBLASCores.fasterCore(than: "PRESCOTT", for: Self.intelAVX512) == "SKYLAKEX")
+        #expect(OpenBLASCores.fasterCore(than: "SKYLAKEX", for: Self.intelAVX512) == nil)
+        #expect(OpenBLASCores.fasterCore(than: "SomeNewCore", for: Self.intelAVX512) == nil)
+        #expect(OpenBLASCores.fasterCore(than: nil, for: Self.intelAVX512) == nil)
+        // What this process runs says so when its environment holds a slower core.
+        let library = OpenBLAS.library
+        if case .userChoice(let core) = library.decision,
+           let faster = OpenBLASCores.fasterCore(than: core, for: .current) {
+            #expect(library.summary.contains("this CPU runs \(faster)"), "\(library.summary)")
+        }
+    }
+
     @Test func theLoadedCoreRunsOnThisCPU() {
         let library = OpenBLAS.library
         let level = OpenBLASCores.level(ofCore: library.coreName)

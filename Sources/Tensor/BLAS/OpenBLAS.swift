@@ -42,6 +42,9 @@ public final class OpenBLAS: @unchecked Sendable {
     /// Why a core this project chose was not used (it failed the product check, or this
     /// OpenBLAS build does not have it); nil when nothing was refused.
     public let refusal: String?
+    /// When the user's OPENBLAS_CORETYPE names a core below what the CPU runs: the core
+    /// it could run instead (the choice is honoured, and the summary says what it costs).
+    public let fasterCore: String?
     /// OpenBLAS's build description (version, DYNAMIC_ARCH, threading).
     public let configuration: String
 
@@ -68,7 +71,10 @@ public final class OpenBLAS: @unchecked Sendable {
     public var summary: String {
         var text = "OpenBLAS core \(coreName)"
         switch decision {
-        case .userChoice(let core): text += " (\(Self.coreVariable)=\(core))"
+        case .userChoice(let core):
+            text += " (\(Self.coreVariable)=\(core)"
+            if let fasterCore { text += "; this CPU runs \(fasterCore), unset \(Self.coreVariable) for faster products" }
+            text += ")"
         case .keep: text += " (OpenBLAS's own choice)"
         case .force(_, let replacing):
             text += refusal == nil ? " (chosen from CPUID; OpenBLAS picked \(replacing))" : ""
@@ -106,6 +112,7 @@ public final class OpenBLAS: @unchecked Sendable {
         handle = loaded.handle
         self.decision = decision
         self.refusal = refusal
+        fasterCore = OpenBLASCores.fasterCore(than: userCore, for: features)
     }
 
     /// One dlopen of the library with OPENBLAS_CORETYPE set to `core` (nil: unset) during

@@ -49,6 +49,16 @@ public enum OpenBLASCores {
         }
     }
 
+    /// The best core for `features` when the user's OPENBLAS_CORETYPE (`userCore`) is a
+    /// known core of a lower level (a machine-wide Haswell on an AVX-512 CPU: half the
+    /// product rate); nil otherwise.
+    public static func fasterCore(than userCore: String?, for features: CPUFeatures) -> String? {
+        guard let userCore, !features.isUnknown, let have = level(ofCore: userCore), have < level(of: features) else {
+            return nil
+        }
+        return bestCore(for: features)
+    }
+
     /// What to do at start-up.
     public enum Decision: Equatable, Sendable {
         /// The user set OPENBLAS_CORETYPE: always honoured.
