@@ -26,7 +26,11 @@ import Tensor
 
     @Test func aUsersCoreAlwaysWins() throws {
         let text = try version([OpenBLAS.coreVariable: "PRESCOTT"])
-        #expect(text.contains("OpenBLAS core Prescott (OPENBLAS_CORETYPE=PRESCOTT)"), "\(text)")
+        #expect(text.contains("OpenBLAS core Prescott (OPENBLAS_CORETYPE=PRESCOTT"), "\(text)")
+        // Honoured, and named as slower than what the CPU runs.
+        if let faster = OpenBLASCores.fasterCore(than: "PRESCOTT", for: .current) {
+            #expect(text.contains("this CPU runs \(faster), unset OPENBLAS_CORETYPE for faster products)"), "\(text)")
+        }
     }
 
     @Test(.enabled(if: CPUFeatures.current.hasAVX2FMA, "the CPU has nothing better than the generic core"))
