@@ -47,9 +47,9 @@ public enum UpdateStep {
                 guard let accumulator else { preconditionFailure("UpdateStep: \(batches.count) batches need an accumulator") }
                 // The running sum moves to the accumulator; the next batch starts from zero.
                 if local == 1 {
-                    accumulator.base.update(from: gradients.base, count: count)
+                    accumulator.flat.copy(from: gradients.flat)
                 } else {
-                    add(gradients.base, into: accumulator.base, count: count)
+                    Elementwise.add(accumulator.flat, gradients.flat, into: accumulator.flat)
                 }
                 gradients.zero()
             }
@@ -65,7 +65,7 @@ public enum UpdateStep {
         }
         if batches.count > 1, let accumulator {
             // gₗₐₛₜ + (g₀ + … ) equals (g₀ + …) + gₗₐₛₜ exactly: addition commutes.
-            add(accumulator.base, into: gradients.base, count: count)
+            Elementwise.add(gradients.flat, accumulator.flat, into: gradients.flat)
         }
         if communicator.size > 1 {
             let started = DispatchTime.now().uptimeNanoseconds
@@ -81,11 +81,6 @@ public enum UpdateStep {
         GradientArena.clip(gradients, maxNorm: clipNorm)
         optimizer.update(parameters: model.parameters, gradients: gradients, lr: lr)
         return stats
-    }
-
-    /// destination[i] += source[i].
-    private static func add(_ source: UnsafeMutablePointer<Float>, into destination: UnsafeMutablePointer<Float>, count: Int) {
-        for i in 0..<count { destination[i] += source[i] }
     }
 }
 
