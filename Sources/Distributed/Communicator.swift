@@ -36,12 +36,14 @@ extension Communicator {
     /// value sent as its JSON bytes, length first.
     public func broadcast<T: Codable>(_ value: T?, root: Int = 0, operation: String) throws -> T {
         if size == 1 { return value! }
-        var data = rank == root ? try JSONEncoder().encode(value!) : Data()
-        var length = Int64(data.count)
-        try broadcast(&length, bytes: 8, root: root, operation: operation)
-        if rank != root { data = Data(count: Int(length)) }
-        try data.withUnsafeMutableBytes { try broadcast($0.baseAddress!, bytes: Int(length), root: root, operation: operation) }
+        let data = try broadcast(rank == root ? try JSONEncoder().encode(value!) : nil, root: root, operation: operation)
         return try JSONDecoder().decode(T.self, from: data)
+    }
+
+    /// What `decide` returns on rank 0, on every rank (the others do not call it): the
+    /// decisions only rank 0 can take (its clock, its signals, its validation).
+    public func fromRoot<T: Codable>(operation: String, _ decide: () throws -> T) throws -> T {
+        try broadcast(isRoot ? try decide() : nil, root: 0, operation: operation)
     }
 
     /// Bytes as rank `root` has them.

@@ -1,5 +1,5 @@
 /// Why a training run ended (fairseq's option names, as the log prints them).
-public enum StopReason: Equatable, Sendable {
+public enum StopReason: Codable, Equatable, Sendable {
     /// Every epoch up to `max_epoch` done (or the data ran out with no other budget).
     case maxEpoch
     /// `max_update` updates done.

@@ -117,19 +117,19 @@ public final class Trainer {
     /// the config names, or one trained on the training data (joint source+target).
     func tokenizer() throws -> (SentencePieceModel, Data) {
         // Rank 0 finds or trains it; the others get its bytes.
-        let rootData = communicator.isRoot ? try rootTokenizerData() : nil
+        let root = communicator.isRoot ? try rootTokenizer() : nil
         let data = try communicator.withoutTimeout {
-            try communicator.broadcast(rootData, operation: "broadcast of the SentencePiece model")
+            try communicator.broadcast(root?.data, operation: "broadcast of the SentencePiece model")
         }
+        if let root { return (root.model, data) }
         return (try SentencePieceModel(serialized: data, source: "the run's SentencePiece model"), data)
     }
 
-    private func rootTokenizerData() throws -> Data {
+    private func rootTokenizer() throws -> (model: SentencePieceModel, data: Data) {
         let saved = output.appendingPathComponent(CheckpointFiles.tokenizer)
         if FileManager.default.fileExists(atPath: saved.path) {
             let data = try Data(contentsOf: saved)
-            _ = try SentencePieceModel(serialized: data, source: saved.path)
-            return data
+            return (try SentencePieceModel(serialized: data, source: saved.path), data)
         }
         let model: SentencePieceModel
         if let path = config.spmModel {
@@ -146,7 +146,7 @@ public final class Trainer {
         }
         let data = model.serialized()
         try AtomicFile.write(data, to: saved)
-        return data
+        return (model, data)
     }
 
     func corpus(_ source: String?, _ target: String?, _ name: String, _ tokenizer: SentencePieceModel) throws -> EncodedCorpus {
@@ -188,13 +188,11 @@ public final class Trainer {
         let allReduceClock = AllReduceClock()
         // A resumed run whose budget is already spent ends here: another update would change
         // the finished run's weights.
-        var spentCode = [0]                               // rank 0 decides: 1 updates, 2 time
-        if communicator.isRoot {
-            let spent = StopReason.budgetReached(config, updates: session.progress.update, elapsedSeconds: clock.elapsed())
-            spentCode = [spent == .maxUpdate ? 1 : spent == .stopTime ? 2 : 0]
+        // Rank 0's clock decides for every rank.
+        let start = try communicator.fromRoot(operation: "budget at start") {
+            StopDecision(budget: StopReason.budgetReached(config, updates: session.progress.update, elapsedSeconds: clock.elapsed()))
         }
-        if communicator.size > 1 { spentCode = try communicator.broadcast(spentCode, operation: "budget at start") }
-        if let spent: StopReason = spentCode[0] == 1 ? .maxUpdate : spentCode[0] == 2 ? .stopTime : nil {
+        if let spent = start.budget {
             log.message("nothing to train: \(spent.name) already reached at update \(session.progress.update)")
             return TrainingSummary(updates: session.progress.update, epochs: session.progress.epoch,
                                    bestBLEU: session.progress.bestBLEU, lastValidLoss: nil, stopReason: spent)
@@ -208,22 +206,21 @@ public final class Trainer {
 
         /// Validates (rank 0) and writes a checkpoint; returns whether patience ran out.
         func validateAndSave() throws -> Bool {
-            var decision = [0, 0]                         // [is best, patience ran out]
-            if communicator.isRoot {
-                let result = try ValidationResult.measure(model: session.model, tokenizer: tokenizer, batcher: validBatcher,
-                                                          criterion: criterion, bleuValidator: bleuValidator, workspace: workspace)
-                lastValidLoss = result.loss
-                let isBest = result.isBest(updating: &session.progress)
-                logValidation(result, session.progress)
-                let patienceOut = config.patience >= 0 && session.progress.validationsWithoutImprovement > config.patience
-                decision = [isBest ? 1 : 0, patienceOut ? 1 : 0]
-            }
             // The other ranks wait for rank 0's validation: its length is no fault.
-            decision = try communicator.withoutTimeout {
-                try communicator.broadcast(decision, operation: "validation decision, update \(session.progress.update)")
+            let decision = try communicator.withoutTimeout {
+                try communicator.fromRoot(operation: "validation decision, update \(session.progress.update)") {
+                    let result = try ValidationResult.measure(model: session.model, tokenizer: tokenizer, batcher: validBatcher,
+                                                              criterion: criterion, bleuValidator: bleuValidator, workspace: workspace)
+                    lastValidLoss = result.loss
+                    let isBest = result.isBest(updating: &session.progress)
+                    logValidation(result, session.progress)
+                    return ValidationDecision(
+                        isBest: isBest,
+                        patienceOut: config.patience >= 0 && session.progress.validationsWithoutImprovement > config.patience)
+                }
             }
-            try checkpoint(session, best: decision[0] == 1)
-            return decision[1] == 1
+            try checkpoint(session, best: decision.isBest)
+            return decision.patienceOut
         }
 
         var stopReason = StopReason.maxEpoch
@@ -260,13 +257,12 @@ public final class Trainer {
                     logProgress(window.close(), lr: lr, session.progress, elapsed: clock.elapsed())
                 }
                 // Rank 0's clock and signals decide for every rank.
-                var control = [0, 0]                      // [budget: 1 updates, 2 time; signal number]
-                if communicator.isRoot {
-                    let reached = StopReason.budgetReached(config, updates: session.progress.update, elapsedSeconds: clock.elapsed())
-                    control = [reached == .maxUpdate ? 1 : reached == .stopTime ? 2 : 0, Int(StopSignal.requested ?? 0)]
+                let control = try communicator.fromRoot(operation: "stop decision, update \(session.progress.update)") {
+                    StopDecision(budget: StopReason.budgetReached(config, updates: session.progress.update,
+                                                                  elapsedSeconds: clock.elapsed()),
+                                 signal: StopSignal.requested)
                 }
-                if ranks > 1 { control = try communicator.broadcast(control, operation: "stop decision, update \(session.progress.update)") }
-                let budget: StopReason? = control[0] == 1 ? .maxUpdate : control[0] == 2 ? .stopTime : nil
+                let budget = control.budget
                 if session.progress.update % config.validateIntervalUpdates == 0 || budget != nil {
                     if try validateAndSave() { stopReason = .patience; break training }
                 }
@@ -275,11 +271,11 @@ public final class Trainer {
                     && !session.hasCheckpointOfThisUpdate {
                     try checkpoint(session, best: false)
                 }
-                if control[1] != 0 {
+                if let number = control.signal {
                     // A checkpoint of this update (unless validation just wrote it), without
                     // validating: a pre-empted job should exit quickly.
                     if !session.hasCheckpointOfThisUpdate { try checkpoint(session, best: false) }
-                    stopReason = .signal(Int32(control[1]))
+                    stopReason = .signal(number)
                     break training
                 }
             }
@@ -327,6 +323,18 @@ public final class Trainer {
         session.progress = state.progress
         session.optimizer.step = state.step
         session.lastCheckpointName = state.lastCheckpoint
+    }
+
+    /// Rank 0's budget and signal, which every rank follows.
+    private struct StopDecision: Codable {
+        var budget: StopReason?
+        var signal: Int32? = nil
+    }
+
+    /// Rank 0's validation outcome: whether it is the best so far, and whether patience ran out.
+    private struct ValidationDecision: Codable {
+        var isBest: Bool
+        var patienceOut: Bool
     }
 
     private struct SharedState: Codable {
