@@ -96,24 +96,20 @@ public final class TranslationServer: Sendable {
     }
 
     /// Reads the body within the limit, parses its fields, runs `endpoint`, and records
-    /// the usage; an `APIError` becomes its JSON response.
+    /// the usage; an `APIError` thrown here becomes its JSON response in `JSONErrorMiddleware`.
     private static func answer(_ request: Request, _ context: ServingContext, maxBody: Int,
                                _ endpoint: (RequestFields) async throws -> (Data, RequestUsage)) async throws -> Response
     {
+        let body: ByteBuffer
         do {
-            let body: ByteBuffer
-            do {
-                body = try await request.body.collect(upTo: maxBody)
-            } catch is NIOTooManyBytesError {
-                throw APIError(status: 413, "the body is larger than the limit of \(maxBody) bytes")
-            }
-            let fields = try RequestFields(body: Array(buffer: body), contentType: request.headers[.contentType])
-            let (data, usage) = try await endpoint(fields)
-            context.usage.usage = usage
-            return json(data)
-        } catch let error as APIError {
-            return errorResponse(error)
+            body = try await request.body.collect(upTo: maxBody)
+        } catch is NIOTooManyBytesError {
+            throw APIError(status: 413, "the body is larger than the limit of \(maxBody) bytes")
         }
+        let fields = try RequestFields(body: Array(buffer: body), contentType: request.headers[.contentType])
+        let (data, usage) = try await endpoint(fields)
+        context.usage.usage = usage
+        return json(data)
     }
 
     static func json(_ data: Data, status: HTTPResponse.Status = .ok) -> Response {
