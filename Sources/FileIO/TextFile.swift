@@ -6,16 +6,22 @@ public enum TextFile {
     /// The lines of a UTF-8 text file, or of standard input when `path` is nil or "-"
     /// (without newlines). Invalid UTF-8 is an error naming the file and the line.
     public static func readLines(_ path: String?) throws -> [String] {
-        if let path, path != "-", !FileManager.default.fileExists(atPath: path) {
-            throw FileIOError.unreadable(path: path, reason: "no such file")
-        }
-        let reader = try LineBlockReader(path: path)
+        let reader = try reader(path)
         var lines: [String] = []
         try reader.forEachBlock { block in
             try block.validateUTF8(source: reader.source)
             for i in 0..<block.count { lines.append(String(decoding: block.line(i), as: UTF8.self)) }
         }
         return lines
+    }
+
+    /// A line reader of `path`, or of standard input when `path` is nil or "-".
+    /// - Throws: `FileIOError.unreadable` naming a missing or unreadable file.
+    public static func reader(_ path: String?, blockSize: Int = 1 << 22) throws -> LineBlockReader {
+        if let path, path != "-", !FileManager.default.fileExists(atPath: path) {
+            throw FileIOError.unreadable(path: path, reason: "no such file")
+        }
+        return try LineBlockReader(path: path, blockSize: blockSize)
     }
 
     /// The lines of two line-aligned files (source and target of a parallel corpus);

@@ -17,10 +17,7 @@ final class LineFeed: @unchecked Sendable {
     /// Starts reading `path` (standard input when nil or "-").
     /// - Throws: `FileIOError.unreadable` naming a missing or unreadable file.
     init(path: String?, capacity: Int) throws {
-        if let path, path != "-", !FileManager.default.fileExists(atPath: path) {
-            throw FileIOError.unreadable(path: path, reason: "no such file")
-        }
-        let reader = try LineBlockReader(path: path, blockSize: 1 << 16)
+        let reader = try TextFile.reader(path, blockSize: 1 << 16)
         self.capacity = max(capacity, 1)
         let thread = Thread { [self] in read(reader) }
         thread.name = "nmt-line-feed"
