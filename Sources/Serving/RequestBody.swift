@@ -115,17 +115,15 @@ public struct RequestFields: Sendable {
     }
 
     static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {
-        var offset = 0
+        // The offset of the first byte of the scalar that fails to decode.
         var decoder = UTF8()
         var iterator = bytes.makeIterator()
         var consumed = 0
         while true {
             switch decoder.decode(&iterator) {
-            case let .scalarValue(scalar):
-                consumed += UTF8.width(scalar)
-                offset = consumed
+            case let .scalarValue(scalar): consumed += UTF8.width(scalar)
             case .emptyInput: return nil
-            case .error: return offset
+            case .error: return consumed
             }
         }
     }
