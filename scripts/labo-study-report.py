@@ -70,6 +70,26 @@ def difference_interval(metric, reference, baseline, system, samples=1000, seed=
     return float(low), float(high)
 
 
+def validation_curve(direction, seeds):
+    """Greedy validation BLEU and NLL of both arms at every validation of the runs, as
+    {update: {arm: {"valid_bleu": [per seed], "valid_nll": [per seed]}}}: whether the gap
+    between the arms opens or closes with more updates (the budget question)."""
+    curve = {}
+    for seed in seeds:
+        for arm, _ in ARMS:
+            with open(os.path.join(KEPT, direction, f"seed{seed}", arm, "train.jsonl")) as f:
+                for line in f:
+                    record = json.loads(line)
+                    if record.get("kind") != "valid":
+                        continue
+                    point = curve.setdefault(int(record["update"]), {}).setdefault(arm, {"valid_bleu": [], "valid_nll": []})
+                    point["valid_bleu"].append(record["valid_bleu"])
+                    point["valid_nll"].append(record["valid_nll"])
+    # Only the updates every seed of both arms reached.
+    return {u: arms for u, arms in sorted(curve.items())
+            if all(len(arms.get(a, {}).get("valid_bleu", [])) == len(seeds) for a, _ in ARMS)}
+
+
 def mean_sd(values):
     mean = statistics.fmean(values)
     sd = statistics.stdev(values) if len(values) > 1 else None
@@ -152,6 +172,18 @@ def main():
                              f"[{e['bleu_interval'][0]:+.2f}, {e['bleu_interval'][1]:+.2f}] | "
                              f"{e['chrf_difference']:+.2f} | {e['chrf_p_value']:.4f} | "
                              f"[{e['chrf_interval'][0]:+.2f}, {e['chrf_interval'][1]:+.2f}] |")
+        lines.append("")
+        curve = validation_curve(direction, seeds[direction])
+        directions[direction]["validation_curve"] = curve
+        lines.append("Greedy validation BLEU and validation NLL (nats/token) at every validation, mean over "
+                     "seeds (does the gap close with more updates?):\n")
+        lines.append("| update | LS BLEU | LABO BLEU | LABO − LS | LS NLL | LABO NLL | LABO − LS |")
+        lines.append("|--:|--:|--:|--:|--:|--:|--:|")
+        for update, arms in curve.items():
+            ls_bleu, labo_bleu = (statistics.fmean(arms[a]["valid_bleu"]) for a in ("ls", "labo"))
+            ls_nll, labo_nll = (statistics.fmean(arms[a]["valid_nll"]) for a in ("ls", "labo"))
+            lines.append(f"| {update} | {ls_bleu:.2f} | {labo_bleu:.2f} | {labo_bleu - ls_bleu:+.2f} | "
+                         f"{ls_nll:.4f} | {labo_nll:.4f} | {labo_nll - ls_nll:+.4f} |")
         lines.append("")
 
     # The verdict against the goal: es→en, beam 5, mean over seeds.
