@@ -58,8 +58,9 @@ train_arm() { # direction seed arm
     start=(--resume)
   fi
   mkdir -p "$run"
-  # The code each session trained it with (a run may span sessions and commits).
-  echo "$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- Sources || echo ' (with local changes)')" >> "$run/commits.train"
+  # The code each session trained it with (a run may span sessions and commits); beside the
+  # run directory, which `--overwrite` empties.
+  echo "$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- Sources || echo ' (with local changes)')" >> "$run.commits.train"
   "$bin/nmt" train --config "configs/$PRESET.yaml" --output "$run" "${start[@]}" --quiet \
     --train-src "$DATA/train.$src" --train-tgt "$DATA/train.$tgt" --valid-src "$DATA/valid.$src" --valid-tgt "$DATA/valid.$tgt" \
     --threads 1 --seed "$2" --stop-time-hours 0 --max-epoch 0 --max-update "$UPDATES" \
@@ -120,8 +121,11 @@ keep_pair() { # direction seed: copies what the report needs into $KEEP, atomica
   cp "$pair"/significance.beam{1,5}.json "$kept.tmp/"
   # Which code and which machine: figures of different CPUs or kernel paths differ in
   # their last digits (README, "On every x86-64 CPU").
-  { echo "trained at commit $(sort -u "$pair"/{ls,labo}/commits.train 2>/dev/null | paste -sd ' ' -)," \
+  { echo "trained at commit $(sort -u "$pair"/{ls,labo}.commits.train 2>/dev/null | paste -sd ' ' -)," \
          "evaluated at $(sort -u "$pair"/{ls,labo}/commit.eval 2>/dev/null | paste -sd ' ' -),"
+    # The CPU's family and model: its brand string may not name them.
+    lscpu | awk -F: '/^CPU family/ { gsub(/ /, "", $2); f = $2 } /^Model:/ { gsub(/ /, "", $2); m = $2 }
+                     END { printf "CPU family %s model %s; ", f, m }'
     "$bin/nmt" --version | tail -n +2 | paste -sd ';' -; } > "$kept.tmp/machine.txt"
   rm -rf "$kept"; mv "$kept.tmp" "$kept"
 }
