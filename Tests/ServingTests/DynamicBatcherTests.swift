@@ -90,8 +90,12 @@ import Translation
         async let blocker = batcher.translate(["x"], options: SearchOptions())
         try await fake.waitForBatches(1)
         let beam2 = SearchOptions(beam: 2, nbest: 2)
+        // One at a time: `async let` children start in no fixed order, and the batch keeps
+        // the order of arrival.
         async let a = batcher.translate(["a"], options: SearchOptions())
+        while batcher.queued < 1 { try await Task.sleep(nanoseconds: 1_000_000) }
         async let b = batcher.translate(["b"], options: beam2)
+        while batcher.queued < 2 { try await Task.sleep(nanoseconds: 1_000_000) }
         async let c = batcher.translate(["c"], options: SearchOptions())
         while batcher.queued < 3 { try await Task.sleep(nanoseconds: 1_000_000) }
         fake.release()
