@@ -43,6 +43,9 @@ swift build -c release --product nmt
 swift build -c release --product bleu
 if [ "$DATA" = corpora/bible-es-en/data ] && [ ! -f "$DATA/train.es" ]; then bash corpora/bible-es-en/prepare.sh; fi
 
+# The commit the code comes from, and whether Sources differ from it.
+source_commit() { echo "$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- Sources || echo ' (with local changes)')"; }
+
 # The last checkpoint's name when a run has done all its updates.
 final_checkpoint=$(printf 'update-%08d' "$UPDATES")
 
@@ -60,7 +63,7 @@ train_arm() { # direction seed arm
   mkdir -p "$run"
   # The code each session trained it with (a run may span sessions and commits); beside the
   # run directory, which `--overwrite` empties.
-  echo "$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- Sources || echo ' (with local changes)')" >> "$run.commits.train"
+  source_commit >> "$run.commits.train"
   "$bin/nmt" train --config "configs/$PRESET.yaml" --output "$run" "${start[@]}" --quiet \
     --train-src "$DATA/train.$src" --train-tgt "$DATA/train.$tgt" --valid-src "$DATA/valid.$src" --valid-tgt "$DATA/valid.$tgt" \
     --threads 1 --seed "$2" --stop-time-hours 0 --max-epoch 0 --max-update "$UPDATES" \
@@ -74,7 +77,7 @@ evaluate_arm() { # direction seed arm: writes eval.json beside the run
   local src=${1%-*} tgt=${1#*-} run="$OUT/$1/seed$2/$3"
   [ -f "$run/eval.json" ] && return 0
   local model="$run/checkpoints/best"
-  echo "$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- Sources || echo ' (with local changes)')" > "$run/commit.eval"
+  source_commit > "$run/commit.eval"
   for split in valid test; do
     for beam in 1 5; do
       "$bin/nmt" translate --model "$model" --input "$DATA/$split.$src" --output "$run/$split.beam$beam.hyp" \
