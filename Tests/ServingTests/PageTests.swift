@@ -18,8 +18,14 @@ import TestSupport
         let flags = Self.environment["NMT_PAGE_FLAGS"].map { $0.split(separator: " ").map(String.init) } ?? ServedModel.searchFlags
         // NMT_PAGE_PORT: a server already running with that model (a release build, for the
         // screenshot's timing), instead of this build's.
-        let server = Self.environment["NMT_PAGE_PORT"] == nil ? try ServeCommandTests.Server(flags, model: model) : nil
-        let port = Self.environment["NMT_PAGE_PORT"].flatMap(Int.init) ?? server!.port
+        let server: ServeCommandTests.Server?, port: Int
+        if let given = Self.environment["NMT_PAGE_PORT"] {
+            server = nil
+            port = try #require(Int(given), "NMT_PAGE_PORT must be a port number, got \(given)")
+        } else {
+            let started = try ServeCommandTests.Server(flags, model: model)
+            (server, port) = (started, started.port)
+        }
         let browser = try ChromiumSession()
         try browser.open("http://127.0.0.1:\(port)/", width: 1100, height: 560)
         #expect(try browser.evaluate("document.title") as? String == "nmt · Spanish → English")
