@@ -48,6 +48,13 @@ let package = Package(
         // macros Swift cannot import); only the Distributed module imports it.
         .systemLibrary(name: "COpenMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
 
+        // Debian's oneDNN (libdnnl-dev) behind plain C: bf16 products with fp32 accumulation,
+        // every dimension given at run time (one JIT-compiled primitive per operand layout).
+        .target(name: "COneDNN", linkerSettings: [.linkedLibrary("dnnl")]),
+        // bfloat16 rounding and small products with AVX512-BF16 instructions (compiled per
+        // function for that target; called only where CPUID reports avx512_bf16).
+        .target(name: "CBF16Kernels"),
+
         // MARK: Kernels
         // One generic source per kernel (Kernels), specialised once per vector width in a
         // module compiled for that instruction set; Tensor picks one at run time.
@@ -56,7 +63,7 @@ let package = Package(
         .target(name: "KernelsAVX512", dependencies: ["Kernels"], swiftSettings: avx512KernelSettings),
 
         // MARK: Tensor core
-        .target(name: "Tensor", dependencies: ["Kernels", "KernelsAVX2", "KernelsAVX512"], swiftSettings: kernelSettings),
+        .target(name: "Tensor", dependencies: ["Kernels", "KernelsAVX2", "KernelsAVX512", "COneDNN", "CBF16Kernels"], swiftSettings: kernelSettings),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "Kernels", "TestSupport"]),
 
         // MARK: File I/O

@@ -13,6 +13,7 @@ packages=(
   unzip                    # lists and tests the Argos packages nmt export writes (ExportTests)
   chromium fonts-dejavu-core   # headless browser for the nmt serve page test (PageTests)
   libopenmpi-dev openmpi-bin   # Open MPI: data-parallel training (Distributed), mpirun for its tests
+  libdnnl-dev              # oneDNN: bf16 products (COneDNN)
 )
 
 missing=()

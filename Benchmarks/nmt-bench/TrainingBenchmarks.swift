@@ -50,7 +50,7 @@ enum TrainingBenchmarks {
     /// criterion. The criteria alternate step by step (A B A B …) on one model, optimizer
     /// and workspace, so machine noise and memory hit them alike and the ratio of their
     /// medians is what the LABO-overhead target reads.
-    static func measure(preset: String, criteria: [(String, Criterion)], threads: Int, targetTokens: Int,
+    static func measure(preset: String, criteria: [(String, Criterion, ProductPrecision)], threads: Int, targetTokens: Int,
                         rounds: Int) throws -> Result {
         Threads.set(threads)
         guard var config = TransformerConfig.preset(preset, vocabularySize: 8000) else { fatalError("unknown preset \(preset)") }
@@ -61,42 +61,60 @@ enum TrainingBenchmarks {
         let batch = Self.batch(targetTokens: targetTokens, vocabulary: 8000, seed: 7)
         let ws = Workspace()
         var update = 0
-        let steps = criteria.map { _, criterion in
+        let steps = criteria.map { _, criterion, precision in
             {
                 _ = UpdateStep.run(model: model, optimizer: optimizer, criterion: criterion, batches: [batch], seed: 1,
-                                   update: update, updateFreq: 1, lr: 1e-4, clipNorm: 0, workspace: ws)
+                                   update: update, updateFreq: 1, lr: 1e-4, clipNorm: 0, precision: precision, workspace: ws)
                 update += 1
             }
         }
         let seconds = Timing.medians(steps, rounds: rounds, callsPerRound: 1, warmup: 2)
-        return Result(seconds: Dictionary(uniqueKeysWithValues: zip(criteria.map(\.0), seconds)), batch: batch,
+        return Result(seconds: Dictionary(uniqueKeysWithValues: zip(criteria.map { "\($0.0) \($0.2.rawValue)" }, seconds)), batch: batch,
                       flops: flopsPerStep(config, batch))
     }
 
-    static func run(presets: [String], threads: [Int], rounds: Int, peak: [Int: Double]) throws -> [Measurement] {
+    /// Rows per preset and thread count: throughput and MFU of LS and LABO in each
+    /// precision, LABO's overhead, and bf16 ÷ fp32 step time where the CPU has bf16 (the
+    /// four kinds of step alternate, so noise hits them alike). MFU is against the fp32
+    /// product peak for fp32 steps and the bf16 one (`bf16Peak`) for bf16 steps.
+    static func run(presets: [String], threads: [Int], rounds: Int, peak: [Int: Double],
+                    bf16Peak: [Int: Double] = [:]) throws -> [Measurement] {
         var rows: [Measurement] = []
+        let precisions: [ProductPrecision] = CPUFeatures.current.multipliesBF16Natively ? [.fp32, .bf16] : [.fp32]
+        let criteria: [(String, Criterion)] = [("label_smoothed", .labelSmoothed(alpha: 0.1)), ("labo", .labo(alpha: 0.1, tau: 2))]
         for preset in presets {
             for t in threads {
-                let r = try measure(preset: preset, criteria: [("label_smoothed", .labelSmoothed(alpha: 0.1)),
-                                                               ("labo", .labo(alpha: 0.1, tau: 2))],
+                let r = try measure(preset: preset, criteria: precisions.flatMap { p in criteria.map { ($0.0, $0.1, p) } },
                                     threads: t, targetTokens: 4096, rounds: rounds)
-                let labo = r.seconds["labo"]!, ls = r.seconds["label_smoothed"]!
-                for (name, seconds) in [("labo", labo), ("label_smoothed", ls)] {
-                    let tgt = Double(r.batch.targetTokenCount), src = Double(r.batch.sourceTokenCount)
-                    rows.append(Measurement(scenario: "training", name: "\(preset) \(name) tgt tok/s", threads: t,
-                                            value: tgt / seconds, unit: "tok/s"))
-                    rows.append(Measurement(scenario: "training", name: "\(preset) \(name) src+tgt tok/s", threads: t,
-                                            value: (tgt + src) / seconds, unit: "tok/s"))
-                    let achieved = r.flops / seconds / 1e9
-                    rows.append(Measurement(scenario: "training", name: "\(preset) \(name) GFLOP/s (\(String(format: "%.1f", r.flops / 1e9)) GFLOP/step)",
-                                            threads: t, value: achieved, unit: "GFLOP/s", reference: peak[t],
-                                            ratio: peak[t].map { achieved / $0 },
-                                            target: preset == "iwslt" ? "MFU ≥ 0.75" : nil,
-                                            meetsTarget: preset == "iwslt" ? peak[t].map { achieved / $0 >= 0.75 } : nil))
+                for precision in precisions {
+                    let suffix = precision == .fp32 ? "" : " bf16"
+                    let reference = precision == .fp32 ? peak[t] : bf16Peak[t]
+                    let labo = r.seconds["labo \(precision.rawValue)"]!, ls = r.seconds["label_smoothed \(precision.rawValue)"]!
+                    for (name, seconds) in [("labo", labo), ("label_smoothed", ls)] {
+                        let tgt = Double(r.batch.targetTokenCount), src = Double(r.batch.sourceTokenCount)
+                        rows.append(Measurement(scenario: "training", name: "\(preset) \(name)\(suffix) tgt tok/s", threads: t,
+                                                value: tgt / seconds, unit: "tok/s"))
+                        rows.append(Measurement(scenario: "training", name: "\(preset) \(name)\(suffix) src+tgt tok/s", threads: t,
+                                                value: (tgt + src) / seconds, unit: "tok/s"))
+                        let achieved = r.flops / seconds / 1e9
+                        let mfuTarget = preset == "iwslt" && precision == .fp32
+                        rows.append(Measurement(scenario: "training", name: "\(preset) \(name)\(suffix) GFLOP/s (\(String(format: "%.1f", r.flops / 1e9)) GFLOP/step)",
+                                                threads: t, value: achieved, unit: "GFLOP/s", reference: reference,
+                                                ratio: reference.map { achieved / $0 },
+                                                target: mfuTarget ? "MFU ≥ 0.75" : nil,
+                                                meetsTarget: mfuTarget ? reference.map { achieved / $0 >= 0.75 } : nil))
+                    }
+                    rows.append(Measurement(scenario: "training", name: "\(preset) LABO step ÷ LS step\(suffix)", threads: t,
+                                            value: labo / ls, unit: "×", target: "≤ 1.03",
+                                            meetsTarget: labo / ls <= 1.03))
                 }
-                rows.append(Measurement(scenario: "training", name: "\(preset) LABO step ÷ LS step", threads: t,
-                                        value: labo / ls, unit: "×", target: "≤ 1.03",
-                                        meetsTarget: labo / ls <= 1.03))
+                if precisions.contains(.bf16) {
+                    for (name, _) in criteria {
+                        let ratio = r.seconds["\(name) fp32"]! / r.seconds["\(name) bf16"]!
+                        rows.append(Measurement(scenario: "training", name: "\(preset) \(name) fp32 step ÷ bf16 step", threads: t,
+                                                value: ratio, unit: "×", target: "≥ 1.5", meetsTarget: ratio >= 1.5))
+                    }
+                }
             }
         }
         rows.append(Measurement(scenario: "training", name: "peak resident memory", threads: threads.max() ?? 1,

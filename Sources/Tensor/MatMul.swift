@@ -1,4 +1,7 @@
-/// Matrix products, all through OpenBLAS's `cblas_sgemm` (row-major; `OpenBLAS`).
+import CBF16Kernels
+
+/// Matrix products: fp32 through OpenBLAS's `cblas_sgemm` (row-major; `OpenBLAS`), bf16
+/// through oneDNN and the VDPBF16PS kernel (`MatMul+BF16.swift`).
 ///
 /// Transposed operands are passed to BLAS as flags, never copied. Tensors of rank > 2 are
 /// seen as matrices of shape (rows, last axis).
@@ -9,12 +12,11 @@ public enum MatMul {
     /// op(A) is (m, k), op(B) is (k, n), C is (m, n); `lda`, `ldb`, `ldc` are the row
     /// strides of A, B, C as stored (A stored (k, m) when `transposeA`).
     ///
-    /// With several threads a large product is cut into `Threads.count` blocks of C's rows
-    /// (or of its columns, when C is wider than tall), each one single-threaded sgemm on
-    /// its own thread. Every element of C is still one sgemm's dot product over all of k;
-    /// the split is fixed for a thread count, so results repeat exactly at that count (and
-    /// differ from another count by rounding at most, when OpenBLAS picks another kernel
-    /// for a block's size).
+    /// With several threads a large product is cut into blocks (`forEachBlock`), each one
+    /// single-threaded sgemm on its own thread. Every element of C is still one sgemm's dot
+    /// product over all of k; the split is fixed for a thread count, so results repeat
+    /// exactly at that count (and differ from another count by rounding at most, when
+    /// OpenBLAS picks another kernel for a block's size).
     @inline(__always)
     public static func gemm(
         m: Int, n: Int, k: Int,
@@ -23,31 +25,33 @@ public enum MatMul {
         c: UnsafeMutablePointer<Float>, ldc: Int,
         alpha: Float = 1, beta: Float = 0
     ) {
+        forEachBlock(m: m, n: n, k: k) { rows, columns in
+            gemmOnThisThread(m: rows.count, n: columns.count, k: k,
+                             a: a + (transposeA ? rows.lowerBound : rows.lowerBound * lda), lda: lda, transposeA: transposeA,
+                             b: b + (transposeB ? columns.lowerBound * ldb : columns.lowerBound), ldb: ldb, transposeB: transposeB,
+                             c: c + rows.lowerBound * ldc + columns.lowerBound, ldc: ldc, alpha: alpha, beta: beta)
+        }
+    }
+
+    /// Calls `body(rows, columns)` for the blocks of an (m, n) product C that the threads
+    /// compute, each on its own thread: `Threads.count` blocks of C's rows (or of its columns,
+    /// when C is wider than tall), or one block, the whole of C, for a small product. Block
+    /// boundaries fall on multiples of the kernels' register tile and are fixed for a
+    /// thread count, so every engine's results repeat exactly at that count.
+    @inline(__always)
+    static func forEachBlock(m: Int, n: Int, k: Int, _ body: (_ rows: Range<Int>, _ columns: Range<Int>) -> Void) {
         let parts = Threads.count
         guard parts > 1, m * n * k >= parallelWorkThreshold, max(m, n) >= parts * splitAlignment else {
-            gemmOnThisThread(m: m, n: n, k: k, a: a, lda: lda, transposeA: transposeA, b: b, ldb: ldb,
-                             transposeB: transposeB, c: c, ldc: ldc, alpha: alpha, beta: beta)
+            body(0..<m, 0..<n)
             return
         }
         let splitRows = m >= n, extent = splitRows ? m : n
-        // Block boundaries on multiples of the kernels' register tile keep every block on
-        // the fast path.
         let blocks = (extent + splitAlignment - 1) / splitAlignment
         Threads.run(chunks: parts) { part in
             let range = Threads.chunkRange(part, of: parts, total: blocks)
             let start = range.lowerBound * splitAlignment, end = min(range.upperBound * splitAlignment, extent)
             guard start < end else { return }
-            if splitRows {
-                gemmOnThisThread(m: end - start, n: n, k: k,
-                                 a: a + (transposeA ? start : start * lda), lda: lda, transposeA: transposeA,
-                                 b: b, ldb: ldb, transposeB: transposeB,
-                                 c: c + start * ldc, ldc: ldc, alpha: alpha, beta: beta)
-            } else {
-                gemmOnThisThread(m: m, n: end - start, k: k,
-                                 a: a, lda: lda, transposeA: transposeA,
-                                 b: b + (transposeB ? start * ldb : start), ldb: ldb, transposeB: transposeB,
-                                 c: c + start, ldc: ldc, alpha: alpha, beta: beta)
-            }
+            if splitRows { body(start..<end, 0..<n) } else { body(0..<m, start..<end) }
         }
     }
 
@@ -56,17 +60,25 @@ public enum MatMul {
     static let parallelWorkThreshold = 1 << 21
     static let splitAlignment = 16
 
-    /// One single-threaded sgemm on the calling thread; for callers that already run in
-    /// parallel (attention, one sentence per thread). Arguments as `gemm`.
+    /// One single-threaded product on the calling thread; for callers that already run in
+    /// parallel (attention, one sentence per thread). Arguments as `gemm`; in bf16 the
+    /// operands are rounded here and multiplied with VDPBF16PS (`nmt_bf16_gemm_small`),
+    /// which takes alpha = 1 and beta 0 or 1 only.
     @inline(__always)
     public static func gemmOnThisThread(
         m: Int, n: Int, k: Int,
         a: UnsafePointer<Float>, lda: Int, transposeA: Bool = false,
         b: UnsafePointer<Float>, ldb: Int, transposeB: Bool = false,
         c: UnsafeMutablePointer<Float>, ldc: Int,
-        alpha: Float = 1, beta: Float = 0
+        alpha: Float = 1, beta: Float = 0, precision: ProductPrecision = .fp32
     ) {
         if m == 0 || n == 0 { return }
+        if precision == .bf16 {
+            precondition(alpha == 1 && (beta == 0 || beta == 1), "bf16 products take alpha 1 and beta 0 or 1")
+            nmt_bf16_gemm_small(Int64(m), Int64(n), Int64(k), a, Int64(lda), transposeA ? 1 : 0,
+                                b, Int64(ldb), transposeB ? 1 : 0, c, Int64(ldc), beta)
+            return
+        }
         if k == 0 {
             // BLAS leaves C untouched for k = 0 only when beta = 1; make the result explicit.
             for i in 0..<m { for j in 0..<n { c[i * ldc + j] = beta == 0 ? 0 : beta * c[i * ldc + j] } }
@@ -90,6 +102,16 @@ public enum MatMul {
         transposeA: Bool = false, transposeB: Bool = false,
         alpha: Float = 1, beta: Float = 0
     ) {
+        let (m, n, k) = dimensions(a, b, c, transposeA: transposeA, transposeB: transposeB)
+        gemm(m: m, n: n, k: k,
+             a: a.data, lda: a.shape.last, transposeA: transposeA,
+             b: b.data, ldb: b.shape.last, transposeB: transposeB,
+             c: c.data, ldc: n, alpha: alpha, beta: beta)
+    }
+
+    /// (m, n, k) of `c = op(a)·op(b)`, with tensors seen as (rows, last axis); a mismatch is
+    /// a programmer error that names the shapes.
+    static func dimensions(_ a: Tensor, _ b: Tensor, _ c: Tensor, transposeA: Bool, transposeB: Bool) -> (m: Int, n: Int, k: Int) {
         let (aRows, aCols) = (a.shape.rows, a.shape.last)
         let (bRows, bCols) = (b.shape.rows, b.shape.last)
         let m = transposeA ? aCols : aRows, k = transposeA ? aRows : aCols
@@ -98,10 +120,7 @@ public enum MatMul {
                      "matmul: inner dimensions differ: a \(a.shape)\(transposeA ? "ᵀ" : "") · b \(b.shape)\(transposeB ? "ᵀ" : "")")
         precondition(c.shape.rows == m && c.shape.last == n,
                      "matmul: output \(c.shape) should be (\(m), \(n)) for a \(a.shape)\(transposeA ? "ᵀ" : "") · b \(b.shape)\(transposeB ? "ᵀ" : "")")
-        gemm(m: m, n: n, k: k,
-             a: a.data, lda: aCols, transposeA: transposeA,
-             b: b.data, ldb: bCols, transposeB: transposeB,
-             c: c.data, ldc: n, alpha: alpha, beta: beta)
+        return (m, n, k)
     }
 
     /// Batched product over the first axis: `c[i] = alpha·op(a[i])·op(b[i]) + beta·c[i]`,

@@ -17,6 +17,10 @@ public final class Workspace {
     private var usedThisStep = 0      // bytes handed out since the last reset, less released ones
     private var peakThisStep = 0
 
+    /// How the products of the pass using this workspace compute (fp32, or bf16 with the
+    /// rounded weights); set by the model at the start of each forward pass.
+    public var products: ProductEngine = .fp32
+
     /// How many times memory was requested from the system (for allocation tests).
     public private(set) var allocationCount = 0
     /// The largest number of bytes any step has used.

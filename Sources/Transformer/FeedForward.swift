@@ -13,14 +13,14 @@ enum FeedForward {
                         dropout: DropoutSite, workspace ws: Workspace) -> (Tensor, FeedForwardCache) {
         let f = fc1.weight.shape[0]
         let pre = ws.tensor(x.shape.rows, f), hidden: Tensor
-        Linear.forward(x, fc1, into: pre)
+        Linear.forward(x, fc1, into: pre, ws)
         // ReLU in place: its backward needs only its output (see `backward`), so the
         // pre-activation is not kept, one (N, F) buffer per layer less.
         hidden = activation == .relu ? pre : ws.tensor(x.shape.rows, f)
         activation.apply(pre, into: hidden)
         ResidualBlock.applyDropout(hidden, dropout)
         let out = ws.tensor(x.shape.rows, fc2.weight.shape[0])
-        Linear.forward(hidden, fc2, into: out)
+        Linear.forward(hidden, fc2, into: out, ws)
         return (out, FeedForwardCache(input: x, preActivation: pre, hidden: hidden, dropout: dropout))
     }
 
@@ -28,7 +28,7 @@ enum FeedForward {
                          gradients g1: LinearWeights, _ g2: LinearWeights, activation: ActivationKind,
                          workspace ws: Workspace, dx: Tensor, accumulate: Bool) {
         let dHidden = ws.tensor(c.hidden.shape)
-        Linear.backward(dy, input: c.hidden, weights: fc2, gradients: g2, dx: dHidden)
+        Linear.backward(dy, input: c.hidden, weights: fc2, gradients: g2, dx: dHidden, ws)
         ResidualBlock.dropoutBackward(dHidden, into: dHidden, c.dropout)
         switch activation {
         // The mask is relu(x) > 0, read from the kept activation after dropout: where
@@ -37,7 +37,7 @@ enum FeedForward {
         case .relu: Activation.reluBackward(dHidden, output: c.hidden, into: dHidden)
         case .gelu: Activation.geluBackward(dHidden, input: c.preActivation, into: dHidden)
         }
-        Linear.backward(dHidden, input: c.input, weights: fc1, gradients: g1, dx: dx, accumulate: accumulate)
+        Linear.backward(dHidden, input: c.input, weights: fc1, gradients: g1, dx: dx, accumulate: accumulate, ws)
     }
 }
 

@@ -1,19 +1,20 @@
 import Tensor
 
-/// Fully connected layer y = x·Wᵀ + b over rows, W (out, in) as in PyTorch.
+/// Fully connected layer y = x·Wᵀ + b over rows, W (out, in) as in PyTorch. Products run
+/// in the precision of the pass (`Workspace.products`).
 enum Linear {
     /// Shapes: x (N, in), y (N, out).
-    static func forward(_ x: Tensor, _ w: LinearWeights, into y: Tensor) {
-        MatMul.multiply(x, w.weight, into: y, transposeB: true)
+    static func forward(_ x: Tensor, _ w: LinearWeights, into y: Tensor, _ ws: Workspace) {
+        MatMul.multiply(x, w.weight, into: y, transposeB: true, in: ws)
         if let bias = w.bias { Elementwise.addBias(y, bias) }
     }
 
     /// dW += dyᵀ·x, db += Σ_rows dy, and dx = dy·W (or dx += dy·W when `accumulate`).
     /// Shapes: dy (N, out), x (N, in), dx (N, in).
     static func backward(_ dy: Tensor, input x: Tensor, weights w: LinearWeights, gradients g: LinearWeights,
-                         dx: Tensor?, accumulate: Bool = false) {
-        MatMul.multiply(dy, x, into: g.weight, transposeA: true, beta: 1)
+                         dx: Tensor?, accumulate: Bool = false, _ ws: Workspace) {
+        MatMul.multiply(dy, x, into: g.weight, transposeA: true, beta: 1, in: ws)
         if let db = g.bias { Elementwise.biasBackward(dy, into: db) }
-        if let dx { MatMul.multiply(dy, w.weight, into: dx, beta: accumulate ? 1 : 0) }
+        if let dx { MatMul.multiply(dy, w.weight, into: dx, beta: accumulate ? 1 : 0, in: ws) }
     }
 }

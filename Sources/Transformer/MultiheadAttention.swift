@@ -69,16 +69,17 @@ enum MultiheadAttention {
                         workspace ws: Workspace, into out: Tensor) -> AttentionCache {
         let d = g.modelDim
         let q = ws.tensor(x.shape.rows, d), k = ws.tensor(kv.shape.rows, d), v = ws.tensor(kv.shape.rows, d)
-        Linear.forward(x, w.q, into: q)
+        Linear.forward(x, w.q, into: q, ws)
         Elementwise.scale(q, by: 1 / Float(g.headDim).squareRoot(), into: q)
-        Linear.forward(kv, w.k, into: k)
-        Linear.forward(kv, w.v, into: v)
+        Linear.forward(kv, w.k, into: k, ws)
+        Linear.forward(kv, w.v, into: v, ws)
         let probabilities = ws.tensor(g.batch, g.heads, g.queries, g.keys)
         let dropped = dropout.active ? ws.tensor(probabilities.shape) : probabilities
         let context = ws.tensor(x.shape.rows, d)
         attend(q: q, k: k, v: v, geometry: g, mask: mask, dropout: dropout,
-               probabilities: probabilities, dropped: dropped, context: context)
-        Linear.forward(context, w.out, into: out)
+               probabilities: probabilities, dropped: dropped, context: context,
+               precision: ws.products.precision)
+        Linear.forward(context, w.out, into: out, ws)
         return AttentionCache(queryInput: x, keyValueInput: kv, q: q, k: k, v: v, probabilities: probabilities,
                               dropped: dropped, context: context, geometry: g, mask: mask, dropout: dropout)
     }
@@ -88,7 +89,8 @@ enum MultiheadAttention {
     /// queryCount(b) × keyCount(b) block only; the mask must hide the rest of the scores.
     /// Batch items run in parallel, each product on one thread: they are too small to split.
     static func attend(q: Tensor, k: Tensor, v: Tensor, geometry g: AttentionGeometry, mask: AttentionMask,
-                       dropout: DropoutSite, probabilities: Tensor, dropped: Tensor, context: Tensor) {
+                       dropout: DropoutSite, probabilities: Tensor, dropped: Tensor, context: Tensor,
+                       precision: ProductPrecision = .fp32) {
         let d = g.modelDim, tq = g.queries, tk = g.keys
         Threads.parallelFor(g.batch, minPerChunk: 1) { items in for b in items {
             let rows = g.queryCount(b), keys = g.keyCount(b), qo = g.queryRow(b) * d, kv = g.keyRow(b) * d
@@ -96,7 +98,7 @@ enum MultiheadAttention {
                 MatMul.gemmOnThisThread(m: rows, n: keys, k: g.headDim,
                             a: q.data + qo + h * g.headDim, lda: d,
                             b: k.data + kv + h * g.headDim, ldb: d, transposeB: true,
-                            c: probabilities.data + (b * g.heads + h) * tq * tk, ldc: tk)
+                            c: probabilities.data + (b * g.heads + h) * tq * tk, ldc: tk, precision: precision)
             }
         } }
         Softmax.forward(probabilities, into: probabilities, mask: mask)
@@ -109,7 +111,7 @@ enum MultiheadAttention {
                 MatMul.gemmOnThisThread(m: rows, n: g.headDim, k: keys,
                             a: dropped.data + (b * g.heads + h) * tq * tk, lda: tk,
                             b: v.data + kv + h * g.headDim, ldb: d,
-                            c: context.data + qo + h * g.headDim, ldc: d)
+                            c: context.data + qo + h * g.headDim, ldc: d, precision: precision)
             }
         } }
     }
@@ -120,9 +122,9 @@ enum MultiheadAttention {
     static func backward(_ dOut: Tensor, cache c: AttentionCache, weights w: AttentionWeights,
                          gradients gw: AttentionWeights, workspace ws: Workspace,
                          dQuery: Tensor, accumulateQuery: Bool, dKeyValue: Tensor) {
-        let g = c.geometry, d = g.modelDim, tq = g.queries, tk = g.keys
+        let g = c.geometry, d = g.modelDim, tq = g.queries, tk = g.keys, precision = ws.products.precision
         let dContext = ws.tensor(c.context.shape)
-        Linear.backward(dOut, input: c.context, weights: w.out, gradients: gw.out, dx: dContext)
+        Linear.backward(dOut, input: c.context, weights: w.out, gradients: gw.out, dx: dContext, ws)
 
         let dScores = ws.tensor(c.probabilities.shape)
         let dq = ws.tensor(c.q.shape), dk = ws.tensor(c.k.shape), dv = ws.tensor(c.v.shape)
@@ -135,9 +137,9 @@ enum MultiheadAttention {
                 let ctx = g.queryRow(b) * d + h * g.headDim, kv = g.keyRow(b) * d + h * g.headDim
                 // dP' = dContext·vᵀ ; dv = P'ᵀ·dContext
                 MatMul.gemmOnThisThread(m: rows, n: keys, k: g.headDim, a: dContext.data + ctx, lda: d,
-                            b: c.v.data + kv, ldb: d, transposeB: true, c: dScores.data + head, ldc: tk)
+                            b: c.v.data + kv, ldb: d, transposeB: true, c: dScores.data + head, ldc: tk, precision: precision)
                 MatMul.gemmOnThisThread(m: keys, n: g.headDim, k: rows, a: c.dropped.data + head, lda: tk, transposeA: true,
-                            b: dContext.data + ctx, ldb: d, c: dv.data + kv, ldc: d)
+                            b: dContext.data + ctx, ldb: d, c: dv.data + kv, ldc: d, precision: precision)
             }
         } }
         if c.dropout.active, let key = c.dropout.key {
@@ -152,15 +154,15 @@ enum MultiheadAttention {
                 let qo = g.queryRow(b) * d + h * g.headDim, kv = g.keyRow(b) * d + h * g.headDim
                 // dq = dS·k ; dk = dSᵀ·q
                 MatMul.gemmOnThisThread(m: rows, n: g.headDim, k: keys, a: dScores.data + head, lda: tk,
-                            b: c.k.data + kv, ldb: d, c: dq.data + qo, ldc: d)
+                            b: c.k.data + kv, ldb: d, c: dq.data + qo, ldc: d, precision: precision)
                 MatMul.gemmOnThisThread(m: keys, n: g.headDim, k: rows, a: dScores.data + head, lda: tk, transposeA: true,
-                            b: c.q.data + qo, ldb: d, c: dk.data + kv, ldc: d)
+                            b: c.q.data + qo, ldb: d, c: dk.data + kv, ldc: d, precision: precision)
             }
         } }
         // q was scaled after its bias, so the projection's gradient carries the scale.
         Elementwise.scale(dq, by: 1 / Float(g.headDim).squareRoot(), into: dq)
-        Linear.backward(dq, input: c.queryInput, weights: w.q, gradients: gw.q, dx: dQuery, accumulate: accumulateQuery)
-        Linear.backward(dk, input: c.keyValueInput, weights: w.k, gradients: gw.k, dx: dKeyValue, accumulate: true)
-        Linear.backward(dv, input: c.keyValueInput, weights: w.v, gradients: gw.v, dx: dKeyValue, accumulate: true)
+        Linear.backward(dq, input: c.queryInput, weights: w.q, gradients: gw.q, dx: dQuery, accumulate: accumulateQuery, ws)
+        Linear.backward(dk, input: c.keyValueInput, weights: w.k, gradients: gw.k, dx: dKeyValue, accumulate: true, ws)
+        Linear.backward(dv, input: c.keyValueInput, weights: w.v, gradients: gw.v, dx: dKeyValue, accumulate: true, ws)
     }
 }

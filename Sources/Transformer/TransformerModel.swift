@@ -39,6 +39,10 @@ public final class TransformerModel {
     public let gradientWeights: ModelWeights
     let positions: SinusoidalPositions
 
+    /// The bf16 copy of the parameters that bf16 products read, made on the first bf16
+    /// forward pass and refreshed at the start of each one.
+    private var roundedParameters: BF16Mirror?
+
     /// The caches of the last forward pass (kept in arrays reused across steps).
     private var encoderCaches: [EncoderLayerCache] = []
     private var decoderCaches: [DecoderLayerCache] = []
@@ -158,7 +162,13 @@ public final class TransformerModel {
     /// row per real target token (N = `batch.targetTokenCount`) in the order of
     /// `batch.packedTarget`: sentence by sentence, padding left out. The batch must have
     /// passed `validate`.
-    public func forward(_ batch: Batch, mode: ForwardMode, workspace ws: Workspace) -> Tensor {
+    ///
+    /// `precision` is the products' arithmetic for this pass and its backward (bf16 needs a
+    /// CPU that multiplies bf16 natively, `CPUFeatures.multipliesBF16Natively`); everything
+    /// else is fp32 either way.
+    public func forward(_ batch: Batch, mode: ForwardMode, precision: ProductPrecision = .fp32,
+                        workspace ws: Workspace) -> Tensor {
+        ws.products = productEngine(precision)
         let (B, S, T, d) = (batch.size, batch.sourceLength, batch.targetLength, config.modelDim)
         let source = PackedSequences(ids: batch.source, lengths: batch.sourceLengths, batch: B, paddedLength: S, workspace: ws)
         let target = PackedSequences(ids: batch.decoderInput, lengths: batch.targetLengths, batch: B, paddedLength: T,
@@ -186,11 +196,27 @@ public final class TransformerModel {
         var decoderNorm: NormCache?
         if let norm = weights.decoderNorm { (x, decoderNorm) = ResidualBlock.normalize(x, norm, ws) }
         let logits = ws.tensor(target.count, config.targetVocabularySize)
-        MatMul.multiply(x, weights.outputProjection, into: logits, transposeB: true)
+        MatMul.multiply(x, weights.outputProjection, into: logits, transposeB: true, in: ws)
         pass = PassState(source: source, target: target, encoderEmbeddingDropout: encoderDropout,
                          decoderEmbeddingDropout: decoderDropout, encoderNorm: encoderNorm, decoderNorm: decoderNorm,
                          encoderOut: encoderOut, decoderOut: x)
         return logits
+    }
+
+    /// The engine of a pass in `precision`; in bf16 the rounded parameters are refreshed
+    /// first, since the optimizer may have moved the weights since the last pass.
+    func productEngine(_ precision: ProductPrecision) -> ProductEngine {
+        switch precision {
+        case .fp32:
+            return .fp32
+        case .bf16:
+            precondition(CPUFeatures.current.multipliesBF16Natively || CPUFeatures.current.isUnknown,
+                         "bf16 products on a CPU without AVX512-BF16 (check PrecisionChoice first)")
+            let mirror = roundedParameters ?? BF16Mirror(of: parameters.base, count: table.count)
+            roundedParameters = mirror
+            mirror.refresh()
+            return .bf16(weights: mirror)
+        }
     }
 
     // MARK: Backward
@@ -204,8 +230,8 @@ public final class TransformerModel {
         precondition(dLogits.shape.rows == p.target.count && dLogits.shape.last == config.targetVocabularySize,
                      "backward: dLogits \(dLogits.shape) should be (\(p.target.count), \(config.targetVocabularySize))")
         var dx = ws.tensor(p.target.count, d)
-        MatMul.multiply(dLogits, weights.outputProjection, into: dx)
-        MatMul.multiply(dLogits, p.decoderOut, into: g.outputProjection, transposeA: true, beta: 1)
+        MatMul.multiply(dLogits, weights.outputProjection, into: dx, in: ws)
+        MatMul.multiply(dLogits, p.decoderOut, into: g.outputProjection, transposeA: true, beta: 1, in: ws)
         if let norm = weights.decoderNorm, let gn = g.decoderNorm, let cache = p.decoderNorm {
             let dIn = ws.tensor(dx.shape)
             ResidualBlock.normalizeBackward(dx, cache, norm, gn, dx: dIn, accumulate: false)

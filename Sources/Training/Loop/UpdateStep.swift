@@ -5,7 +5,8 @@ import Transformer
 
 /// One optimizer update over the batches of an update (fairseq's update_freq): forward,
 /// criterion and backward per batch, the batches' gradients summed, then divided by the
-/// update's target tokens (fairseq's normalisation), clipped, and one AdamW step.
+/// update's target tokens (fairseq's normalisation), clipped, and one AdamW step. The
+/// products run in `precision`; gradients, their sums and the optimizer are fp32 always.
 ///
 /// The batches' gradients are summed in a fixed order, left to right, each computed from
 /// zero (g₀ + g₁, then + g₂ …), not accumulated inside the backward passes: so the sum
@@ -19,11 +20,12 @@ public enum UpdateStep {
     /// tests use it to inject faults.
     public static func run(model: TransformerModel, optimizer: AdamW, criterion: Criterion, batches: [Batch],
                            seed: UInt64, update: Int, updateFreq: Int, lr: Float, clipNorm: Float,
-                           workspace: Workspace, inspectGradients: ((ParameterArena) -> Void)? = nil) -> CriterionResult? {
+                           precision: ProductPrecision = .fp32, workspace: Workspace,
+                           inspectGradients: ((ParameterArena) -> Void)? = nil) -> CriterionResult? {
         let accumulator = batches.count > 1 ? ParameterArena(table: model.table) : nil
         // A single process's collectives are identities and cannot fail.
         return try! run(model: model, optimizer: optimizer, criterion: criterion, batches: batches, seed: seed, update: update,
-                        updateFreq: updateFreq, firstBatch: 0, lr: lr, clipNorm: clipNorm, workspace: workspace,
+                        updateFreq: updateFreq, firstBatch: 0, lr: lr, clipNorm: clipNorm, precision: precision, workspace: workspace,
                         accumulator: accumulator, communicator: SingleProcess(), inspectGradients: inspectGradients)
     }
 
@@ -35,7 +37,7 @@ public enum UpdateStep {
     /// - Throws: the communicator's errors.
     public static func run(model: TransformerModel, optimizer: AdamW, criterion: Criterion, batches: [Batch],
                            seed: UInt64, update: Int, updateFreq: Int, firstBatch: Int, lr: Float, clipNorm: Float,
-                           workspace: Workspace, accumulator: ParameterArena?, communicator: any Communicator,
+                           precision: ProductPrecision = .fp32, workspace: Workspace, accumulator: ParameterArena?, communicator: any Communicator,
                            allReduceClock: AllReduceClock? = nil,
                            inspectGradients: ((ParameterArena) -> Void)? = nil) throws -> CriterionResult? {
         let gradients = model.gradients
@@ -57,7 +59,8 @@ public enum UpdateStep {
             // Dropout masks are keyed by (update, batch within the update): a resumed run
             // draws the same masks, whatever rank computes the batch.
             let step = UInt64(update) &* UInt64(updateFreq) &+ UInt64(firstBatch + local)
-            let logits = model.forward(batch, mode: .training(seed: seed, step: step), workspace: workspace)
+            let logits = model.forward(batch, mode: .training(seed: seed, step: step), precision: precision,
+                                       workspace: workspace)
             stats += batch.packedTarget.withUnsafeBufferPointer {
                 criterion.evaluate(logits: logits, targets: $0.baseAddress!, padID: model.config.padID)
             }

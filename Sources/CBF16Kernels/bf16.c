@@ -1,0 +1,152 @@
+#include "CBF16Kernels.h"
+
+#include <immintrin.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BF16_TARGET __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512bf16")))
+
+uint16_t nmt_bf16_round_scalar(float x) {
+    uint32_t u;
+    memcpy(&u, &x, sizeof u);
+    if ((u & 0x7f800000u) == 0) return (uint16_t)((u >> 16) & 0x8000u);      // ±0 and subnormals → ±0
+    if ((u & 0x7fffffffu) > 0x7f800000u) return (uint16_t)((u >> 16) | 0x0040u); // NaN stays NaN, quiet
+    u += 0x7fffu + ((u >> 16) & 1u);                                          // to nearest, ties to even
+    return (uint16_t)(u >> 16);
+}
+
+BF16_TARGET
+static inline void round_row(const float *src, uint16_t *dst, int64_t n) {
+    int64_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        __m256bh h = _mm512_cvtneps_pbh(_mm512_loadu_ps(src + i));
+        _mm256_storeu_si256((__m256i *)(dst + i), (__m256i)h);
+    }
+    if (i < n) {
+        __mmask16 mask = (__mmask16)((1u << (n - i)) - 1);
+        __m256bh h = _mm512_cvtneps_pbh(_mm512_maskz_loadu_ps(mask, src + i));
+        _mm256_mask_storeu_epi16(dst + i, mask, (__m256i)h);
+    }
+}
+
+BF16_TARGET
+void nmt_bf16_round_rows(const float *src, int64_t src_stride, int64_t rows, int64_t cols,
+                         uint16_t *dst, int64_t dst_stride) {
+    for (int64_t r = 0; r < rows; r++) round_row(src + r * src_stride, dst + r * dst_stride, cols);
+}
+
+// Per-thread packing buffers of the small product, grown as needed and kept.
+static __thread uint16_t *packed_a, *packed_b, *row_buffer;
+static __thread int64_t packed_a_capacity, packed_b_capacity, row_capacity;
+
+static uint16_t *reserve(uint16_t **buffer, int64_t *capacity, int64_t count) {
+    if (count > *capacity) {
+        free(*buffer);
+        int64_t grown = count + count / 2 + 64;
+        *buffer = aligned_alloc(64, (size_t)((grown * 2 + 63) / 64 * 64));
+        *capacity = grown;
+    }
+    return *buffer;
+}
+
+// op(A) as rows of kp bf16 values (kp = k rounded up to even, the pad zero): row i holds
+// the pairs (A[i][2q], A[i][2q+1]) that VDPBF16PS multiplies, read as one 32-bit word.
+BF16_TARGET
+static void pack_a(int64_t m, int64_t k, int64_t kp, const float *a, int64_t lda, int transpose_a, uint16_t *out) {
+    if (!transpose_a) {
+        for (int64_t i = 0; i < m; i++) {
+            round_row(a + i * lda, out + i * kp, k);
+            if (kp > k) out[i * kp + k] = 0;
+        }
+    } else {
+        // A stored (k, m): round each stored row, then scatter it into column p.
+        uint16_t *row = reserve(&row_buffer, &row_capacity, m);
+        for (int64_t p = 0; p < k; p++) {
+            round_row(a + p * lda, row, m);
+            for (int64_t i = 0; i < m; i++) out[i * kp + p] = row[i];
+        }
+        if (kp > k) for (int64_t i = 0; i < m; i++) out[i * kp + k] = 0;
+    }
+}
+
+// op(B) in pairs: 32-bit word (q, j) holds (B[2q][j], B[2q+1][j]), kp/2 rows of n words.
+BF16_TARGET
+static void pack_b(int64_t n, int64_t k, int64_t kp, const float *b, int64_t ldb, int transpose_b, uint32_t *out) {
+    if (transpose_b) {
+        // B stored (n, k): stored row j rounded is column j's pairs, in order.
+        uint16_t *row = reserve(&row_buffer, &row_capacity, kp);
+        for (int64_t j = 0; j < n; j++) {
+            round_row(b + j * ldb, row, k);
+            if (kp > k) row[k] = 0;
+            const uint32_t *pairs = (const uint32_t *)row;
+            for (int64_t q = 0; q < kp / 2; q++) out[q * n + j] = pairs[q];
+        }
+    } else {
+        // B stored (k, n): interleave stored rows 2q and 2q+1, 16 columns at a time.
+        const __m512i interleave = _mm512_set_epi16(31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8,
+                                                    23, 7, 22, 6, 21, 5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0);
+        for (int64_t q = 0; q < kp / 2; q++) {
+            const float *r0 = b + (2 * q) * ldb, *r1 = b + (2 * q + 1) * ldb;
+            int has_second = 2 * q + 1 < k;
+            for (int64_t j = 0; j < n; j += 16) {
+                int64_t width = n - j < 16 ? n - j : 16;
+                __mmask16 mask = (__mmask16)((1u << width) - 1);
+                __m256bh h0 = _mm512_cvtneps_pbh(_mm512_maskz_loadu_ps(mask, r0 + j));
+                __m256bh h1 = has_second ? _mm512_cvtneps_pbh(_mm512_maskz_loadu_ps(mask, r1 + j)) : (__m256bh)_mm256_setzero_si256();
+                __m512i both = _mm512_inserti64x4(_mm512_castsi256_si512((__m256i)h0), (__m256i)h1, 1);
+                __m512i pairs = _mm512_permutexvar_epi16(interleave, both);
+                _mm512_mask_storeu_epi32(out + q * n + j, mask, pairs);
+            }
+        }
+    }
+}
+
+// Rows i0 ..< i0 + rows (rows ≤ 4) of C, columns j0 ..< j0 + 32 (masked at the edge).
+BF16_TARGET
+static inline void tile(int64_t rows, int64_t i0, int64_t j0, int64_t n, int64_t half_k, const uint32_t *pa, int64_t a_words,
+                        const uint32_t *pb, float *c, int64_t ldc, float beta) {
+    int64_t width0 = n - j0 < 16 ? n - j0 : 16, width1 = n - j0 - 16;
+    width1 = width1 < 0 ? 0 : (width1 > 16 ? 16 : width1);
+    __mmask16 m0 = (__mmask16)((1u << width0) - 1), m1 = (__mmask16)((1u << width1) - 1);
+    __m512 acc[4][2];
+    for (int r = 0; r < 4; r++) { acc[r][0] = _mm512_setzero_ps(); acc[r][1] = _mm512_setzero_ps(); }
+    for (int64_t q = 0; q < half_k; q++) {
+        __m512bh b0 = (__m512bh)_mm512_maskz_loadu_epi32(m0, pb + q * n + j0);
+        __m512bh b1 = (__m512bh)_mm512_maskz_loadu_epi32(m1, pb + q * n + j0 + 16);
+        for (int r = 0; r < 4; r++) {
+            if (r >= rows) break;
+            __m512bh a = (__m512bh)_mm512_set1_epi32((int)pa[(i0 + r) * a_words + q]);
+            acc[r][0] = _mm512_dpbf16_ps(acc[r][0], a, b0);
+            acc[r][1] = _mm512_dpbf16_ps(acc[r][1], a, b1);
+        }
+    }
+    for (int r = 0; r < rows; r++) {
+        float *row = c + (i0 + r) * ldc + j0;
+        if (beta != 0) {
+            acc[r][0] = _mm512_add_ps(acc[r][0], _mm512_maskz_loadu_ps(m0, row));
+            if (m1) acc[r][1] = _mm512_add_ps(acc[r][1], _mm512_maskz_loadu_ps(m1, row + 16));
+        }
+        _mm512_mask_storeu_ps(row, m0, acc[r][0]);
+        if (m1) _mm512_mask_storeu_ps(row + 16, m1, acc[r][1]);
+    }
+}
+
+BF16_TARGET
+void nmt_bf16_gemm_small(int64_t m, int64_t n, int64_t k,
+                         const float *a, int64_t lda, int transpose_a,
+                         const float *b, int64_t ldb, int transpose_b,
+                         float *c, int64_t ldc, float beta) {
+    if (m <= 0 || n <= 0) return;
+    int64_t kp = (k + 1) & ~(int64_t)1;
+    uint16_t *pa = reserve(&packed_a, &packed_a_capacity, m * kp + 2);
+    uint16_t *pb = reserve(&packed_b, &packed_b_capacity, kp * n + 2);
+    if (k > 0) {
+        pack_a(m, k, kp, a, lda, transpose_a, pa);
+        pack_b(n, k, kp, b, ldb, transpose_b, (uint32_t *)pb);
+    }
+    for (int64_t i0 = 0; i0 < m; i0 += 4) {
+        int64_t rows = m - i0 < 4 ? m - i0 : 4;
+        for (int64_t j0 = 0; j0 < n; j0 += 32)
+            tile(rows, i0, j0, n, kp / 2, (const uint32_t *)pa, kp / 2, (const uint32_t *)pb, c, ldc, beta);
+    }
+}

@@ -1,0 +1,132 @@
+#include "COneDNN.h"
+
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <oneapi/dnnl/dnnl.h>
+
+// oneDNN is built with OpenMP on Debian. Its team size is a per-thread setting read when a
+// primitive runs; it is set to 1 on every thread that calls in, so that oneDNN never adds
+// threads beside the project's pool. omp_set_num_threads comes from the libgomp that
+// libdnnl already loads, found at run time so that no OpenMP headers are needed to build.
+typedef void (*set_threads_fn)(int);
+static set_threads_fn omp_set_threads;
+static dnnl_engine_t engine;
+static dnnl_status_t engine_status = dnnl_success;
+static pthread_once_t engine_once = PTHREAD_ONCE_INIT;
+
+static void make_engine(void) {
+    omp_set_threads = (set_threads_fn)dlsym(RTLD_DEFAULT, "omp_set_num_threads");
+    engine_status = dnnl_engine_create(&engine, dnnl_cpu, 0);
+}
+
+// Per thread: a stream (streams are not thread-safe) and the primitives, which keep a
+// scratchpad of their own and so must not run on two threads at once.
+static __thread dnnl_stream_t stream;
+static __thread dnnl_primitive_t primitives[8];
+static __thread int team_size_set;
+
+static dnnl_status_t describe(dnnl_memory_desc_t *md, int64_t rows, int64_t cols, int transposed,
+                              dnnl_data_type_t type, int runtime) {
+    dnnl_dims_t dims = {runtime ? DNNL_RUNTIME_DIM_VAL : rows, runtime ? DNNL_RUNTIME_DIM_VAL : cols};
+    // Logical (rows, cols); stored (rows, cols) or, transposed, (cols, rows).
+    dnnl_dims_t strides = {transposed ? 1 : DNNL_RUNTIME_DIM_VAL, transposed ? DNNL_RUNTIME_DIM_VAL : 1};
+    return dnnl_memory_desc_init_by_strides(md, 2, dims, type, strides);
+}
+
+static dnnl_status_t describe_actual(dnnl_memory_desc_t *md, int64_t rows, int64_t cols, int64_t ld, int transposed,
+                                     dnnl_data_type_t type) {
+    dnnl_dims_t dims = {rows, cols};
+    dnnl_dims_t strides = {transposed ? 1 : ld, transposed ? ld : 1};
+    return dnnl_memory_desc_init_by_strides(md, 2, dims, type, strides);
+}
+
+static dnnl_status_t make_primitive(int transpose_a, int transpose_b, int accumulate, dnnl_primitive_t *out,
+                                    const char **implementation) {
+    dnnl_memory_desc_t a, b, c;
+    dnnl_status_t s;
+    if ((s = describe(&a, 0, 0, transpose_a, dnnl_bf16, 1)) != dnnl_success) return s;
+    if ((s = describe(&b, 0, 0, transpose_b, dnnl_bf16, 1)) != dnnl_success) return s;
+    if ((s = describe(&c, 0, 0, 0, dnnl_f32, 1)) != dnnl_success) return s;
+    dnnl_matmul_desc_t desc;
+    if ((s = dnnl_matmul_desc_init(&desc, &a, &b, NULL, &c)) != dnnl_success) return s;
+    dnnl_primitive_attr_t attr = NULL;
+    dnnl_post_ops_t post_ops = NULL;
+    if (accumulate) {
+        // C += op(A)·op(B): oneDNN's "sum" post-op adds the product to what C holds.
+        if ((s = dnnl_primitive_attr_create(&attr)) != dnnl_success) return s;
+        if ((s = dnnl_post_ops_create(&post_ops)) != dnnl_success) return s;
+        if ((s = dnnl_post_ops_append_sum(post_ops, 1.0f)) != dnnl_success) return s;
+        if ((s = dnnl_primitive_attr_set_post_ops(attr, post_ops)) != dnnl_success) return s;
+    }
+    dnnl_primitive_desc_t pd;
+    s = dnnl_primitive_desc_create(&pd, &desc, attr, engine, NULL);
+    if (post_ops) dnnl_post_ops_destroy(post_ops);
+    if (attr) dnnl_primitive_attr_destroy(attr);
+    if (s != dnnl_success) return s;
+    if (implementation) {
+        const char *name = NULL;
+        dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, &name);
+        *implementation = name;
+    }
+    s = dnnl_primitive_create(out, pd);
+    dnnl_primitive_desc_destroy(pd);
+    return s;
+}
+
+int nmt_onednn_matmul_bf16(int64_t m, int64_t n, int64_t k,
+                           const uint16_t *a, int64_t lda, int transpose_a,
+                           const uint16_t *b, int64_t ldb, int transpose_b,
+                           float *c, int64_t ldc, int accumulate) {
+    pthread_once(&engine_once, make_engine);
+    if (engine_status != dnnl_success) return engine_status;
+    if (!team_size_set) {
+        if (omp_set_threads) omp_set_threads(1);
+        team_size_set = 1;
+    }
+    dnnl_status_t s;
+    if (!stream && (s = dnnl_stream_create(&stream, engine, dnnl_stream_default_flags)) != dnnl_success) return s;
+    int slot = (transpose_a ? 4 : 0) | (transpose_b ? 2 : 0) | (accumulate ? 1 : 0);
+    if (!primitives[slot] && (s = make_primitive(transpose_a, transpose_b, accumulate, &primitives[slot], NULL)) != dnnl_success)
+        return s;
+
+    dnnl_memory_desc_t da, db, dc;
+    if ((s = describe_actual(&da, m, k, lda, transpose_a, dnnl_bf16)) != dnnl_success) return s;
+    if ((s = describe_actual(&db, k, n, ldb, transpose_b, dnnl_bf16)) != dnnl_success) return s;
+    if ((s = describe_actual(&dc, m, n, ldc, 0, dnnl_f32)) != dnnl_success) return s;
+    dnnl_memory_t ma = NULL, mb = NULL, mc = NULL;
+    if ((s = dnnl_memory_create(&ma, &da, engine, (void *)a)) == dnnl_success
+        && (s = dnnl_memory_create(&mb, &db, engine, (void *)b)) == dnnl_success
+        && (s = dnnl_memory_create(&mc, &dc, engine, c)) == dnnl_success) {
+        dnnl_exec_arg_t args[3] = {{DNNL_ARG_SRC, ma}, {DNNL_ARG_WEIGHTS, mb}, {DNNL_ARG_DST, mc}};
+        s = dnnl_primitive_execute(primitives[slot], stream, 3, args);
+        if (s == dnnl_success) s = dnnl_stream_wait(stream);
+    }
+    if (ma) dnnl_memory_destroy(ma);
+    if (mb) dnnl_memory_destroy(mb);
+    if (mc) dnnl_memory_destroy(mc);
+    return s;
+}
+
+const char *nmt_onednn_bf16_implementation(void) {
+    static char text[128];
+    pthread_once(&engine_once, make_engine);
+    if (engine_status != dnnl_success) return "oneDNN engine unavailable";
+    dnnl_primitive_t p = NULL;
+    const char *name = NULL;
+    dnnl_status_t s = make_primitive(0, 1, 0, &p, &name);
+    if (s != dnnl_success) {
+        snprintf(text, sizeof text, "no bf16 matmul (oneDNN status %d)", (int)s);
+    } else {
+        snprintf(text, sizeof text, "%s", name ? name : "unknown");
+        dnnl_primitive_destroy(p);
+    }
+    return text;
+}
+
+const char *nmt_onednn_version(void) {
+    static char text[32];
+    const dnnl_version_t *v = dnnl_version();
+    snprintf(text, sizeof text, "%d.%d.%d", v->major, v->minor, v->patch);
+    return text;
+}

@@ -1,0 +1,59 @@
+import CBF16Kernels
+import COneDNN
+
+extension MatMul {
+    /// `c = op(a)·op(b) + beta·c` (beta 0 or 1) in the precision of the workspace's pass
+    /// (`Workspace.products`): the one place a layer product picks its engine.
+    ///
+    /// In bf16, each operand is rounded to bfloat16 once (a weight found in the pass's
+    /// `BF16Mirror` is already rounded) into this step's workspace, and oneDNN multiplies
+    /// with fp32 accumulation; the blocks are split over the threads as the fp32 path splits
+    /// them (`forEachBlock`), each block one single-threaded oneDNN call.
+    /// Shapes as `multiply(_:_:into:transposeA:transposeB:alpha:beta:)`.
+    public static func multiply(_ a: Tensor, _ b: Tensor, into c: Tensor, transposeA: Bool = false, transposeB: Bool = false,
+                                beta: Float = 0, in ws: Workspace) {
+        guard case let .bf16(weights) = ws.products else {
+            multiply(a, b, into: c, transposeA: transposeA, transposeB: transposeB, beta: beta)
+            return
+        }
+        precondition(beta == 0 || beta == 1, "bf16 products take beta 0 or 1, got \(beta)")
+        let (m, n, k) = dimensions(a, b, c, transposeA: transposeA, transposeB: transposeB)
+        if m == 0 || n == 0 { return }
+        if k == 0 {
+            if beta == 0 { c.data.update(repeating: 0, count: c.shape.count) }
+            return
+        }
+        let mark = ws.mark()
+        let roundedA = rounded(a, mirror: weights, ws), roundedB = rounded(b, mirror: weights, ws)
+        let (lda, ldb, ldc) = (a.shape.last, b.shape.last, n)
+        forEachBlock(m: m, n: n, k: k) { rows, columns in
+            let status = nmt_onednn_matmul_bf16(
+                Int64(rows.count), Int64(columns.count), Int64(k),
+                roundedA + (transposeA ? rows.lowerBound : rows.lowerBound * lda), Int64(lda), transposeA ? 1 : 0,
+                roundedB + (transposeB ? columns.lowerBound * ldb : columns.lowerBound), Int64(ldb), transposeB ? 1 : 0,
+                c.data + rows.lowerBound * ldc + columns.lowerBound, Int64(ldc), beta == 1 ? 1 : 0)
+            precondition(status == 0, "oneDNN bf16 matmul failed with status \(status) for a \(a.shape) · b \(b.shape)")
+        }
+        ws.release(to: mark)
+    }
+
+    /// `x` rounded to bfloat16 in its own layout: the mirror's copy when `x` is a weight it
+    /// holds, otherwise a copy in `ws` (rows split over the threads).
+    static func rounded(_ x: Tensor, mirror: BF16Mirror?, _ ws: Workspace) -> UnsafePointer<UInt16> {
+        if let copy = mirror?.rounded(x.data) { return copy }
+        let out = ws.buffer(UInt16.self, count: x.shape.count)
+        let (rows, cols) = (x.shape.rows, x.shape.last)
+        Threads.parallelFor(rows, minPerChunk: max(1, 16_384 / max(cols, 1))) { range in
+            nmt_bf16_round_rows(x.data + range.lowerBound * cols, Int64(cols), Int64(range.count), Int64(cols),
+                                out + range.lowerBound * cols, Int64(cols))
+        }
+        return UnsafePointer(out)
+    }
+}
+
+/// oneDNN as this process uses it, for reports: "oneDNN 2.6.3, bf16 matmul gemm:jit".
+public enum OneDNN {
+    public static var summary: String {
+        "oneDNN \(String(cString: nmt_onednn_version())), bf16 matmul \(String(cString: nmt_onednn_bf16_implementation()))"
+    }
+}
