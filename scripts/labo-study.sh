@@ -23,19 +23,25 @@
 #
 # Settings (environment): PRESET=small DATA=corpora/bible-es-en/data OUT=runs/labo-study
 # SEEDS="1 2 3" EN_ES_SEEDS="1" UPDATES=2000 VALIDATE=200 ALPHA=0.1 TAU=2
-# KEEP=docs/results/labo-study
+# KEEP=docs/results/labo-study ARMS="ls labo"
+#
+# ARMS names the two arms of a pair, the baseline first: ls (label smoothing α), labo (LABO
+# α, τ), or fp32 / bf16 (LABO α, τ with that --precision: the bf16 quality check,
+# ARMS="fp32 bf16" OUT=runs/bf16-check KEEP=docs/results/bf16-check EN_ES_SEEDS="").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PRESET=${PRESET:-small}
 DATA=${DATA:-corpora/bible-es-en/data}
 OUT=${OUT:-runs/labo-study}
 SEEDS=${SEEDS:-1 2 3}
-EN_ES_SEEDS=${EN_ES_SEEDS:-1}
+EN_ES_SEEDS=${EN_ES_SEEDS-1}
 UPDATES=${UPDATES:-2000}
 VALIDATE=${VALIDATE:-200}
 ALPHA=${ALPHA:-0.1}
 TAU=${TAU:-2}
 KEEP=${KEEP:-docs/results/labo-study}
+ARMS=${ARMS:-ls labo}
+read -r BASELINE TREATMENT <<< "$ARMS"
 bin=.build/release
 
 bash scripts/install-system-packages.sh
@@ -51,7 +57,12 @@ final_checkpoint=$(printf 'update-%08d' "$UPDATES")
 
 train_arm() { # direction seed arm
   local src=${1%-*} tgt=${1#*-} run="$OUT/$1/seed$2/$3" criterion=(--criterion labo --labo-tau "$TAU")
-  [ "$3" = ls ] && criterion=(--criterion label_smoothed_cross_entropy)
+  case $3 in
+    ls) criterion=(--criterion label_smoothed_cross_entropy) ;;
+    labo) ;;
+    fp32 | bf16) criterion+=(--precision "$3") ;;
+    *) echo "unknown arm $3 (ARMS takes ls, labo, fp32, bf16)" >&2; return 1 ;;
+  esac
   [ -f "$run/trained" ] && return 0
   local start=(--overwrite)
   if [ -L "$run/checkpoints/last" ]; then
@@ -102,12 +113,12 @@ evaluate_arm() { # direction seed arm: writes eval.json beside the run
   mv "$run/eval.json.tmp" "$run/eval.json"
 }
 
-significance() { # direction seed: paired bootstrap, LS the baseline, BLEU and chrF, both searches
+significance() { # direction seed: paired bootstrap against the baseline arm, BLEU and chrF, both searches
   local tgt=${1#*-} pair="$OUT/$1/seed$2"
   for beam in 1 5; do
     local file="$pair/significance.beam$beam.json"
     [ -f "$file" ] && continue
-    "$bin/bleu" "$DATA/test.$tgt" -i "$pair/ls/test.beam$beam.hyp" "$pair/labo/test.beam$beam.hyp" \
+    "$bin/bleu" "$DATA/test.$tgt" -i "$pair/$BASELINE/test.beam$beam.hyp" "$pair/$TREATMENT/test.beam$beam.hyp" \
       -m bleu chrf --paired-bs -f json > "$file.tmp"
     mv "$file.tmp" "$file"
   done
@@ -117,15 +128,15 @@ keep_pair() { # direction seed: copies what the report needs into $KEEP, atomica
   local pair="$OUT/$1/seed$2" kept="$KEEP/$1/seed$2"
   [ -f "$kept/significance.beam5.json" ] && return 0
   rm -rf "$kept.tmp"; mkdir -p "$kept.tmp"
-  for arm in ls labo; do
+  for arm in $BASELINE $TREATMENT; do
     mkdir -p "$kept.tmp/$arm"
     cp "$pair/$arm/eval.json" "$pair/$arm/train.jsonl" "$pair/$arm"/test.beam{1,5}.hyp "$kept.tmp/$arm/"
   done
   cp "$pair"/significance.beam{1,5}.json "$kept.tmp/"
   # Which code and which machine: figures of different CPUs or kernel paths differ in
   # their last digits (README, "On every x86-64 CPU").
-  { echo "trained at commit $(sort -u "$pair"/{ls,labo}.commits.train 2>/dev/null | paste -sd ' ' -)," \
-         "evaluated at $(sort -u "$pair"/{ls,labo}/commit.eval 2>/dev/null | paste -sd ' ' -),"
+  { echo "trained at commit $(sort -u "$pair/$BASELINE.commits.train" "$pair/$TREATMENT.commits.train" 2>/dev/null | paste -sd ' ' -)," \
+         "evaluated at $(sort -u "$pair/$BASELINE/commit.eval" "$pair/$TREATMENT/commit.eval" 2>/dev/null | paste -sd ' ' -),"
     # The CPU's family and model: its brand string may not name them.
     lscpu | awk -F: '/^CPU family/ { gsub(/ /, "", $2); f = $2 } /^Model:/ { gsub(/ /, "", $2); m = $2 }
                      END { printf "CPU family %s model %s; ", f, m }'
@@ -139,16 +150,16 @@ for seed in $EN_ES_SEEDS; do pairs+=("en-es $seed"); done
 for pair in "${pairs[@]}"; do
   set -- $pair
   if [ -f "$KEEP/$1/seed$2/significance.beam5.json" ]; then echo "$1 seed $2: done (kept in $KEEP)" >&2; continue; fi
-  echo "$1 seed $2: label smoothing and LABO τ=$TAU, $UPDATES updates, side by side" >&2
-  train_arm "$1" "$2" ls &
-  train_ls=$!
-  train_arm "$1" "$2" labo &
-  train_labo=$!
-  wait "$train_ls"; wait "$train_labo"
-  evaluate_arm "$1" "$2" ls
-  evaluate_arm "$1" "$2" labo
+  echo "$1 seed $2: arms $BASELINE and $TREATMENT (τ=$TAU), $UPDATES updates, side by side" >&2
+  train_arm "$1" "$2" "$BASELINE" &
+  train_baseline=$!
+  train_arm "$1" "$2" "$TREATMENT" &
+  train_treatment=$!
+  wait "$train_baseline"; wait "$train_treatment"
+  evaluate_arm "$1" "$2" "$BASELINE"
+  evaluate_arm "$1" "$2" "$TREATMENT"
   significance "$1" "$2"
   keep_pair "$1" "$2"
-  cat "$OUT/$1/seed$2/ls/eval.json" "$OUT/$1/seed$2/labo/eval.json" >&2
+  cat "$OUT/$1/seed$2/$BASELINE/eval.json" "$OUT/$1/seed$2/$TREATMENT/eval.json" >&2
 done
 echo "all runs finished and evaluated under $OUT" >&2

@@ -35,6 +35,7 @@ public struct PrecisionChoice: Equatable, Sendable {
 /// `--precision bf16` on a CPU that cannot multiply bf16 natively.
 public struct PrecisionUnavailable: Error, CustomStringConvertible, Equatable {
     public let missing: [String]
+    public init(missing: [String]) { self.missing = missing }
     public var description: String {
         "precision bf16 needs a CPU that multiplies bfloat16 natively; this CPU lacks \(missing.joined(separator: ", ")) "
             + "(AVX-512 BF16). Use --precision fp32, or auto to pick bf16 only where the CPU has it"

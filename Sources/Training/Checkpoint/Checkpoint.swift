@@ -98,6 +98,25 @@ public enum Checkpoint {
         }
     }
 
+    /// The precision the segment that wrote checkpoint `directory` trained in
+    /// (config.json's training.precision); fp32 for checkpoints from before it was recorded.
+    public static func storedPrecision(in directory: URL) throws -> ProductPrecision {
+        struct Stored: Decodable {
+            struct Training: Decodable { var precision: String? }
+            var training: Training?
+        }
+        let url = directory.appendingPathComponent(CheckpointFiles.config)
+        let stored: Stored
+        do { stored = try JSONDecoder().decode(Stored.self, from: try Data(contentsOf: url)) } catch {
+            throw CheckpointError.corrupt(file: url.path, reason: "\(error)")
+        }
+        guard let text = stored.training?.precision else { return .fp32 }
+        guard let precision = ProductPrecision(rawValue: text) else {
+            throw CheckpointError.corrupt(file: url.path, reason: "training.precision '\(text)' is not one of fp32, bf16")
+        }
+        return precision
+    }
+
     /// Name of the checkpoint written after `update` updates.
     public static func name(update: Int) -> String { String(format: "update-%08d", update) }
 

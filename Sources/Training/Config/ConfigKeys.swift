@@ -1,4 +1,5 @@
 import Foundation
+import Tensor
 import Transformer
 
 public enum ConfigError: Error, LocalizedError, Equatable {
@@ -73,6 +74,8 @@ extension TrainingConfig {
         int("update_freq", \.updateFreq, 1...1024, "batches accumulated per update"),
         int("seed", \.seed, 0...Int(Int32.max), "random seed (data order, dropout, initialisation)"),
         int("threads", \.threads, 1...256, "threads for BLAS and the kernels"),
+        optionalEnum("precision", \.precision,
+                     "products' arithmetic: fp32, bf16 (bf16 inputs, fp32 accumulation; needs AVX512-BF16) or auto (bf16 where the CPU has it); default fp32"),
         int("max_epoch", \.maxEpoch, 0...1_000_000, "stop after this many epochs (0: no limit)"),
         int("max_update", \.maxUpdate, 0...1_000_000_000, "stop after this many updates (0: no limit)"),
         double("stop_time_hours", \.stopTimeHours, 0, 10_000, "stop after this wall-clock time (0: no limit)"),

@@ -1,3 +1,4 @@
+import Tensor
 import Transformer
 
 /// Everything `nmt train` needs: data, tokenizer, model, criterion, optimizer, budgets.
@@ -50,6 +51,9 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     // MARK: Run
     public var seed = 1
     public var threads = 2
+    /// The products' arithmetic (nil: `RunPrecision.defaultRequest`). In a checkpoint's
+    /// config.json, the precision the segment that wrote it actually used, never auto.
+    public var precision: PrecisionRequest? = nil
     /// 0: no limit.
     public var maxEpoch = 0
     public var maxUpdate = 0

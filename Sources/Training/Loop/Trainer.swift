@@ -163,7 +163,17 @@ public final class Trainer {
     /// checkpoint (`last`, and `best` when it is the best so far).
     public func run() throws -> TrainingSummary {
         Threads.set(config.threads)
-        log.message("\(RuntimeReport.line); \(config.threads) thread\(config.threads == 1 ? "" : "s")")
+        let precision = try segmentPrecision()
+        log.message("\(RuntimeReport.line); \(config.threads) thread\(config.threads == 1 ? "" : "s"); precision \(precision.summary)")
+        log.record(["threads": Double(config.threads)],
+                   text: ["precision": precision.precision.rawValue, "precision_reason": precision.reason,
+                          "cpu": CPUFeatures.current.modelName, "kernels": VectorISA.active.rawValue,
+                          "openblas": OpenBLAS.library.summary],
+                   kind: "segment")
+        if let warning = precision.warning {
+            log.message("warning: \(warning)")
+            log.record([:], text: ["message": warning], kind: "warning")
+        }
         let clock = RunClock()
         let (tokenizer, tokenizerData) = try tokenizer()
         let pad = SpecialIDs.pad, eos = SpecialIDs.eos
@@ -178,7 +188,7 @@ public final class Trainer {
             log.message("skipping \(batcher.skipped) training pairs longer than max_positions \(config.maxPositions) or max_tokens \(config.maxTokens)")
         }
         let session = try startOrResume(tokenizer: tokenizer, tokenizerData: tokenizerData, trainingPairs: train.count,
-                                        clock: clock)
+                                        precision: precision.precision, clock: clock)
         let ranks = communicator.size, rank = communicator.rank
         if ranks > 1 {
             log.message("data-parallel: \(communicator.description); each update takes update_freq \(config.updateFreq) × \(ranks) ranks = \(config.updateFreq * ranks) batches")
@@ -239,7 +249,8 @@ public final class Trainer {
                 guard let stats = try UpdateStep.run(model: session.model, optimizer: session.optimizer, criterion: criterion,
                                                      batches: batchesOfUpdate, seed: UInt64(config.seed), update: update,
                                                      updateFreq: config.updateFreq * ranks, firstBatch: mine.lowerBound - group.lowerBound,
-                                                     lr: lr, clipNorm: config.clipNorm, workspace: workspace,
+                                                     lr: lr, clipNorm: config.clipNorm, precision: precision.precision,
+                                                     workspace: workspace,
                                                      accumulator: accumulator, communicator: communicator,
                                                      allReduceClock: allReduceClock, inspectGradients: inspectGradients.map { hook in { hook($0, update) } }) else {
                     nonFiniteInARow += 1
@@ -343,12 +354,30 @@ public final class Trainer {
         var lastCheckpoint: String?
     }
 
+    /// Rank 0's choice of this segment's precision (`RunPrecision`), which every rank
+    /// follows; a rank whose CPU cannot follow a bf16 choice stops with the reason.
+    private func segmentPrecision() throws -> RunPrecision {
+        let chosen = try communicator.fromRoot(operation: "precision of this run segment") {
+            let last = checkpoints.appendingPathComponent("last")
+            let resuming = FileManager.default.fileExists(atPath: last.path)
+            let previous = resuming ? try Checkpoint.storedPrecision(in: last.resolvingSymlinksInPath()) : nil
+            return try RunPrecision.choose(request: config.precision, previous: previous, resuming: resuming, features: .current)
+        }
+        if chosen.precision == .bf16 && !CPUFeatures.current.multipliesBF16Natively {
+            throw PrecisionUnavailable(missing: CPUFeatures.current.missingBF16Features)
+        }
+        return chosen
+    }
+
     /// A fresh model, or the model, optimizer and progress of the run's `last` checkpoint.
     private func startOrResume(tokenizer: SentencePieceModel, tokenizerData: Data, trainingPairs: Int,
-                               clock: RunClock) throws -> TrainingSession {
+                               precision: ProductPrecision, clock: RunClock) throws -> TrainingSession {
         let pad = SpecialIDs.pad, eos = SpecialIDs.eos
         let modelConfig = try config.modelConfig(vocabularySize: tokenizer.vocabularySize, padID: pad, eosID: eos)
-        let checkpointConfig = CheckpointConfig(model: modelConfig, training: config,
+        // config.json records the precision this segment uses, not auto.
+        var training = config
+        training.precision = PrecisionRequest(rawValue: precision.rawValue)
+        let checkpointConfig = CheckpointConfig(model: modelConfig, training: training,
                                                 specialIDs: ["pad": pad, "unk": SpecialIDs.unk, "bos": SpecialIDs.bos, "eos": eos])
         let hyper = AdamW.Hyperparameters(beta1: config.adamBeta1, beta2: config.adamBeta2, eps: config.adamEps,
                                           weightDecay: config.weightDecay)
