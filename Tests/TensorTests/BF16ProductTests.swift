@@ -1,0 +1,162 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import Tensor
+
+/// bf16 products: bfloat16 inputs rounded to nearest even, fp32 accumulation.
+///
+/// The references multiply the rounded inputs in Double. A product of two bf16 values is
+/// exact in fp32, so the only differences are fp32 accumulation: |error| ≤ k·2⁻²⁴·Σ|a·b|
+/// per element (a generous bound for any summation order); the tolerance below is twice it.
+@Suite(.timeLimit(.minutes(2)), .enabled(if: CPUFeatures.current.multipliesBF16Natively,
+                                      "this CPU lacks AVX512-BF16: bf16 products are never used here"))
+struct BF16ProductTests {
+    /// bf16(x) by the definition: round to nearest, ties to even, on the float's bits;
+    /// subnormals become zero (as VCVTNEPS2BF16 does).
+    static func rounded(_ x: Float) -> Float {
+        if x.isNaN { return x }
+        if x.isSubnormal { return x.sign == .minus ? -0.0 : 0.0 }
+        let bits = x.bitPattern
+        let rounded = (bits &+ 0x7fff &+ ((bits >> 16) & 1)) & 0xffff_0000
+        return Float(bitPattern: rounded)
+    }
+
+    /// op(A)·op(B) of the rounded inputs in Double, and the accumulation bound per element.
+    static func reference(_ a: [Float], _ b: [Float], _ ta: Bool, _ tb: Bool, m: Int, n: Int, k: Int)
+        -> (value: [Double], bound: [Double]) {
+        var c = [Double](repeating: 0, count: m * n), bound = c
+        for i in 0..<m { for j in 0..<n { for p in 0..<k {
+            let av = Double(rounded(ta ? a[p * m + i] : a[i * k + p]))
+            let bv = Double(rounded(tb ? b[j * k + p] : b[p * n + j]))
+            c[i * n + j] += av * bv
+            bound[i * n + j] += abs(av * bv) * Double(k) * 0x1p-24 * 2
+        } } }
+        return (c, bound)
+    }
+
+    static func check(_ got: [Float], _ want: (value: [Double], bound: [Double]), _ what: String) {
+        var worst = 0, excess = 0.0
+        for i in got.indices {
+            let e = abs(Double(got[i]) - want.value[i]) - want.bound[i]
+            if e > excess { excess = e; worst = i }
+        }
+        #expect(excess <= 0, "\(what): element \(worst) is \(got[worst]), expected \(want.value[worst]) ± \(want.bound[worst])")
+    }
+
+    @Test func roundingIsToNearestEven() {
+        let cases: [Float] = [.nan, 1, 1 + 0x1p-8, 1 + 3 * 0x1p-8, 1 + 0x1p-8 + 0x1p-20, -2.75, 3.0e38, .greatestFiniteMagnitude,
+                              .infinity, -.infinity, 0x1p-130, -0x1p-140, 0, -0.0, 1e-38, 0.1, 65504.5, 123456.789]
+        let source = UnsafeMutablePointer<Float>.allocate(capacity: cases.count)
+        defer { source.deallocate() }
+        source.initialize(from: cases, count: cases.count)
+        let mirror = BF16Mirror(of: source, count: cases.count)
+        mirror.refresh()
+        for (i, x) in cases.enumerated() {
+            let bits = UInt32(mirror.rounded(source + i)!.pointee) << 16
+            #expect(Float(bitPattern: bits).bitPattern == Self.rounded(x).bitPattern, "bf16(\(x))")
+        }
+        // The ties: 1 + 2⁻⁸ lies halfway between 1 and 1 + 2⁻⁷ and goes to the even 1;
+        // 1 + 3·2⁻⁸ lies halfway between 1 + 2⁻⁷ and 1 + 2⁻⁶ and goes to the even 1 + 2⁻⁶.
+        #expect(Self.rounded(1 + 0x1p-8) == 1)
+        #expect(Self.rounded(1 + 3 * 0x1p-8) == 1 + 0x1p-6)
+    }
+
+    /// The per-head kernel (VDPBF16PS), on shapes that are not multiples of its 4 × 32 tile
+    /// or of the pair size, with every transpose and with accumulation.
+    @Test(arguments: [(false, false), (true, false), (false, true), (true, true)])
+    func smallProductMatchesReference(ta: Bool, tb: Bool) {
+        var rng = TestRandom(seed: 11)
+        for (m, n, k) in [(1, 1, 1), (5, 37, 13), (4, 32, 2), (9, 70, 64), (31, 3, 33)] {
+            let a = rng.tensor(ta ? Shape(k, m) : Shape(m, k)), b = rng.tensor(tb ? Shape(n, k) : Shape(k, n))
+            let c = rng.tensor(Shape(m, n))
+            let before = c.tensor.toArray()
+            MatMul.gemmOnThisThread(m: m, n: n, k: k, a: a.tensor.data, lda: ta ? m : k, transposeA: ta,
+                                    b: b.tensor.data, ldb: tb ? k : n, transposeB: tb, c: c.tensor.data, ldc: n, beta: 1,
+                                    precision: .bf16)
+            var want = Self.reference(a.tensor.toArray(), b.tensor.toArray(), ta, tb, m: m, n: n, k: k)
+            for i in want.value.indices { want.value[i] += Double(before[i]); want.bound[i] += abs(Double(before[i])) * 0x1p-23 }
+            Self.check(c.tensor.toArray(), want, "small bf16 \(m)x\(k)x\(n) ta=\(ta) tb=\(tb) beta=1")
+        }
+    }
+
+    /// The layer products (oneDNN), at one and two threads (blocks split over rows or
+    /// columns), with beta 0 and 1; repeatable bit for bit at a thread count.
+    @Test(arguments: [(false, false), (true, false), (false, true), (true, true)])
+    func layerProductMatchesReferenceAndRepeats(ta: Bool, tb: Bool) {
+        var rng = TestRandom(seed: 5)
+        let ws = Workspace()
+        ws.products = .bf16(weights: nil)
+        defer { Threads.set(1) }
+        for threads in [1, 2] {
+            Threads.set(threads)
+            for (m, n, k) in [(3, 5, 7), (129, 131, 127), (300, 90, 81), (70, 333, 96)] {
+                let a = rng.tensor(ta ? Shape(k, m) : Shape(m, k)), b = rng.tensor(tb ? Shape(n, k) : Shape(k, n))
+                for beta: Float in [0, 1] {
+                    let c = rng.tensor(Shape(m, n)), again = TensorStorage(Shape(m, n))
+                    let before = c.tensor.toArray()
+                    again.tensor.copy(from: c.tensor)
+                    MatMul.multiply(a.tensor, b.tensor, into: c.tensor, transposeA: ta, transposeB: tb, beta: beta, in: ws)
+                    MatMul.multiply(a.tensor, b.tensor, into: again.tensor, transposeA: ta, transposeB: tb, beta: beta, in: ws)
+                    var want = Self.reference(a.tensor.toArray(), b.tensor.toArray(), ta, tb, m: m, n: n, k: k)
+                    if beta == 1 {
+                        for i in want.value.indices { want.value[i] += Double(before[i]); want.bound[i] += abs(Double(before[i])) * 0x1p-23 }
+                    }
+                    Self.check(c.tensor.toArray(), want, "bf16 \(m)x\(k)x\(n) ta=\(ta) tb=\(tb) beta=\(beta) threads \(threads)")
+                    #expect(c.tensor.toArray() == again.tensor.toArray(), "repeatable at \(threads) threads")
+                }
+            }
+        }
+    }
+
+    /// A weight found in the pass's mirror is read as its rounded copy: the result equals
+    /// the product that rounds it on the fly, bit for bit.
+    @Test func mirroredWeightsGiveTheSameProduct() {
+        var rng = TestRandom(seed: 9)
+        let x = rng.tensor(Shape(40, 24)), w = rng.tensor(Shape(17, 24))
+        let mirror = BF16Mirror(of: w.tensor.data, count: w.tensor.shape.count)
+        mirror.refresh()
+        let ws = Workspace(), y1 = TensorStorage(Shape(40, 17)), y2 = TensorStorage(Shape(40, 17))
+        ws.products = .bf16(weights: mirror)
+        MatMul.multiply(x.tensor, w.tensor, into: y1.tensor, transposeB: true, in: ws)
+        ws.products = .bf16(weights: nil)
+        MatMul.multiply(x.tensor, w.tensor, into: y2.tensor, transposeB: true, in: ws)
+        #expect(y1.tensor.toArray() == y2.tensor.toArray())
+    }
+}
+
+/// Which precision each CPU gets: the choice over a matrix of feature sets, as the
+/// OpenBLAS core choice is tested (runs on every CPU).
+@Suite(.timeLimit(.minutes(1))) struct PrecisionChoiceTests {
+    static let avx2: Set<String> = ["avx2", "fma"]
+    static let avx512 = avx2.union(["avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"])
+    static let zen4 = avx512.union(["avx512_bf16", "avx512_vnni"])
+    static let sapphireRapids = zen4.union(["amx_bf16", "amx_tile", "amx_int8"])
+
+    @Test func autoPicksBF16ExactlyWhereTheCPUMultipliesItNatively() throws {
+        let expected: [(Set<String>, ProductPrecision)] = [([], .fp32), (Self.avx2, .fp32), (Self.avx512, .fp32),
+                                                            (Self.avx512.union(["amx_bf16"]), .fp32),
+                                                            (Self.zen4, .bf16), (Self.sapphireRapids, .bf16)]
+        for (flags, precision) in expected {
+            let choice = try ProductPrecision.choose(.auto, features: CPUFeatures(flags: flags))
+            #expect(choice.precision == precision, "auto on \(flags.sorted())")
+            #expect(choice.reason.hasPrefix("auto: "))
+        }
+        #expect(try ProductPrecision.choose(.auto, features: CPUFeatures(flags: Self.sapphireRapids)).reason.contains("amx_bf16"))
+        #expect(try ProductPrecision.choose(.auto, features: CPUFeatures(flags: Self.avx512)).reason.contains("lacks avx512_bf16"))
+    }
+
+    @Test func explicitBF16WithoutTheFeatureIsAnErrorNamingIt() throws {
+        for flags in [Set<String>(), Self.avx2, Self.avx512] {
+            #expect(throws: PrecisionUnavailable.self) { try ProductPrecision.choose(.bf16, features: CPUFeatures(flags: flags)) }
+        }
+        do {
+            _ = try ProductPrecision.choose(.bf16, features: CPUFeatures(flags: Self.avx512))
+            Issue.record("bf16 accepted on a CPU without avx512_bf16")
+        } catch let error as PrecisionUnavailable {
+            #expect(error.missing == ["avx512_bf16"])
+            #expect(error.description.contains("lacks avx512_bf16"))
+        }
+        #expect(try ProductPrecision.choose(.bf16, features: CPUFeatures(flags: Self.zen4)).precision == .bf16)
+        #expect(try ProductPrecision.choose(.fp32, features: CPUFeatures(flags: Self.sapphireRapids)).precision == .fp32)
+    }
+}
