@@ -38,8 +38,11 @@ enum CoreBenchmarks {
 
     /// One row per core and thread count, plus MatMul (this process's core, our threads)
     /// against the best core. Returns the rows and the best peak per thread count.
-    static func run(threads: [Int], rounds: Int) throws -> (rows: [Measurement], best: [Int: Double]) {
-        var rows: [Measurement] = [], best: [Int: Double] = [:]
+    /// Where the CPU multiplies bf16 natively, also the bf16 product peak (`MatMul` in a
+    /// bf16 pass: operands rounded, oneDNN with fp32 accumulation) on the same shape, which
+    /// bf16 training's MFU is measured against (`bestBF16`).
+    static func run(threads: [Int], rounds: Int) throws -> (rows: [Measurement], best: [Int: Double], bestBF16: [Int: Double]) {
+        var rows: [Measurement] = [], best: [Int: Double] = [:], bestBF16: [Int: Double] = [:]
         for t in threads {
             for core in candidates {
                 var row = try child(core: core, threads: t, rounds: rounds)
@@ -51,8 +54,19 @@ enum CoreBenchmarks {
             rows.append(Measurement(scenario: "cores", name: "MatMul with \(OpenBLAS.library.coreName) ÷ best core", threads: t,
                                     value: ours, unit: "GFLOP/s", reference: best[t], ratio: ours / best[t]!,
                                     target: "≥ 0.95", meetsTarget: ours / best[t]! >= 0.95))
+            if CPUFeatures.current.multipliesBF16Natively {
+                let ws = Workspace()
+                ws.products = .bf16(weights: nil)
+                let rate = gigaflops(threads: t, rounds: rounds) { a, b, c in
+                    ws.reset()
+                    MatMul.multiply(a, b, into: c, in: ws)
+                }
+                bestBF16[t] = rate
+                rows.append(Measurement(scenario: "cores", name: "bf16 MatMul (\(OneDNN.summary)) ÷ best fp32 core", threads: t,
+                                        value: rate, unit: "GFLOP/s", reference: best[t], ratio: rate / best[t]!))
+            }
         }
-        return (rows, best)
+        return (rows, best, bestBF16)
     }
 
     private static func child(core: String, threads: Int, rounds: Int) throws -> Measurement {

@@ -64,6 +64,9 @@ enum Report {
         if !CPUFeatures.current.modelName.isEmpty { info["cpu"] = CPUFeatures.current.modelName }
         info["kernels"] = RuntimeReport.kernelPath
         info["openblas"] = OpenBLAS.library.summary
+        // What training's `--precision auto` picks here and why; the bf16 rows use bf16.
+        info["precision"] = (try? ProductPrecision.choose(.auto, features: .current))?.summary ?? "fp32"
+        if CPUFeatures.current.multipliesBF16Natively { info["onednn"] = OneDNN.summary }
         return info
     }
 }

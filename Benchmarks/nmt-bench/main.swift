@@ -75,11 +75,12 @@ struct Bench: ParsableCommand {
         }
         // MFU is relative to the best OpenBLAS core's sgemm peak (child processes, one per
         // core) when the cores scenario runs, else to this process's core.
-        var peak: [Int: Double] = [:]
+        var peak: [Int: Double] = [:], bf16Peak: [Int: Double] = [:]
         if scenario.contains("cores") {
             let cores = try CoreBenchmarks.run(threads: threads, rounds: rounds)
             rows += cores.rows
             peak = cores.best
+            bf16Peak = cores.bestBF16
         }
         if scenario.contains("paths") {
             for t in threads { rows += PathBenchmarks.run(threads: t, rounds: rounds) }
@@ -90,7 +91,7 @@ struct Bench: ParsableCommand {
             }
             for path in paths {
                 VectorISA.use(path)
-                rows += try TrainingBenchmarks.run(presets: preset, threads: threads, rounds: rounds, peak: peak)
+                rows += try TrainingBenchmarks.run(presets: preset, threads: threads, rounds: rounds, peak: peak, bf16Peak: bf16Peak)
                     .map { $0.onPath(path) }
             }
         }
