@@ -6,15 +6,23 @@ AdamW, and LABO or label-smoothed CE summed over tokens with gradients divided b
 token count. Prints one JSON object.
 
   torch_transformer.py train  --preset small --criterion labo --threads 2 --steps 5
+  torch_transformer.py train  --preset small --criterion labo --threads 2 --dtype bf16
   torch_transformer.py decode --preset small --beam 5 --threads 2 --length 30
 
-Developers run it through Benchmarks/reference/compare.sh; CI never does.
+--dtype bf16 trains as PyTorch's CPU autocast recipe does: forward pass and loss under
+torch.autocast("cpu", dtype=torch.bfloat16), fp32 master weights and AdamW, no GradScaler
+(bf16 keeps fp32's exponent range, so nothing needs loss scaling), and the criterion in
+fp32. It is the counterpart of nmt-bench's bf16 training rows.
+
+Developers run it through Benchmarks/reference/compare.py; CI never does.
 """
 import argparse
+import contextlib
 import json
 import math
 import random
 import resource
+import sys
 import time
 
 import torch
@@ -146,7 +154,10 @@ def make_batch(target_tokens, seed):
 
 def criterion(logits, target, kind, alpha=0.1, tau=2.0):
     keep = target.ne(PAD)
-    z, y = logits[keep], target[keep]
+    # fp32 whatever the logits are (a no-op in fp32): CPU autocast, unlike CUDA's, leaves
+    # log_softmax and logsumexp in bf16, whose 8-bit significand rounds a token's loss of
+    # about 9 nats to steps of 1/16; ours computes the criterion in fp32 too.
+    z, y = logits[keep].float(), target[keep]
     V = z.shape[-1]
     lprobs = torch.log_softmax(z, dim=-1)
     nll = -lprobs.gather(1, y[:, None]).squeeze(1)
@@ -163,16 +174,38 @@ def peak_rss_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def precision_context(dtype):
+    """A factory of the region each step's forward pass and loss run in."""
+    if dtype == "fp32":
+        return contextlib.nullcontext
+    # Probe with a product: an old torch lacks torch.autocast for "cpu" (AttributeError,
+    # RuntimeError) and some builds only warn and disable it, which would time fp32 as bf16.
+    try:
+        with torch.autocast("cpu", dtype=torch.bfloat16):
+            product = torch.ones(2, 2) @ torch.ones(2, 2)
+    except (AttributeError, RuntimeError, TypeError) as error:
+        sys.exit(f"torch_transformer.py: --dtype bf16 needs CPU autocast (torch.autocast(\"cpu\", dtype=torch.bfloat16)); "
+                 f"torch {torch.__version__} has none: {error}")
+    if product.dtype != torch.bfloat16:
+        sys.exit(f"torch_transformer.py: --dtype bf16 needs CPU autocast to bfloat16; torch {torch.__version__} "
+                 f"ran the probe product in {product.dtype}")
+    return lambda: torch.autocast("cpu", dtype=torch.bfloat16)
+
+
 def train(args):
     model = Model(args.preset)
     model.train()
     opt = torch.optim.AdamW(model.parameters(), lr=1e-4, betas=(0.9, 0.98), eps=1e-8, weight_decay=1e-4)
     src, prev, tgt = make_batch(args.target_tokens, 7)
+    region = precision_context(args.dtype)
     times = []
     for i in range(args.warmup + args.steps):
         start = time.perf_counter()
-        logits = model(src, prev)
-        loss, tokens = criterion(logits.view(-1, VOCAB), tgt.view(-1), args.criterion)
+        # A new region per step, as the recipe: autocast's cache of bf16 weight copies lives
+        # for one region, so each step rounds the weights AdamW just updated.
+        with region():
+            logits = model(src, prev)
+            loss, tokens = criterion(logits.view(-1, VOCAB), tgt.view(-1), args.criterion)
         loss.backward()
         for p in model.parameters():
             p.grad /= tokens
@@ -231,6 +264,7 @@ def main():
     parser.add_argument("mode", choices=["train", "decode"])
     parser.add_argument("--preset", default="small", choices=sorted(PRESETS))
     parser.add_argument("--criterion", default="labo", choices=["labo", "label_smoothed"])
+    parser.add_argument("--dtype", default="fp32", choices=["fp32", "bf16"], help="train: bf16 runs under CPU autocast")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--target-tokens", type=int, default=4096)
     parser.add_argument("--steps", type=int, default=5)
@@ -239,12 +273,15 @@ def main():
     parser.add_argument("--batch", type=int, default=32)
     parser.add_argument("--length", type=int, default=30)
     args = parser.parse_args()
+    if args.mode == "decode" and args.dtype != "fp32":
+        parser.error("--dtype bf16 applies to train only")
     torch.set_num_threads(args.threads)
     torch.set_num_interop_threads(1)
     torch.manual_seed(1)
     result = train(args) if args.mode == "train" else decode(args)
     result.update({"mode": args.mode, "preset": args.preset, "threads": args.threads, "torch": torch.__version__,
                    "criterion": args.criterion if args.mode == "train" else None,
+                   "dtype": args.dtype if args.mode == "train" else None,
                    "beam": args.beam if args.mode == "decode" else None})
     print(json.dumps(result))
 
