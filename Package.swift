@@ -100,7 +100,7 @@ let package = Package(
         // MARK: Distributed (data-parallel training over MPI; one process without mpirun)
         .target(name: "Distributed", dependencies: ["COpenMPI"]),
         // nmt is a dependency so that it is built before the tests run it under mpirun.
-        .testTarget(name: "DistributedTests", dependencies: ["Distributed", "Checkpoints", "Transformer", "TestSupport", "nmt"]),
+        .testTarget(name: "DistributedTests", dependencies: ["Distributed", "Checkpoints", "Tensor", "Transformer", "TestSupport", "nmt"]),
 
         // MARK: Training
         .target(

@@ -1,5 +1,6 @@
 import Checkpoints
 import Foundation
+import Tensor
 import Testing
 import TestSupport
 import Transformer
@@ -36,8 +37,9 @@ struct DataParallelTrainingTests {
     }
 
     /// `nmt train` alone (no mpirun).
-    static func train(_ run: URL, updates: Int, updateFreq: Int, resume: Bool = false) throws {
-        let result = try runProcess(builtProduct("nmt"), trainArguments(run, updates: updates, updateFreq: updateFreq, resume: resume))
+    static func train(_ run: URL, updates: Int, updateFreq: Int, resume: Bool = false, extra: [String] = []) throws {
+        let result = try runProcess(builtProduct("nmt"), trainArguments(run, updates: updates, updateFreq: updateFreq, resume: resume)
+                                    + extra)
         #expect(result.status == 0, "\(result.error)")
     }
 
@@ -73,6 +75,21 @@ struct DataParallelTrainingTests {
         // Only rank 0 logged.
         let log = try String(contentsOf: parallel.appendingPathComponent("train.jsonl"), encoding: .utf8)
         #expect(log.components(separatedBy: "\"kind\": \"valid\"").count - 1 == 2)
+    }
+
+    /// bf16 products leave the gradients' sums fp32, in the same fixed order: the
+    /// equality holds in bf16 too.
+    @Test(.enabled(if: CPUFeatures.current.multipliesBF16Natively, "this CPU lacks AVX512-BF16: bf16 training is refused here"))
+    func twoRanksEqualOneRankWithTwiceTheUpdateFreqBitwiseInBF16() throws {
+        let single = Self.scratch.appendingPathComponent("single-bf16"), parallel = Self.scratch.appendingPathComponent("parallel-bf16")
+        try Self.train(single, updates: 4, updateFreq: 2, extra: ["--precision", "bf16"])
+        let result = try Self.trainParallel(parallel, ranks: 2, updates: 4, updateFreq: 1, extra: ["--precision", "bf16"])
+        #expect(result.status == 0, "\(result.error)")
+        let a = try Self.state(single), b = try Self.state(parallel)
+        #expect(a.model == b.model)
+        #expect(a.optimizer == b.optimizer)
+        let log = try String(contentsOf: parallel.appendingPathComponent("train.jsonl"), encoding: .utf8)
+        #expect(log.contains("\"precision\": \"bf16\""))
     }
 
     @Test func resumeWithAnotherRankCount() throws {

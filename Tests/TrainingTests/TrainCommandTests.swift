@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Tensor
 import TestSupport
 @testable import Training
 import Transformer
@@ -61,6 +62,28 @@ import Transformer
         #expect(resumed.status == 0, "\(resumed.stderr)")
         let name = "checkpoints/\(Checkpoint.name(update: n))/model.safetensors"
         #expect(try Data(contentsOf: straight.appendingPathComponent(name)) == Data(contentsOf: stopped.appendingPathComponent(name)))
+    }
+
+    /// A bf16 run stopped by its budget and resumed with `--precision auto` continues in
+    /// bf16 (the CPU has it) and gives the straight bf16 run's weights; config.json records
+    /// bf16, and train.jsonl opens each segment with a record naming the precision and why.
+    @Test(.enabled(if: CPUFeatures.current.multipliesBF16Natively, "this CPU lacks AVX512-BF16: bf16 training is refused here"))
+    func bf16RunResumesBitwiseUnderAuto() throws {
+        let straight = try Self.temporaryDirectory("bf16-straight"), resumed = try Self.temporaryDirectory("bf16-resumed")
+        defer { try? FileManager.default.removeItem(at: straight); try? FileManager.default.removeItem(at: resumed) }
+        #expect(try Self.run(Self.arguments(output: straight, maxUpdate: 8) + ["--precision", "bf16"]).status == 0)
+        #expect(try Self.run(Self.arguments(output: resumed, maxUpdate: 4) + ["--precision", "bf16"]).status == 0)
+        let second = try Self.run(Self.arguments(output: resumed, maxUpdate: 8) + ["--precision", "auto", "--resume"])
+        #expect(second.status == 0, "\(second.stderr)")
+        let name = "checkpoints/\(Checkpoint.name(update: 8))/model.safetensors"
+        #expect(try Data(contentsOf: straight.appendingPathComponent(name)) == Data(contentsOf: resumed.appendingPathComponent(name)))
+        #expect(try Checkpoint.storedPrecision(in: resumed.appendingPathComponent("checkpoints/last").resolvingSymlinksInPath()) == .bf16)
+        let log = try String(contentsOf: resumed.appendingPathComponent("train.jsonl"), encoding: .utf8)
+        let segments = log.split(separator: "\n").filter { $0.contains("\"kind\": \"segment\"") }
+        #expect(segments.count == 2)
+        #expect(segments.first?.contains("\"precision_reason\": \"requested") == true)
+        #expect(segments.last?.contains("\"precision_reason\": \"auto: the run trained in bf16 so far") == true)
+        #expect(log.split(separator: "\n").first?.contains("\"kind\": \"segment\"") == true, "the first record names the precision")
     }
 
     /// Straight N updates and the same run killed twice (SIGKILL, at different updates, the
