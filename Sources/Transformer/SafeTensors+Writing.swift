@@ -85,8 +85,8 @@ extension SafeTensorsFile {
 
     /// A JSON string literal escaped as serde_json (the reference's encoder) escapes it:
     /// quote, backslash and control characters only, short forms where JSON has them,
-    /// non-ASCII text as UTF-8.
-    static func jsonString(_ text: String) -> String {
+    /// non-ASCII text as UTF-8. (Also the training log's string fields.)
+    public static func jsonString(_ text: String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {

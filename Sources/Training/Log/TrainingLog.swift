@@ -1,4 +1,5 @@
 import Foundation
+import Transformer
 
 /// The live progress line on standard error and the JSON-lines log (`train.jsonl`) of the
 /// same figures, one object per logged update and per validation.
@@ -26,27 +27,10 @@ public final class TrainingLog {
     /// Appends one JSON object (keys sorted) to the log: numbers, and `text` as strings.
     public func record(_ fields: [String: Double], text: [String: String] = [:], kind: String) {
         var object = fields.mapValues { $0.isFinite ? "\($0)" : "null" }
-        for (key, value) in text { object[key] = Self.jsonString(value) }
+        for (key, value) in text { object[key] = SafeTensorsFile.jsonString(value) }
         object["kind"] = "\"\(kind)\""
         let line = "{" + object.keys.sorted().map { "\"\($0)\": \(object[$0]!)" }.joined(separator: ", ") + "}\n"
         handle?.write(Data(line.utf8))
-    }
-
-    /// `value` as a JSON string literal (quotes, backslashes and control characters escaped).
-    static func jsonString(_ value: String) -> String {
-        var out = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 
     /// Shows a progress line: rewritten in place on a terminal, one line per call otherwise.
