@@ -148,6 +148,10 @@ let package = Package(
         // MARK: Corpora
         .executableTarget(name: "prepare-bible-corpus"),
         .testTarget(name: "PrepareBibleCorpusTests", dependencies: ["prepare-bible-corpus"]),
+        // LibreOffice's help (and interface strings) of two languages, aligned by page and
+        // paragraph id: the convergence study's second task and the fine-tuning domain.
+        .executableTarget(name: "prepare-libreoffice-corpus", dependencies: ["FileIO"]),
+        .testTarget(name: "PrepareLibreOfficeCorpusTests", dependencies: ["prepare-libreoffice-corpus"]),
 
         // MARK: Benchmarks
         .executableTarget(
