@@ -84,6 +84,10 @@ import Transformer
         #expect(segments.first?.contains("\"precision_reason\": \"requested") == true)
         #expect(segments.last?.contains("\"precision_reason\": \"auto: the run trained in bf16 so far") == true)
         #expect(log.split(separator: "\n").first?.contains("\"kind\": \"segment\"") == true, "the first record names the precision")
+        // Each segment ends with its stop reason: the budget of 4, then that of 8.
+        let done = log.split(separator: "\n").filter { $0.contains("\"kind\": \"done\"") }
+        #expect(done.count == 2 && done.allSatisfy { $0.contains("\"stop_reason\": \"max_update\"") })
+        #expect(done.last?.contains("\"update\": 8.0") == true)
     }
 
     /// Straight N updates and the same run killed twice (SIGKILL, at different updates, the

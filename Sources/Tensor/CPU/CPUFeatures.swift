@@ -11,10 +11,15 @@ public struct CPUFeatures: Equatable, Sendable {
     /// The `model name`, or "" if absent.
     public let modelName: String
 
-    public init(flags: Set<String>, vendor: String = "", modelName: String = "") {
+    /// The `cpu family` and `model` numbers, e.g. "6/207" ("" if absent): the brand string
+    /// may not name the CPU generation ("Intel(R) Xeon(R) Processor"), these do.
+    public let familyAndModel: String
+
+    public init(flags: Set<String>, vendor: String = "", modelName: String = "", familyAndModel: String = "") {
         self.flags = flags
         self.vendor = vendor
         self.modelName = modelName
+        self.familyAndModel = familyAndModel
     }
 
     /// Parsed from the first processor's entry of a /proc/cpuinfo text.
@@ -27,7 +32,8 @@ public struct CPUFeatures: Equatable, Sendable {
             if fields[key] == nil { fields[key] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces) }
         }
         self.init(flags: Set((fields["flags"] ?? "").split(separator: " ").map(String.init)),
-                  vendor: fields["vendor_id"] ?? "", modelName: fields["model name"] ?? "")
+                  vendor: fields["vendor_id"] ?? "", modelName: fields["model name"] ?? "",
+                  familyAndModel: fields["cpu family"].map { "\($0)/\(fields["model"] ?? "?")" } ?? "")
     }
 
     /// This machine's features (empty flags when /proc/cpuinfo cannot be read).

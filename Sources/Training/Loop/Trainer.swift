@@ -167,7 +167,8 @@ public final class Trainer {
         log.message("\(RuntimeReport.line); \(config.threads) thread\(config.threads == 1 ? "" : "s"); precision \(precision.summary)")
         log.record(["threads": Double(config.threads)],
                    text: ["precision": precision.precision.rawValue, "precision_reason": precision.reason,
-                          "cpu": CPUFeatures.current.modelName, "kernels": VectorISA.active.rawValue,
+                          "cpu": CPUFeatures.current.modelName, "cpu_family_model": CPUFeatures.current.familyAndModel,
+                          "kernels": VectorISA.active.rawValue,
                           "openblas": OpenBLAS.library.summary],
                    kind: "segment")
         if let warning = precision.warning {
@@ -204,6 +205,8 @@ public final class Trainer {
         }
         if let spent = start.budget {
             log.message("nothing to train: \(spent.name) already reached at update \(session.progress.update)")
+            log.record(["update": Double(session.progress.update), "elapsed": clock.elapsed()],
+                       text: ["stop_reason": spent.name], kind: "done")
             return TrainingSummary(updates: session.progress.update, epochs: session.progress.epoch,
                                    bestBLEU: session.progress.bestBLEU, lastValidLoss: nil, stopReason: spent)
         }
@@ -299,6 +302,10 @@ public final class Trainer {
             _ = try validateAndSave()
         }
         log.message("done: \(stopReason.name) after \(session.progress.update) updates (\(TrainingLog.duration(clock.elapsed())))")
+        // Every segment ends with its stop reason, so a study can tell a run that ran out
+        // of patience from one that reached its budget.
+        log.record(["update": Double(session.progress.update), "elapsed": clock.elapsed()],
+                   text: ["stop_reason": stopReason.name], kind: "done")
         return TrainingSummary(updates: session.progress.update, epochs: session.progress.epoch,
                                bestBLEU: session.progress.bestBLEU, lastValidLoss: lastValidLoss, stopReason: stopReason)
     }

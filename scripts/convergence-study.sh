@@ -1,0 +1,204 @@
+#!/usr/bin/env bash
+# LABO against label smoothing trained to convergence on two tasks (issue: does LABO beat
+# label smoothing once the models have converged?). The 2,000-update study stays in
+# scripts/labo-study.sh, reproducible as published; this one trains until patience.
+#
+# Per task and seed, the arms train side by side with one thread each, in lockstep chunks
+# of $CHUNK updates (a validation and a checkpoint at each chunk's end): every arm reaches
+# update k·$CHUNK before any starts the next chunk, so a pair that moves to another machine,
+# or from bf16 to fp32 because the new CPU lacks it, does so at the same update for both
+# arms. Each arm's train.jsonl records every segment (precision and why, CPU and its family
+# and model, kernel path, OpenBLAS core) and its end (stop reason, update, elapsed time);
+# $run.commits.train the commit of each chunk. An arm is finished when patience runs out
+# or at the cap ($CAP updates: not converged, and the report says so).
+#
+# Final models as fairseq users evaluate them: the best checkpoint, and the average of the
+# 5 interval checkpoints ending at the best one (`nmt average`), both translated with beam
+# 5 (valid and test), scored (BLEU, chrF, test NLL by forced decoding); per seed, paired
+# bootstrap and approximate randomization of each arm against label smoothing.
+#
+# Resumable at any point (stop it with Ctrl-C or kill, start it again): a finished arm is
+# never retrained, an unfinished one resumes from its last checkpoint. Run directories are
+# scratch; what the report needs of a finished pair is copied to $KEEP (committed).
+#
+# Arms: ls (label smoothing α), labo (LABO α, τ), on every seed; ce (α 0) on the first
+# task's first seed (the control: does label regularization matter here?); labo-tau1 on
+# the first seed of each task when EXTRA_TAU1=1 (reported apart).
+#
+# Settings (environment): TASKS="bible-es-en libreoffice-de-en" SEEDS="1 2 3"
+# OUT=runs/convergence KEEP=docs/results/convergence CHUNK=500 CAP=20000 PATIENCE=5
+# PRECISION=auto ALPHA=0.1 TAU=2 EXTRA_TAU1=0 PRESET=small
+# Recipe (fairseq's for small data): dropout 0.3, lr 1e-3, inverse square root with 1,000
+# warmup updates, 4,096 tokens per batch.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+TASKS=${TASKS:-bible-es-en libreoffice-de-en}
+SEEDS=${SEEDS:-1 2 3}
+OUT=${OUT:-runs/convergence}
+KEEP=${KEEP:-docs/results/convergence}
+CHUNK=${CHUNK:-500}
+CAP=${CAP:-20000}
+PATIENCE=${PATIENCE:-5}
+PRECISION=${PRECISION:-auto}
+ALPHA=${ALPHA:-0.1}
+TAU=${TAU:-2}
+EXTRA_TAU1=${EXTRA_TAU1:-0}
+PRESET=${PRESET:-small}
+bin=.build/release
+
+bash scripts/install-system-packages.sh
+swift build -c release --product nmt
+swift build -c release --product bleu
+
+task_data() { # task → "data-directory source-suffix target-suffix"
+  case $1 in
+    bible-es-en) echo "corpora/bible-es-en/data es en" ;;
+    libreoffice-de-en) echo "corpora/libreoffice-de-en/data de en" ;;
+    tiny-es-en) echo "corpora/tiny-es-en es en" ;;   # for trying the script out
+    *) echo "unknown task $1" >&2; return 1 ;;
+  esac
+}
+
+prepare_task() {
+  local data src; read -r data src _ <<< "$(task_data "$1")"
+  [ -f "$data/valid.$src" ] && return 0
+  case $1 in
+    bible-es-en) bash corpora/bible-es-en/prepare.sh ;;
+    libreoffice-de-en) bash corpora/libreoffice-de-en/prepare.sh ;;
+  esac
+}
+
+arms_of() { # task seed → the arms of that pair
+  local arms="ls labo" first_task first_seed
+  read -r first_task _ <<< "$TASKS"
+  read -r first_seed _ <<< "$SEEDS"
+  [ "$1" = "$first_task" ] && [ "$2" = "$first_seed" ] && arms+=" ce"
+  [ "$EXTRA_TAU1" = 1 ] && [ "$2" = "$first_seed" ] && arms+=" labo-tau1"
+  echo "$arms"
+}
+
+source_commit() { echo "$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- Sources || echo ' (with local changes)')"; }
+
+# The stop reason of a run's last segment ("" if it never finished one).
+stop_reason() { grep '"kind": "done"' "$1/train.jsonl" 2>/dev/null | tail -n 1 | sed -n 's/.*"stop_reason": "\([a-z_]*\)".*/\1/p'; }
+# The update of a run's last checkpoint (0 before the first).
+last_update() { local last; last=$(readlink "$1/checkpoints/last" 2>/dev/null) || { echo 0; return; }; echo $((10#${last#update-})); }
+finished() { # run: patience ran out, or the cap was reached
+  local reason; reason=$(stop_reason "$1")
+  [ "$reason" = patience ] || { [ "$reason" = max_update ] && [ "$(last_update "$1")" -ge "$CAP" ]; }
+}
+
+train_chunk() { # task seed arm target-update
+  local data src tgt; read -r data src tgt <<< "$(task_data "$1")"
+  local run="$OUT/$1/seed$2/$3" criterion
+  case $3 in
+    ls) criterion=(--criterion label_smoothed_cross_entropy --label-smoothing "$ALPHA") ;;
+    labo) criterion=(--criterion labo --label-smoothing "$ALPHA" --labo-tau "$TAU") ;;
+    labo-tau1) criterion=(--criterion labo --label-smoothing "$ALPHA" --labo-tau 1) ;;
+    ce) criterion=(--criterion cross_entropy --label-smoothing 0) ;;
+  esac
+  local start=(--overwrite)
+  [ -L "$run/checkpoints/last" ] && start=(--resume)
+  mkdir -p "$run"
+  echo "$(source_commit) to update $4" >> "$run.commits.train"
+  "$bin/nmt" train --config "configs/$PRESET.yaml" --output "$run" "${start[@]}" --quiet \
+    --train-src "$data/train.$src" --train-tgt "$data/train.$tgt" --valid-src "$data/valid.$src" --valid-tgt "$data/valid.$tgt" \
+    --threads 1 --seed "$2" --precision "$PRECISION" --dropout 0.3 --lr 1e-3 --warmup-updates 1000 --warmup-init-lr 1e-7 \
+    --max-tokens 4096 --stop-time-hours 0 --max-epoch 0 --max-update "$4" --validate-interval-updates "$CHUNK" \
+    --patience "$PATIENCE" --no-epoch-checkpoints --keep-interval-updates 12 "${criterion[@]}"
+}
+
+train_pair() { # task seed: chunk by chunk until every arm is finished
+  local arms target=$CAP; arms=$(arms_of "$1" "$2")
+  # Resume at the chunk the slowest unfinished arm is in.
+  for arm in $arms; do
+    local run="$OUT/$1/seed$2/$arm"
+    finished "$run" || target=$(( $(last_update "$run") / CHUNK * CHUNK + CHUNK < target ? $(last_update "$run") / CHUNK * CHUNK + CHUNK : target ))
+  done
+  while [ "$target" -le "$CAP" ]; do
+    local running=()
+    for arm in $arms; do
+      local run="$OUT/$1/seed$2/$arm"
+      # Finished, or already at this chunk's end (stopped between its arms' chunk ends).
+      finished "$run" || [ "$(last_update "$run")" -ge "$target" ] && continue
+      train_chunk "$1" "$2" "$arm" "$target" &
+      running+=($!)
+    done
+    for pid in "${running[@]}"; do wait "$pid"; done
+    local all=1
+    for arm in $arms; do finished "$OUT/$1/seed$2/$arm" || all=0; done
+    [ $all = 1 ] && return 0
+    target=$((target + CHUNK))
+  done
+}
+
+score() { "$bin/bleu" "$@" -b -w 2; }
+
+evaluate_arm() { # task seed arm: best and average of 5, beam 5; eval.json beside the run
+  local data src tgt; read -r data src tgt <<< "$(task_data "$1")"
+  local run="$OUT/$1/seed$2/$3"
+  [ -f "$run/eval.json" ] && return 0
+  local best; best=$(readlink "$run/checkpoints/best")
+  local b=$((10#${best#update-})) picks=()
+  for u in $((b - 4 * CHUNK)) $((b - 3 * CHUNK)) $((b - 2 * CHUNK)) $((b - CHUNK)) "$b"; do
+    [ "$u" -gt 0 ] && [ -d "$run/checkpoints/$(printf 'update-%08d' "$u")" ] && picks+=("$run/checkpoints/$(printf 'update-%08d' "$u")")
+  done
+  rm -rf "$run/avg5"
+  "$bin/nmt" average "${picks[@]}" -o "$run/avg5"
+  local fields=()
+  for model in best avg5; do
+    local dir="$run/checkpoints/best"; [ $model = avg5 ] && dir="$run/avg5"
+    for split in valid test; do
+      "$bin/nmt" translate --model "$dir" --input "$data/$split.$src" --output "$run/$split.$model.beam5.hyp" --beam 5 --batch-size 64 --threads 2
+    done
+    "$bin/nmt" score --model "$dir" --src "$data/test.$src" --tgt "$data/test.$tgt" --output "$run/test.$model.scores" --threads 2
+    local nll; nll=$(awk -F'\t' '{ s += $1; n += $1 / $2 } END { printf "%.4f", -s / n }' "$run/test.$model.scores")
+    fields+=("\"$model\": {\"valid_bleu\": $(score "$data/valid.$tgt" -i "$run/valid.$model.beam5.hyp"), \"test_bleu\": $(score "$data/test.$tgt" -i "$run/test.$model.beam5.hyp"), \"test_chrf\": $(score "$data/test.$tgt" -i "$run/test.$model.beam5.hyp" -m chrf), \"test_nll\": $nll}")
+  done
+  local updates elapsed
+  updates=$(grep '"kind": "done"' "$run/train.jsonl" | tail -n 1 | sed -n 's/.*"update": \([0-9.]*\).*/\1/p')
+  elapsed=$(grep '"kind": "done"' "$run/train.jsonl" | tail -n 1 | sed -n 's/.*"elapsed": \([0-9.e+]*\).*/\1/p')
+  printf '{"task": "%s", "seed": %s, "arm": "%s", "best_update": %s, "updates": %s, "stop_reason": "%s", "elapsed_seconds": %s, "averaged": %s,\n %s}\n' \
+    "$1" "$2" "$3" "$b" "${updates%.*}" "$(stop_reason "$run")" "$elapsed" "${#picks[@]}" "$(IFS=,; echo "${fields[*]}")" > "$run/eval.json.tmp"
+  mv "$run/eval.json.tmp" "$run/eval.json"
+}
+
+significance() { # task seed: each arm against label smoothing, best and averaged, BLEU and chrF
+  local data tgt; read -r data _ tgt <<< "$(task_data "$1")"
+  local pair="$OUT/$1/seed$2"
+  for model in best avg5; do
+    for test in bs ar; do
+      local file="$pair/significance.$model.$test.json"
+      [ -f "$file" ] && continue
+      local systems=()
+      for arm in $(arms_of "$1" "$2"); do systems+=("$pair/$arm/test.$model.beam5.hyp"); done
+      "$bin/bleu" "$data/test.$tgt" -i "${systems[@]}" -m bleu chrf "--paired-$test" -f json > "$file.tmp"
+      mv "$file.tmp" "$file"
+    done
+  done
+}
+
+keep_pair() { # task seed: what the report needs, into $KEEP, atomically per pair
+  local pair="$OUT/$1/seed$2" kept="$KEEP/$1/seed$2"
+  [ -f "$kept/significance.avg5.ar.json" ] && return 0
+  rm -rf "$kept.tmp"; mkdir -p "$kept.tmp"
+  for arm in $(arms_of "$1" "$2"); do
+    mkdir -p "$kept.tmp/$arm"
+    cp "$pair/$arm/eval.json" "$pair/$arm/train.jsonl" "$pair/$arm"/test.{best,avg5}.beam5.hyp "$pair/$arm.commits.train" "$kept.tmp/$arm/"
+  done
+  cp "$pair"/significance.*.json "$kept.tmp/"
+  rm -rf "$kept"; mv "$kept.tmp" "$kept"
+}
+
+for task in $TASKS; do
+  prepare_task "$task"
+  for seed in $SEEDS; do
+    if [ -f "$KEEP/$task/seed$seed/significance.avg5.ar.json" ]; then echo "$task seed $seed: done (kept in $KEEP)" >&2; continue; fi
+    echo "$task seed $seed: arms $(arms_of "$task" "$seed"), chunks of $CHUNK updates, patience $PATIENCE, cap $CAP" >&2
+    train_pair "$task" "$seed"
+    for arm in $(arms_of "$task" "$seed"); do evaluate_arm "$task" "$seed" "$arm"; done
+    significance "$task" "$seed"
+    keep_pair "$task" "$seed"
+  done
+done
+echo "all pairs finished and kept under $KEEP" >&2
