@@ -22,6 +22,25 @@ import Testing
         #expect(curves.validLoss.map(\.value) == [7.5] && curves.validBLEU.map(\.value) == [1.25])
     }
 
+    /// The records that carry no curve (a segment's start, a warning, a segment's end) are
+    /// read past; a training record without an update is still an error.
+    @Test func segmentWarningAndDoneRecordsAreSkipped() throws {
+        let path = try Self.log("""
+            {"cpu": "x", "kind": "segment", "precision": "bf16", "threads": 2.0}
+            {"kind": "warning", "message": "the run trained in bf16 so far"}
+            {"kind": "train", "update": 1.0, "loss": 9.5, "nll": 9.4}
+            {"elapsed": 3.2, "kind": "done", "stop_reason": "max_update", "update": 1.0}
+
+            """)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(try TrainingCurves.read(path, name: "run").trainLoss.map(\.value) == [9.5])
+        let bad = try Self.log("{\"kind\": \"train\", \"loss\": 2}\n")
+        defer { try? FileManager.default.removeItem(atPath: bad) }
+        #expect(throws: TrainingLogError.badLine(path: bad, line: 1, reason: "no numeric \"update\"")) {
+            try TrainingCurves.read(bad, name: "x")
+        }
+    }
+
     @Test func aBadLineIsAnErrorNamingFileAndLine() throws {
         let path = try Self.log("{\"update\": 1, \"loss\": 2}\nnot json\n")
         defer { try? FileManager.default.removeItem(atPath: path) }

@@ -25,8 +25,9 @@ public struct TrainingCurves: Equatable, Sendable {
             && a.validBLEU.elementsEqual(b.validBLEU, by: ==)
     }
 
-    /// Reads a JSON-lines log; a line that is not a JSON object with a numeric `update` is an
-    /// error naming the file and line.
+    /// Reads a JSON-lines log; a line that is not a JSON object, or a training or validation
+    /// record without a numeric `update`, is an error naming the file and line. Records of
+    /// other kinds (a segment's start, a warning, a segment's end) carry no curve.
     public static func read(_ path: String, name: String) throws -> TrainingCurves {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw TrainingLogError.unreadable(path: path, reason: "no such file or not readable")
@@ -36,6 +37,7 @@ public struct TrainingCurves: Equatable, Sendable {
             guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else {
                 throw TrainingLogError.badLine(path: path, line: i + 1, reason: "not a JSON object")
             }
+            if let kind = object["kind"] as? String, !["train", "valid"].contains(kind) { continue }
             guard let update = object["update"] as? Double else {
                 throw TrainingLogError.badLine(path: path, line: i + 1, reason: "no numeric \"update\"")
             }
