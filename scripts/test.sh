@@ -6,6 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-system-packages.sh
+# Code shape: the longest functions, for the reader (a report; it fails nothing yet).
+bash scripts/longest-functions.sh --top 10
 swift build --build-tests
 # The serving tests run an HTTP server inside the test process, on Swift's concurrency
 # pool (one thread per core); beside the long CPU-bound suites that pool is taken and the
