@@ -1,0 +1,193 @@
+#!/usr/bin/env python3
+"""The report of scripts/convergence-study.sh: LABO against label smoothing trained to
+convergence, per task. Writes a block into docs/RESULTS.md, the `tasks` entry of
+docs/results/labo-vs-ls.json and one SVG of the training curves per task and seed.
+
+Reads what the study keeps for every finished pair (docs/results/convergence/TASK/seedN:
+each arm's eval.json, train.jsonl and test hypotheses of the best and the averaged model,
+and `bleu`'s paired bootstrap and approximate randomization, label smoothing the baseline).
+Per task: mean ± sd over seeds of test BLEU, chrF and NLL of every arm and both final models
+(`beam5`: the best checkpoint; `beam5_avg`: the average of the 5 interval checkpoints ending
+at the best), the updates each arm needed and why it stopped, and per seed LABO − LS with
+both tests' p-values and a 95 % interval of the difference (labo-study-report.py's, from
+sacreBLEU's resamples). The cross-entropy control (α 0) is reported beside, and LABO τ 1
+apart (never the headline arm).
+
+The goal: LABO ≥ LS + 0.5 test BLEU (beam 5, averaged model) as the mean over 3 seeds on
+each task, with bootstrap p < 0.05 in a majority of seeds. A run that reached the update
+cap has not converged, and the verdict says so.
+
+For developers (sacrebleu 2.6.0, numpy, the prepared corpora, a release build of nmt):
+python3 scripts/convergence-study-report.py     (KEPT=… TASKS=… RESULTS_MD=… RESULTS_JSON=… CURVES_DIR=… to
+read another study or write elsewhere)
+"""
+import importlib.util
+import json
+import os
+import statistics
+import subprocess
+
+from sacrebleu.metrics import BLEU, CHRF
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+KEPT = os.environ.get("KEPT", os.path.join(ROOT, "docs/results/convergence"))
+TASK_DATA = {"bible-es-en": ("corpora/bible-es-en/data", "en"), "libreoffice-de-en": ("corpora/libreoffice-de-en/data", "en"),
+             "tiny-es-en": ("corpora/tiny-es-en", "en")}
+TASKS = os.environ.get("TASKS", "bible-es-en libreoffice-de-en").split()
+RESULTS_MD = os.environ.get("RESULTS_MD", os.path.join(ROOT, "docs/RESULTS.md"))
+CURVES_DIR = os.environ.get("CURVES_DIR", os.path.join(ROOT, "docs/results"))
+RESULTS_JSON = os.environ.get("RESULTS_JSON", os.path.join(ROOT, "docs/results/labo-vs-ls.json"))
+BEGIN, END = "<!-- convergence-study:begin -->", "<!-- convergence-study:end -->"
+PLANNED_SEEDS = 3
+GOAL = 0.5
+MODELS = [("beam5", "best", "best checkpoint"), ("beam5_avg", "avg5", "average of 5 ending at the best")]
+METRICS = ["test_bleu", "test_chrf", "test_nll", "valid_bleu"]
+
+spec = importlib.util.spec_from_file_location("labo_report", os.path.join(ROOT, "scripts/labo-study-report.py"))
+labo_report = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(labo_report)
+
+
+def kept_seeds(task):
+    base = os.path.join(KEPT, task)
+    if not os.path.isdir(base):
+        return []
+    return sorted(int(n[4:]) for n in os.listdir(base) if os.path.exists(os.path.join(base, n, "significance.avg5.ar.json")))
+
+
+def arms_of(task, seed):
+    return [arm for arm in ["ls", "labo", "ce", "labo-tau1"] if os.path.isdir(os.path.join(KEPT, task, f"seed{seed}", arm))]
+
+
+def summary(values):
+    mean, sd = labo_report.mean_sd(values)
+    return {"mean": mean, "sd": sd, "values": values}
+
+
+def p_value(file, arm):
+    """The p-value of `arm` against the baseline in a `bleu --paired-*` JSON file."""
+    for entry in json.load(open(file)):
+        if entry["system"].endswith(f"/{arm}/" + os.path.basename(entry["system"])):
+            return entry["BLEU"]["p_value"], entry["chrF2"]["p_value"]
+    return None, None
+
+
+def task_entry(task):
+    data, tgt = TASK_DATA[task]
+    reference = labo_report.read_lines(os.path.join(ROOT, data, f"test.{tgt}"))
+    seeds = kept_seeds(task)
+    evals = {s: {arm: json.load(open(os.path.join(KEPT, task, f"seed{s}", arm, "eval.json"))) for arm in arms_of(task, s)}
+             for s in seeds}
+    entry = {"seeds": seeds, "updates": {}, "stop_reasons": {}, "per_seed": [], "cross_entropy": None, "labo_tau1": None}
+    for key, model, _ in MODELS:
+        entry[key] = {arm: {m: summary([evals[s][arm][model][m] for s in seeds]) for m in METRICS}
+                      for arm in ["ls", "labo"] if seeds}
+    for arm in ["ls", "labo", "ce", "labo-tau1"]:
+        have = [s for s in seeds if arm in evals[s]]
+        if not have:
+            continue
+        entry["updates"][arm] = [evals[s][arm]["updates"] for s in have]
+        entry["stop_reasons"][arm] = [evals[s][arm]["stop_reason"] for s in have]
+        if arm in ("ce", "labo-tau1"):
+            entry["cross_entropy" if arm == "ce" else "labo_tau1"] = {
+                "seeds": have, **{key: {m: summary([evals[s][arm][model][m] for s in have]) for m in METRICS}
+                                  for key, model, _ in MODELS}}
+    for s in seeds:
+        row = {"seed": s}
+        for key, model, _ in MODELS:
+            hyps = {arm: labo_report.read_lines(os.path.join(KEPT, task, f"seed{s}", arm, f"test.{model}.beam5.hyp"))
+                    for arm in ["ls", "labo"]}
+            bs = p_value(os.path.join(KEPT, task, f"seed{s}", f"significance.{model}.bs.json"), "labo")
+            ar = p_value(os.path.join(KEPT, task, f"seed{s}", f"significance.{model}.ar.json"), "labo")
+            row[key] = {
+                "bleu_difference": evals[s]["labo"][model]["test_bleu"] - evals[s]["ls"][model]["test_bleu"],
+                "chrf_difference": evals[s]["labo"][model]["test_chrf"] - evals[s]["ls"][model]["test_chrf"],
+                "bleu_p_bootstrap": bs[0], "chrf_p_bootstrap": bs[1], "bleu_p_randomization": ar[0], "chrf_p_randomization": ar[1],
+                "bleu_interval": labo_report.difference_interval(BLEU(), reference, hyps["ls"], hyps["labo"]),
+                "chrf_interval": labo_report.difference_interval(CHRF(), reference, hyps["ls"], hyps["labo"]),
+            }
+        entry["per_seed"].append(row)
+    capped = [f"{arm} seed {s}" for s in seeds for arm in evals[s] if evals[s][arm]["stop_reason"] != "patience"]
+    if len(seeds) < PLANNED_SEEDS:
+        entry["verdict"] = f"incomplete: {len(seeds)} of {PLANNED_SEEDS} seeds"
+    else:
+        mean = statistics.fmean(r["beam5_avg"]["bleu_difference"] for r in entry["per_seed"])
+        significant = sum(1 for r in entry["per_seed"] if (r["beam5_avg"]["bleu_p_bootstrap"] or 1) < 0.05
+                          and r["beam5_avg"]["bleu_difference"] > 0)
+        met = mean >= GOAL and significant * 2 > len(seeds)
+        entry["verdict"] = (f"{'met' if met else 'missed'}: LABO − LS {mean:+.2f} BLEU (averaged model, mean of "
+                            f"{len(seeds)} seeds), p < 0.05 in {significant} of {len(seeds)}")
+    if capped:
+        entry["verdict"] += "; not converged (reached the cap): " + ", ".join(capped)
+    return entry
+
+
+def curves(task):
+    """One SVG per seed of all arms' curves (nmt plot over the kept train.jsonl files)."""
+    made = []
+    for s in kept_seeds(task):
+        out = os.path.join(CURVES_DIR, f"convergence-{task}-seed{s}.svg")
+        runs = [os.path.join(KEPT, task, f"seed{s}", arm) for arm in arms_of(task, s)]
+        subprocess.run([os.path.join(ROOT, ".build/release/nmt"), "plot", *runs, "-o", out], check=True)
+        made.append(os.path.relpath(out, os.path.dirname(RESULTS_MD)))
+    return made
+
+
+def markdown(tasks):
+    lines = [BEGIN, ""]
+    for task, e in tasks.items():
+        lines += [f"### {task}: {e['verdict']}", ""]
+        if not e["seeds"]:
+            lines += ["No seed finished yet.", ""]
+            continue
+        lines += ["| model | arm | test BLEU | test chrF | test NLL | updates | stopped by |", "|---|---|--:|--:|--:|--:|---|"]
+        for key, _, label in MODELS:
+            for arm in ["ls", "labo"]:
+                m = e[key][arm]
+                lines.append(f"| {label} | {arm} | {labo_report.fmt(m['test_bleu']['mean'], m['test_bleu']['sd'])} | "
+                             f"{labo_report.fmt(m['test_chrf']['mean'], m['test_chrf']['sd'])} | "
+                             f"{labo_report.fmt(m['test_nll']['mean'], m['test_nll']['sd'], 4)} | "
+                             f"{', '.join(str(u) for u in e['updates'][arm])} | {', '.join(e['stop_reasons'][arm])} |")
+        for name, label in [("cross_entropy", "cross-entropy (control)"), ("labo_tau1", "LABO τ 1 (apart)")]:
+            if e[name]:
+                m = e[name]["beam5_avg"]
+                lines.append(f"| average of 5 | {label} | {labo_report.fmt(m['test_bleu']['mean'], m['test_bleu']['sd'])} | "
+                             f"{labo_report.fmt(m['test_chrf']['mean'], m['test_chrf']['sd'])} | "
+                             f"{labo_report.fmt(m['test_nll']['mean'], m['test_nll']['sd'], 4)} | | |")
+        lines += ["", "| seed | model | BLEU LABO − LS | p (bootstrap) | p (randomization) | 95 % interval | chrF LABO − LS | p (bootstrap) |",
+                  "|---|---|--:|--:|--:|---|--:|--:|"]
+        for r in e["per_seed"]:
+            for key, _, label in MODELS:
+                d = r[key]
+                lines.append(f"| {r['seed']} | {label} | {d['bleu_difference']:+.2f} | {d['bleu_p_bootstrap']:.3f} | "
+                             f"{d['bleu_p_randomization']:.3f} | [{d['bleu_interval'][0]:+.2f}, {d['bleu_interval'][1]:+.2f}] | "
+                             f"{d['chrf_difference']:+.2f} | {d['chrf_p_bootstrap']:.3f} |")
+        lines += [""] + [f"![{task} curves]({path})" for path in e.get("curves", [])] + [""]
+    lines.append(END)
+    return "\n".join(lines)
+
+
+def main():
+    tasks = {}
+    for task in TASKS:
+        tasks[task] = task_entry(task)
+        tasks[task]["curves"] = curves(task)
+    document = json.load(open(RESULTS_JSON)) if os.path.exists(RESULTS_JSON) else {}
+    document["tasks"] = tasks
+    with open(RESULTS_JSON + ".tmp", "w") as f:
+        json.dump(document, f, indent=1)
+    os.replace(RESULTS_JSON + ".tmp", RESULTS_JSON)
+    block = markdown(tasks)
+    text = open(RESULTS_MD, encoding="utf-8").read() if os.path.exists(RESULTS_MD) else ""
+    if BEGIN in text:
+        text = text[:text.index(BEGIN)] + block + text[text.index(END) + len(END):]
+    else:
+        text = text.rstrip("\n") + "\n\n# LABO against label smoothing at convergence\n\n" + block + "\n"
+    with open(RESULTS_MD + ".tmp", "w", encoding="utf-8") as f:
+        f.write(text)
+    os.replace(RESULTS_MD + ".tmp", RESULTS_MD)
+    print(block)
+
+
+if __name__ == "__main__":
+    main()
