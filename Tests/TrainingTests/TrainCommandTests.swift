@@ -64,6 +64,18 @@ import Transformer
         #expect(try Data(contentsOf: straight.appendingPathComponent(name)) == Data(contentsOf: stopped.appendingPathComponent(name)))
     }
 
+    /// `--quiet` hides progress, not warnings: skipped pairs reach standard error and
+    /// train.jsonl as a warning record.
+    @Test func warningsReachStandardErrorAndTheLogUnderQuiet() throws {
+        let output = try Self.temporaryDirectory("quiet-warnings")
+        defer { try? FileManager.default.removeItem(at: output) }
+        let result = try Self.run(Self.arguments(output: output, maxUpdate: 2) + ["--max-positions", "8"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("warning: skipping") && result.stderr.contains("max_positions 8"), "\(result.stderr)")
+        let log = try String(contentsOf: output.appendingPathComponent("train.jsonl"), encoding: .utf8)
+        #expect(log.split(separator: "\n").contains { $0.contains("\"kind\": \"warning\"") && $0.contains("\"skipped_pairs\"") })
+    }
+
     /// A bf16 run stopped by its budget and resumed with `--precision auto` continues in
     /// bf16 (the CPU has it) and gives the straight bf16 run's weights; config.json records
     /// bf16, and train.jsonl opens each segment with a record naming the precision and why.

@@ -45,6 +45,15 @@ public final class TrainingLog {
         FileHandle.standardError.write(Data(((interactive ? "\r\u{1B}[K" : "") + text + "\n").utf8))
     }
 
+    /// A warning: on standard error and in the log as `"kind": "warning"`, whatever
+    /// `--quiet` says (a skipped update or skipped data is never silent). The log of a rank
+    /// other than 0 (no file, no progress) stays silent: rank 0 says it once.
+    public func warning(_ text: String, fields: [String: Double] = [:]) {
+        guard handle != nil || showProgress else { return }
+        FileHandle.standardError.write(Data(((interactive && showProgress ? "\r\u{1B}[K" : "") + "warning: " + text + "\n").utf8))
+        record(fields, text: ["message": text], kind: "warning")
+    }
+
     /// "1h02m03s" style durations for progress lines.
     public static func duration(_ seconds: Double) -> String {
         guard seconds.isFinite, seconds >= 0 else { return "?" }

@@ -171,10 +171,7 @@ public final class Trainer {
                           "kernels": VectorISA.active.rawValue,
                           "openblas": OpenBLAS.library.summary],
                    kind: "segment")
-        if let warning = precision.warning {
-            log.message("warning: \(warning)")
-            log.record([:], text: ["message": warning], kind: "warning")
-        }
+        if let warning = precision.warning { log.warning(warning) }
         let clock = RunClock()
         let (tokenizer, tokenizerData) = try tokenizer()
         let pad = SpecialIDs.pad, eos = SpecialIDs.eos
@@ -186,7 +183,8 @@ public final class Trainer {
         let batcher = Batcher(corpus: train, maxTokens: config.maxTokens, maxPositions: config.maxPositions, seed: UInt64(config.seed))
         let validBatcher = Batcher(corpus: valid, maxTokens: config.maxTokens, maxPositions: config.maxPositions, seed: 0)
         if batcher.skipped > 0 {
-            log.message("skipping \(batcher.skipped) training pairs longer than max_positions \(config.maxPositions) or max_tokens \(config.maxTokens)")
+            log.warning("skipping \(batcher.skipped) training pairs longer than max_positions \(config.maxPositions) or max_tokens \(config.maxTokens)",
+                        fields: ["skipped_pairs": Double(batcher.skipped)])
         }
         let session = try startOrResume(tokenizer: tokenizer, tokenizerData: tokenizerData, trainingPairs: train.count,
                                         precision: precision.precision, clock: clock)
@@ -204,7 +202,8 @@ public final class Trainer {
             StopDecision(budget: StopReason.budgetReached(config, updates: session.progress.update, elapsedSeconds: clock.elapsed()))
         }
         if let spent = start.budget {
-            log.message("nothing to train: \(spent.name) already reached at update \(session.progress.update)")
+            log.warning("nothing to train: \(spent.name) already reached at update \(session.progress.update)",
+                        fields: ["update": Double(session.progress.update)])
             log.record(["update": Double(session.progress.update), "elapsed": clock.elapsed()],
                        text: ["stop_reason": spent.name], kind: "done")
             return TrainingSummary(updates: session.progress.update, epochs: session.progress.epoch,
@@ -257,7 +256,8 @@ public final class Trainer {
                                                      accumulator: accumulator, communicator: communicator,
                                                      allReduceClock: allReduceClock, inspectGradients: inspectGradients.map { hook in { hook($0, update) } }) else {
                     nonFiniteInARow += 1
-                    log.message("warning: update \(update + 1) skipped: non-finite loss or gradients (\(nonFiniteInARow) in a row)")
+                    log.warning("update \(update + 1) skipped: non-finite loss or gradients (\(nonFiniteInARow) in a row)",
+                                fields: ["update": Double(update + 1)])
                     if nonFiniteInARow >= 10 {
                         throw TrainingError.nonFiniteLoss(updates: nonFiniteInARow, lastCheckpoint: session.lastCheckpointName)
                     }
