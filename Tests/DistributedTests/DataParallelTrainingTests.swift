@@ -10,7 +10,7 @@ let mpirunPath = ["/usr/bin/mpirun", "/usr/local/bin/mpirun"].first { FileManage
 /// `mpirun -np 2 nmt train` on the tiny preset: equal to one rank with twice the
 /// update_freq (bitwise), resumable with another rank count, and a dead or hung rank ends
 /// the job with an error naming a rank, the last checkpoint intact.
-@Suite(.serialized, .enabled(if: mpirunPath != nil, "mpirun is not installed (openmpi-bin)"))
+@Suite(.serialized, .enabled(if: mpirunPath != nil, "mpirun is not installed (openmpi-bin)"), .timeLimit(.minutes(10)))
 struct DataParallelTrainingTests {
     static let mpirun = mpirunPath
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

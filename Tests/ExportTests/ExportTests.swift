@@ -9,7 +9,7 @@ import Transformer
 
 /// `nmt export` and the Export module: the model.bin layout read back, config and
 /// vocabulary, int8 quantization, the Argos package, and the command line's refusals.
-@Suite(.serialized) struct ExportTests {
+@Suite(.serialized, .timeLimit(.minutes(10))) struct ExportTests {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let scratch: URL = {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("nmt-export-\(getpid())")

@@ -4,7 +4,7 @@ import Testing
 
 /// `OrderedChunkWriter`: chunks finished out of order still come out in order, each as
 /// soon as every chunk before it is out.
-@Suite struct OrderedChunkWriterTests {
+@Suite(.timeLimit(.minutes(10))) struct OrderedChunkWriterTests {
     /// A pipe whose read end the test drains.
     final class Pipe {
         let read: Int32, write: Int32

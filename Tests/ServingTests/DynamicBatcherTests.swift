@@ -5,7 +5,7 @@ import Translation
 
 /// The batcher on its own, with a stand-in model: shared batches, results back to their
 /// requests, the bounded queue, cancellation, option groups and fault isolation.
-@Suite struct DynamicBatcherTests {
+@Suite(.timeLimit(.minutes(10))) struct DynamicBatcherTests {
     @Test func concurrentRequestsShareBatchesAndGetTheirOwnResults() async throws {
         let fake = FakeTranslator(holding: true)
         let batcher = DynamicBatcher(translator: fake, limits: BatchingLimits(maxBatchSentences: 64, maxWait: 0.005))

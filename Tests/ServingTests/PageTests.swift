@@ -8,7 +8,7 @@ import TestSupport
 /// Set NMT_PAGE_MODEL (a checkpoint; give NMT_PAGE_SENTENCE and NMT_PAGE_FLAGS with it,
 /// and NMT_PAGE_PORT to use a server already serving it) and NMT_SCREENSHOT (a PNG path)
 /// to take the README's screenshot with a real model.
-@Suite(.serialized) struct PageTests {
+@Suite(.serialized, .timeLimit(.minutes(10))) struct PageTests {
     static let environment = ProcessInfo.processInfo.environment
 
     @Test(.enabled(if: ChromiumSession.executable != nil, "chromium is not installed (scripts/install-system-packages.sh installs it)"))

@@ -4,7 +4,7 @@ import TestSupport
 
 /// `nmt serve` as a process, with a real model: its translations are `nmt translate`'s,
 /// and SIGTERM lets the request in flight finish before the process exits 0.
-@Suite(.serialized) struct ServeCommandTests {
+@Suite(.serialized, .timeLimit(.minutes(10))) struct ServeCommandTests {
     /// A running `nmt serve` and the port it printed.
     final class Server {
         let process = Process()

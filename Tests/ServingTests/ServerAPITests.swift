@@ -36,7 +36,7 @@ final class LogLines: @unchecked Sendable {
 }
 
 /// Every endpoint and every error case over a real socket.
-@Suite struct ServerAPITests {
+@Suite(.timeLimit(.minutes(10))) struct ServerAPITests {
     @Test func libreTranslateJSONWithOneTextAndWithAList() async throws {
         try await withServer { port in
             let one = try HTTPTestClient.post(port: port, "/translate", json: ["q": "hola mundo", "source": "es", "target": "en"])

@@ -4,7 +4,7 @@ import TestSupport
 
 /// `nmt translate` writing to standard output streams: each line's translation comes out
 /// before the next line goes in, and chunked output equals the whole-file output.
-@Suite(.serialized) struct StreamingTranslateTests {
+@Suite(.serialized, .timeLimit(.minutes(10))) struct StreamingTranslateTests {
     @Test func eachLineIsAnsweredBeforeTheNextIsWritten() throws {
         let process = Process()
         process.executableURL = builtProduct("nmt")

@@ -2,7 +2,7 @@ import Testing
 import TestSupport
 @testable import Tensor
 
-@Suite struct DropoutTests {
+@Suite(.timeLimit(.minutes(10))) struct DropoutTests {
     @Test func maskIsReproducibleAndScaled() {
         let n = 10_003
         let x = TensorStorage(Shape(n), values: (0..<n).map { Float($0 % 17) - 8 })
@@ -54,7 +54,7 @@ import TestSupport
     }
 }
 
-@Suite struct EmbeddingTests {
+@Suite(.timeLimit(.minutes(10))) struct EmbeddingTests {
     @Test func lookupAndScatterAddWithRepeatedIds() {
         var rng = TestRandom(seed: 51)
         let (vocab, cols) = (6, 13)

@@ -3,7 +3,7 @@ import Testing
 import TestSupport
 @testable import Tensor
 
-@Suite struct ElementwiseTests {
+@Suite(.timeLimit(.minutes(10))) struct ElementwiseTests {
     @Test(arguments: [1, 7, 8, 13, 67])
     func biasAddAndBackward(cols: Int) {
         var rng = TestRandom(seed: 21)

@@ -4,7 +4,7 @@ import TestSupport
 import Kernels
 @testable import Tensor
 
-@Suite struct WorkspaceTests {
+@Suite(.timeLimit(.minutes(10))) struct WorkspaceTests {
     @Test func steadyStateStepsAllocateNothing() {
         let workspace = Workspace()
         func step(_ scale: Int) {
@@ -57,7 +57,7 @@ import Kernels
     }
 }
 
-@Suite struct SIMDMathTests {
+@Suite(.timeLimit(.minutes(10))) struct SIMDMathTests {
     /// Lane 0 of f applied to x broadcast into a vector of V's width.
     func lane0<V: FloatVector>(_: V.Type, _ x: Float, _ f: (V) -> V) -> Float {
         var out = [Float](repeating: 0, count: V.laneCount)
@@ -95,7 +95,7 @@ import Kernels
     }
 }
 
-@Suite struct CPUFeaturesTests {
+@Suite(.timeLimit(.minutes(10))) struct CPUFeaturesTests {
     @Test func reportsMissingAVX2AndFMA() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cpuinfo-\(getpid())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

@@ -10,7 +10,7 @@ import TestSupport
 /// also run once per path (scripts/test.sh sets NMT_ISA); these tests compare the two
 /// paths directly, calling each path's table (the active path is never switched, so tests
 /// running in parallel are not affected).
-@Suite(.enabled(if: VectorISA.supported.contains(.avx512), "this CPU has no AVX-512 path to compare"))
+@Suite(.enabled(if: VectorISA.supported.contains(.avx512), "this CPU has no AVX-512 path to compare"), .timeLimit(.minutes(10)))
 struct KernelPathTests {
     let narrow = VectorISA.avx2.kernels, wide = VectorISA.avx512.kernels
     /// Sizes with every tail length of either width.

@@ -3,7 +3,7 @@ import Testing
 import TestSupport
 @testable import Tensor
 
-@Suite struct LayerNormTests {
+@Suite(.timeLimit(.minutes(10))) struct LayerNormTests {
     @Test(arguments: [1, 7, 8, 13, 67])
     func forwardMatchesDefinition(cols: Int) {
         var rng = TestRandom(seed: 31)

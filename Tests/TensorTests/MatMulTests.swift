@@ -2,7 +2,7 @@ import Testing
 import TestSupport
 @testable import Tensor
 
-@Suite struct MatMulTests {
+@Suite(.timeLimit(.minutes(10))) struct MatMulTests {
     /// op(A)·op(B) by the definition, in Double.
     func naive(_ a: Tensor, _ b: Tensor, _ ta: Bool, _ tb: Bool, m: Int, n: Int, k: Int) -> [Double] {
         var c = [Double](repeating: 0, count: m * n)

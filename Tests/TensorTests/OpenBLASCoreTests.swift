@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import Tensor
 
-@Suite struct OpenBLASCoreTests {
+@Suite(.timeLimit(.minutes(10))) struct OpenBLASCoreTests {
     static let intelAVX512BF16 = CPUFeatures(
         flags: ["sse3", "avx", "avx2", "fma", "avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl", "avx512_bf16"],
         vendor: "GenuineIntel")
@@ -87,7 +87,7 @@ import Testing
     }
 }
 
-@Suite struct VectorISATests {
+@Suite(.timeLimit(.minutes(10))) struct VectorISATests {
     @Test func choosesTheWidestPathUnlessOneIsRequested() throws {
         let avx512 = OpenBLASCoreTests.intelAVX512, avx2 = OpenBLASCoreTests.intelAVX2
         #expect(try VectorISA.choose(for: avx512, requested: nil) == .avx512)

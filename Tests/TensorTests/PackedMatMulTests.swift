@@ -2,7 +2,7 @@ import Testing
 import TestSupport
 @testable import Tensor
 
-@Suite struct PackedMatMulTests {
+@Suite(.timeLimit(.minutes(10))) struct PackedMatMulTests {
     /// alpha·x·Wᵀ + bias (then ReLU) by the definition, in Double.
     func naive(_ x: Tensor, _ w: Tensor, bias: Tensor?, alpha: Float, relu: Bool) -> [Double] {
         let m = x.shape.rows, k = x.shape.last, n = w.shape.rows

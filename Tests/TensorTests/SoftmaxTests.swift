@@ -3,7 +3,7 @@ import Testing
 import TestSupport
 @testable import Tensor
 
-@Suite struct SoftmaxTests {
+@Suite(.timeLimit(.minutes(10))) struct SoftmaxTests {
     /// Masked softmax of one row by the definition, in Double: the first `valid` entries.
     func referenceRow(_ x: ArraySlice<Float>, valid: Int) -> [Double] {
         let row = Array(x)

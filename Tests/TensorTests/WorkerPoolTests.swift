@@ -4,7 +4,7 @@ import Glibc
 #endif
 @testable import Tensor
 
-@Suite struct WorkerPoolTests {
+@Suite(.timeLimit(.minutes(10))) struct WorkerPoolTests {
     /// Every chunk of every loop runs exactly once, before `run` returns, over many
     /// back-to-back loops (workers spinning) and after pauses (workers asleep).
     @Test func everyChunkRunsOnceBeforeRunReturns() {

@@ -4,7 +4,7 @@ import Testing
 @testable import Tokenizer
 
 /// Bad input is a thrown error naming the file; nothing crashes and nothing is half-written.
-@Suite struct BadInputTests {
+@Suite(.timeLimit(.minutes(10))) struct BadInputTests {
     @Test func missingModelFile() throws {
         let path = "/nonexistent/dir/missing.model"
         let error = #expect(throws: SentencePieceError.self) {

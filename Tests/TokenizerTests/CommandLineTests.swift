@@ -3,7 +3,7 @@ import Testing
 @testable import Tokenizer
 
 /// `nmt tokenizer …` as users run it: spm_* output, and one-line errors.
-@Suite struct CommandLineTests {
+@Suite(.timeLimit(.minutes(10))) struct CommandLineTests {
     @Test func trainEncodeAndDecodeMatchSpmTools() throws {
         let directory = try Fixtures.temporaryDirectory()
         let prefix = directory.appendingPathComponent("joint").path

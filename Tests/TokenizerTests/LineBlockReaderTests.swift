@@ -5,7 +5,7 @@ import Testing
 
 /// The reader hands out every line once, in order, numbered across blocks, whatever the
 /// block size.
-@Suite struct LineBlockReaderTests {
+@Suite(.timeLimit(.minutes(10))) struct LineBlockReaderTests {
     /// Lines and line numbers as the reader sees them.
     func read(_ path: String, blockSize: Int) throws -> (lines: [String], numbers: [Int]) {
         var lines: [String] = []

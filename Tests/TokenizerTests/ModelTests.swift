@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import Tokenizer
 
-@Suite struct ModelTests {
+@Suite(.timeLimit(.minutes(10))) struct ModelTests {
     @Test(arguments: TrainingOptions.ModelType.allCases)
     func specialIDsAreWrittenIntoTheModel(type: TrainingOptions.ModelType) throws {
         let (_, path) = try Fixtures.trainedModel(type)

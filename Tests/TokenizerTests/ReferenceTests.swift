@@ -4,7 +4,7 @@ import Testing
 @testable import Tokenizer
 
 /// A model trained here encodes and decodes exactly as Debian's spm_encode / spm_decode.
-@Suite struct ReferenceTests {
+@Suite(.timeLimit(.minutes(10))) struct ReferenceTests {
     static let types = TrainingOptions.ModelType.allCases
 
     @Test(arguments: types)

@@ -12,7 +12,7 @@ import Tensor
 /// gradient is 0 (softmax ignores a shift of a whole row of scores), so Float32 leaves
 /// rounding noise of ~1e-8, which Adam (ε = 1e-8) turns into steps of order lr, as it
 /// would in a Float32 PyTorch run; float64 leaves ~1e-17 and no step.
-@Suite struct AdamWReferenceTests {
+@Suite(.timeLimit(.minutes(10))) struct AdamWReferenceTests {
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
 
     @Test func tenUpdatesMatchPyTorchAdamW() throws {

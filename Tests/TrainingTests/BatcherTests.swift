@@ -4,7 +4,7 @@ import TestSupport
 
 /// Length-bucketed batching: the token bound, the pairs it skips, and the same order for
 /// the same seed and epoch (what exact resume relies on).
-@Suite struct BatcherTests {
+@Suite(.timeLimit(.minutes(10))) struct BatcherTests {
     /// 300 pairs of random lengths 1–20 (source and target drawn apart), then pair 300 of
     /// 41 tokens with eos and pair 301 of 71, to meet the limits.
     static func corpus() -> EncodedCorpus {

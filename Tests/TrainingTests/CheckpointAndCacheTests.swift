@@ -3,7 +3,7 @@ import Testing
 import Tokenizer
 @testable import Training
 
-@Suite struct CheckpointAndCacheTests {
+@Suite(.timeLimit(.minutes(10))) struct CheckpointAndCacheTests {
     static func directory(_ name: String) throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("nmt-\(name)-\(getpid())")
         try? FileManager.default.removeItem(at: url)

@@ -6,7 +6,7 @@ import TestSupport
 import Transformer
 
 /// `nmt average` and `CheckpointAverage`: the arithmetic, the refusals and the command line.
-@Suite(.serialized) struct CheckpointAverageTests {
+@Suite(.serialized, .timeLimit(.minutes(10))) struct CheckpointAverageTests {
     /// A tiny run with a checkpoint after every update, shared by the tests.
     static let run: URL = {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("nmt-average-\(getpid())")

@@ -6,7 +6,7 @@ import Tensor
 
 /// Batch-level properties (fairseq's criterion tests): padding invariance, reduced equals
 /// the sum, and determinism across thread counts.
-@Suite(.serialized) struct CriterionBatchTests {
+@Suite(.serialized, .timeLimit(.minutes(10))) struct CriterionBatchTests {
     static let criteria: [Criterion] = [.labo(alpha: 0.1, tau: 2), .labelSmoothed(alpha: 0.1), .crossEntropy]
     static let padID: Int32 = 1
 

@@ -3,7 +3,7 @@ import Testing
 import TestSupport
 @testable import Training
 
-@Suite struct CriterionKindTests {
+@Suite(.timeLimit(.minutes(10))) struct CriterionKindTests {
     @Test func namesAndDefault() throws {
         #expect(CriterionKind.default == .labo)
         #expect(CriterionKind.allCases.map(\.rawValue) == ["labo", "label_smoothed_cross_entropy", "cross_entropy"])

@@ -6,7 +6,7 @@ import Tensor
 
 /// Every criterion against its Double reference, on vocabularies that are and are not
 /// multiples of 8, with targets in the SIMD blocks and in the scalar tail.
-@Suite struct CriterionReferenceTests {
+@Suite(.timeLimit(.minutes(10))) struct CriterionReferenceTests {
     static let criteria: [Criterion] = [.labo(alpha: 0.1, tau: 2), .labo(alpha: 0.3, tau: 0.5),
                                         .labelSmoothed(alpha: 0.1), .crossEntropy]
 

@@ -6,7 +6,7 @@ import Tensor
 
 /// docs/labo.md, specification section 3: the closed-form q* is the minimiser of the inner objective
 /// F(q) = H(q, p) − τ·H(q) over the simplex of the non-target classes.
-@Suite struct InnerProblemTests {
+@Suite(.timeLimit(.minutes(10))) struct InnerProblemTests {
     /// F(q) = −Σ_j q_j log p_j + τ Σ_j q_j log q_j over the non-target entries.
     func objective(_ q: [Double], _ logP: [Double], tau: Double) -> Double {
         zip(q, logP).reduce(0) { $0 - $1.0 * $1.1 + ($1.0 > 0 ? tau * $1.0 * log($1.0) : 0) }

@@ -6,7 +6,7 @@ import Tensor
 
 /// docs/labo.md, specification section 5, first item: J's gradient (with q* held fixed, by Danskin's theorem)
 /// equals central finite differences of J.
-@Suite struct LaboGradientTests {
+@Suite(.timeLimit(.minutes(10))) struct LaboGradientTests {
     static let temperatures: [Float] = [0.5, 1, 2, 10]
 
     /// Finite differences of the Double reference J (h = 1e-5: truncation ~h², rounding

@@ -6,7 +6,7 @@ import Tensor
 
 /// LABO's two limits (docs/labo.md, specification sections 1 and 4): τ → ∞ gives fairseq's label smoothing,
 /// α = 0 gives cross-entropy.
-@Suite struct LaboLimitTests {
+@Suite(.timeLimit(.minutes(10))) struct LaboLimitTests {
     /// At τ = 1e4 the analytic gaps to LS are small: α·Var(z)/(2τ) ≈ 2e-5 per token in the
     /// loss, α·(q*_j − 1/(V−1)) ≈ α·(z_j − z̄)/((V−1)·τ) ≤ 5e-6 in the gradient. So LABO
     /// matches fairseq's loss to 1e-4 relative and its gradient to 1e-5 + 1e-4 relative.

@@ -6,7 +6,7 @@ import Tensor
 
 /// docs/labo.md, specification section 5, last item: logits of ±1e4, τ from 0.5 to 1e6, V = 32000 give finite
 /// losses and gradients, and still the right values.
-@Suite struct NumericalSafetyTests {
+@Suite(.timeLimit(.minutes(10))) struct NumericalSafetyTests {
     static let vocab = 32000
 
     /// Rows: random signs of 1e4; uniform in ±1e4; a dominant target (+1e4 against −1e4);

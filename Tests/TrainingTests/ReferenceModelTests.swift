@@ -14,7 +14,7 @@ import Tensor
 /// gradients. The floor matters only for k_proj biases, whose exact gradient is 0 (a
 /// bias on the keys shifts a whole row of scores, which softmax ignores): there Float32
 /// leaves up to ~2e-7 where float64 leaves ~1e-17 (other gradients here are ~1e-2 to 1).
-@Suite struct ReferenceModelTests {
+@Suite(.timeLimit(.minutes(10))) struct ReferenceModelTests {
     struct Variant: CustomStringConvertible, Sendable {
         let name: String
         let preNorm: Bool

@@ -6,7 +6,7 @@ import TestSupport
 import Transformer
 
 /// `nmt train` as a user runs it: a subprocess on the tiny corpus.
-@Suite(.serialized) struct TrainCommandTests {
+@Suite(.serialized, .timeLimit(.minutes(10))) struct TrainCommandTests {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let nmt = builtProduct("nmt")
 

@@ -8,7 +8,7 @@ import Tokenizer
 import Transformer
 
 /// The trainer under faults: non-finite gradients and a checkpoint write cut short.
-@Suite(.serialized) struct TrainerFaultTests {
+@Suite(.serialized, .timeLimit(.minutes(10))) struct TrainerFaultTests {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     static func config(maxUpdate: Int) throws -> TrainingConfig {

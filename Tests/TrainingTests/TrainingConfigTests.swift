@@ -3,7 +3,7 @@ import Testing
 import TestSupport
 @testable import Training
 
-@Suite struct TrainingConfigTests {
+@Suite(.timeLimit(.minutes(10))) struct TrainingConfigTests {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     @Test(arguments: ["tiny", "small", "iwslt", "base"])

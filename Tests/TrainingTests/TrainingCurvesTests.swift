@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import Training
 
-@Suite struct TrainingCurvesTests {
+@Suite(.timeLimit(.minutes(10))) struct TrainingCurvesTests {
     static func log(_ text: String) throws -> String {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("nmt-log-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).jsonl")
         try text.write(to: url, atomically: true, encoding: .utf8)

@@ -5,7 +5,7 @@ import TestSupport
 
 /// `nmt translate` and `nmt score` as a user runs them, on a checkpoint trained for a few
 /// updates on the tiny corpus.
-@Suite(.serialized) struct TranslateCommandTests {
+@Suite(.serialized, .timeLimit(.minutes(10))) struct TranslateCommandTests {
     static func trainedCheckpoint() throws -> URL {
         let output = try TrainCommandTests.temporaryDirectory("translate")
         let result = try TrainCommandTests.run(TrainCommandTests.arguments(output: output, maxUpdate: 3))

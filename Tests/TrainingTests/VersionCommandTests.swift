@@ -5,7 +5,7 @@ import Tensor
 
 /// `nmt --version` reports the kernel path and the OpenBLAS core, and shows the core
 /// selection at work in a fresh process (OpenBLAS picks its core when it loads).
-@Suite struct VersionCommandTests {
+@Suite(.timeLimit(.minutes(10))) struct VersionCommandTests {
     func version(_ environment: [String: String?]) throws -> String {
         var cleared: [String: String?] = [OpenBLAS.coreVariable: nil, OpenBLAS.initialCoreVariable: nil,
                                           VectorISA.environmentVariable: nil]
@@ -46,7 +46,7 @@ import Tensor
 }
 
 /// nmt's documented exit statuses (README, "Exit statuses").
-@Suite struct ExitStatusTests {
+@Suite(.timeLimit(.minutes(10))) struct ExitStatusTests {
     @Test func usageBadInputAndSettingsHaveTheirStatuses() throws {
         let usage = try runProcess(TrainCommandTests.nmt, ["translate", "--no-such-flag"])
         #expect(usage.status == ExitStatus.usage, "\(usage.error)")

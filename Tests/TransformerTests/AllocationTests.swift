@@ -7,7 +7,7 @@ import Tensor
 /// Once the workspace has grown, a training step's forward and backward passes allocate
 /// nothing on the heap (counted on the calling thread by the MallocCounter interposer;
 /// one thread, so every kernel runs on this thread).
-@Suite(.serialized) struct AllocationTests {
+@Suite(.serialized, .timeLimit(.minutes(10))) struct AllocationTests {
     @Test(arguments: [false, true])
     func steadyStateForwardBackwardDoesNotAllocate(preNorm: Bool) throws {
         Threads.set(1)

@@ -4,7 +4,7 @@ import TestSupport
 @testable import Tensor
 @testable import Transformer
 
-@Suite struct IncrementalDecoderTests {
+@Suite(.timeLimit(.minutes(10))) struct IncrementalDecoderTests {
     /// Decoding the reference targets one token at a time gives the full forward pass's
     /// logits at every real position.
     @Test(arguments: [(false, EmbeddingSharing.none, ActivationKind.relu), (true, .all, .gelu), (false, .decoderInputOutput, .gelu)])

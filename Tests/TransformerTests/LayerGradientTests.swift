@@ -8,7 +8,7 @@ import TestSupport
 /// (self with causal and padding masks, and cross), the feed-forward sublayer and both
 /// residual orders. Losses are Σ y ⊙ w accumulated in Double; inputs and parameters are
 /// all checked.
-@Suite struct LayerGradientTests {
+@Suite(.timeLimit(.minutes(10))) struct LayerGradientTests {
     let d = 8, heads = 2, batch = 2
 
     func linear(_ rng: inout TestRandom, _ out: Int, _ input: Int, _ storage: inout [TensorStorage]) -> LinearWeights {

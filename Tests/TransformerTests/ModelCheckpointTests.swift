@@ -4,7 +4,7 @@ import TestSupport
 import Tensor
 @testable import Transformer
 
-@Suite struct ModelCheckpointTests {
+@Suite(.timeLimit(.minutes(10))) struct ModelCheckpointTests {
     static func file(_ name: String) -> URL {
         FileManager.default.temporaryDirectory.appendingPathComponent("nmt-\(name)-\(getpid()).safetensors")
     }

@@ -4,7 +4,7 @@ import TestSupport
 @testable import Tensor
 @testable import Transformer
 
-@Suite struct ModelGradientTests {
+@Suite(.timeLimit(.minutes(10))) struct ModelGradientTests {
     /// GELU models only: finite differences across ReLU's kink do not estimate a
     /// derivative, so ReLU models are checked against the PyTorch reference instead (and
     /// ReLU's backward by itself in TensorTests).

@@ -5,7 +5,7 @@ import TestSupport
 
 /// The model runs on packed rows (padding left out). A sentence's logits and its share of
 /// the gradients must then not depend on which other sentences share its batch.
-@Suite struct PackingTests {
+@Suite(.timeLimit(.minutes(10))) struct PackingTests {
     @Test(arguments: [false, true])
     func sentenceResultsDoNotDependOnTheBatch(preNorm: Bool) throws {
         let config = Fixture.config(preNorm: preNorm, sharing: .none, activation: .gelu)

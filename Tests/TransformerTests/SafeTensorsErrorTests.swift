@@ -25,7 +25,7 @@ private func entry(_ name: String, dtype: String = "\"F32\"", shape: String, off
     "\"\(name)\":{\"dtype\":\(dtype),\"shape\":\(shape),\"data_offsets\":\(offsets)}"
 }
 
-@Suite struct SafeTensorsFileErrorTests {
+@Suite(.timeLimit(.minutes(10))) struct SafeTensorsFileErrorTests {
     @Test func missingFileIsNamed() throws {
         try withTemporaryDirectory { directory in
             let url = directory.appendingPathComponent("nowhere.safetensors")
@@ -71,7 +71,7 @@ private func entry(_ name: String, dtype: String = "\"F32\"", shape: String, off
     }
 }
 
-@Suite struct SafeTensorsHeaderErrorTests {
+@Suite(.timeLimit(.minutes(10))) struct SafeTensorsHeaderErrorTests {
     /// Reads a file with this header and `dataBytes` zero bytes of data and checks that
     /// the header is reported corrupt, naming `tensor` (nil: no tensor is at fault).
     private func expectCorrupt(_ header: String, dataBytes: Int = 0, tensor: String?, mentioning: [String] = [],
@@ -191,7 +191,7 @@ private func entry(_ name: String, dtype: String = "\"F32\"", shape: String, off
     }
 }
 
-@Suite struct SafeTensorsContentsErrorTests {
+@Suite(.timeLimit(.minutes(10))) struct SafeTensorsContentsErrorTests {
     private func sample() -> SafeTensorsFile {
         var file = SafeTensorsFile(source: "bad.safetensors")
         file.add("fc1.weight", shape: [4, 2], values: [Float](repeating: 1, count: 8))

@@ -3,7 +3,7 @@ import Tensor
 import Testing
 @testable import Transformer
 
-@Suite struct SafeTensorsRoundTripTests {
+@Suite(.timeLimit(.minutes(10))) struct SafeTensorsRoundTripTests {
     @Test func writeThenReadGivesTheSameTensorsBitForBit() throws {
         var state: UInt32 = 12345
         func next() -> Float {
@@ -77,7 +77,7 @@ import Testing
     }
 }
 
-@Suite struct SafeTensorsLayoutTests {
+@Suite(.timeLimit(.minutes(10))) struct SafeTensorsLayoutTests {
     /// The layout spelled out by hand, independent of any other implementation.
     @Test func tinyFileHasTheSpecifiedBytes() throws {
         var file = SafeTensorsFile(metadata: ["k": "v"])
@@ -138,7 +138,7 @@ import Testing
     }
 }
 
-@Suite struct SafeTensorsAtomicWriteTests {
+@Suite(.timeLimit(.minutes(10))) struct SafeTensorsAtomicWriteTests {
     @Test func overwritingReplacesTheWholeFile() throws {
         try withTemporaryDirectory { directory in
             let url = directory.appendingPathComponent("model.safetensors")

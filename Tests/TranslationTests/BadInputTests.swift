@@ -4,7 +4,7 @@ import Transformer
 @testable import Translation
 
 /// Inputs and options the Translator must refuse or repair, with the reason.
-@Suite struct BadInputTests {
+@Suite(.timeLimit(.minutes(10))) struct BadInputTests {
     let model: TransformerModel
 
     init() throws {

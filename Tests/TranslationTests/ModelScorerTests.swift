@@ -7,7 +7,7 @@ import Transformer
 
 /// ModelScorer keeps each search row's history through `select`, whether it reorders the
 /// decoder's caches or rebuilds the decoder for the live sentences.
-@Suite struct ModelScorerTests {
+@Suite(.timeLimit(.minutes(10))) struct ModelScorerTests {
     let model: TransformerModel
     let sources: [[Int32]] = [[4, 5, 6], [7], [8, 9, 10, 11], [12, 4]]
 

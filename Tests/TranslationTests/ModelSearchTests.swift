@@ -6,7 +6,7 @@ import Transformer
 @testable import Translation
 
 /// Search and scoring on the tiny Transformer of TestSupport.Fixture.
-@Suite struct ModelSearchTests {
+@Suite(.timeLimit(.minutes(10))) struct ModelSearchTests {
     let model: TransformerModel
     /// Sentences of different lengths, so that they finish at different steps.
     let sources: [[Int32]] = [[4, 5, 6, 7, 8, 9, 10], [11], [5, 5, 12, 7], [9, 10], [12, 11, 10, 9, 8], [6, 4, 6]]

@@ -2,7 +2,7 @@ import Testing
 @testable import Translation
 
 /// fairseq's rules one by one, on scripted tables.
-@Suite struct SearchRuleTests {
+@Suite(.timeLimit(.minutes(10))) struct SearchRuleTests {
     typealias W = FairseqVocabulary
     let w1 = W.w1, w2 = W.w2, eos = W.eos, pad = W.pad, unk = W.unk
 

@@ -3,7 +3,7 @@ import Testing
 
 /// fairseq's tests/test_sequence_generator.py (TestSequenceGenerator) on the same
 /// probability tables: exact hypotheses and scores, beam 2 as there, plus beam 1 and 3.
-@Suite struct SequenceGeneratorTableTests {
+@Suite(.timeLimit(.minutes(10))) struct SequenceGeneratorTableTests {
     typealias W = FairseqVocabulary
     let w1 = W.w1, w2 = W.w2
 

@@ -3,7 +3,7 @@ import TestSupport
 @testable import Translation
 import Transformer
 
-@Suite struct TranslatorBatchingTests {
+@Suite(.timeLimit(.minutes(10))) struct TranslatorBatchingTests {
     @Test func batchesRespectSentenceAndTokenLimits() throws {
         let model = try Fixture.model(Fixture.config(preNorm: false, sharing: .all))
         let bySentences = try Translator(model: model, options: SearchOptions(beam: 1), batchSize: 2)
