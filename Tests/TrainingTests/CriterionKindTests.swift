@@ -4,8 +4,10 @@ import TestSupport
 @testable import Training
 
 @Suite(.timeLimit(.minutes(10))) struct CriterionKindTests {
+    /// LABO is what a run trains with when neither the config nor the command line names a
+    /// criterion (TrainingConfig's default, which `nmt train` reads).
     @Test func namesAndDefault() throws {
-        #expect(CriterionKind.default == .labo)
+        #expect(TrainingConfig().criterion == .labo)
         #expect(CriterionKind.allCases.map(\.rawValue) == ["labo", "label_smoothed_cross_entropy", "cross_entropy"])
         let decoded = try JSONDecoder().decode([CriterionKind].self, from: Data(#"["label_smoothed_cross_entropy"]"#.utf8))
         #expect(decoded == [.labelSmoothedCrossEntropy])

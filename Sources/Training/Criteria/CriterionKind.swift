@@ -8,5 +8,4 @@ public enum CriterionKind: String, Codable, CaseIterable, Sendable {
     case crossEntropy = "cross_entropy"
 
     /// The criterion used when none is named.
-    public static let `default`: CriterionKind = .labo
 }
