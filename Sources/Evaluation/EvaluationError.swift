@@ -20,7 +20,7 @@ public enum EvaluationError: Error, Equatable, LocalizedError {
     case unknownTokenizer(String)
     /// A smoothing method that is not one of `exp`, `floor`, `add-k`, `none`.
     case unknownSmoothing(String)
-    /// A metric name that is not `bleu` or `chrf`.
+    /// A metric name that is not `bleu`, `chrf` or `ter`.
     case unknownMetric(String)
     /// `SACREBLEU_SEED` is neither `none` nor a non-negative integer.
     case invalidSeed(String)
@@ -63,7 +63,7 @@ public enum EvaluationError: Error, Equatable, LocalizedError {
         case let .unknownSmoothing(name):
             return "unknown smoothing method '\(name)' (expected one of: \(BLEU.Smoothing.names.joined(separator: ", ")))"
         case let .unknownMetric(name):
-            return "unknown metric '\(name)' (expected one of: bleu, chrf)"
+            return "unknown metric '\(name)' (expected one of: bleu, chrf, ter)"
         case let .invalidSeed(text):
             return "SACREBLEU_SEED must be a non-negative integer or 'none', not '\(text)'"
         case .pairedTestNeedsSystems:

@@ -18,7 +18,7 @@ enum Resampling {
     static func bootstrapScores(_ jobs: [Job], samples: Int, rng: inout PCG64) -> [NumPyScores] {
         let segments = jobs[0].statistics.count
         precondition(jobs.allSatisfy { $0.statistics.count == segments }, "bootstrap: systems of different lengths")
-        let matrices = jobs.map { $0.statistics.float32Values() }
+        let matrices = jobs.map { $0.metric.float32Rows($0.statistics) }
         var scores = [[NumPyFloat]](repeating: [], count: jobs.count)
         let block = blockSize(segments: segments, samples: samples)
         let indices = UnsafeMutableBufferPointer<Int32>.allocate(capacity: block * segments)
@@ -100,7 +100,9 @@ enum Resampling {
                             }
                         }
                         let b = zip(bothSums[m], a).map { $0 - $1 }
-                        return abs(metrics[m].trialScore(sums: a) - metrics[m].trialScore(sums: b)) > differences[m]
+                        let count = baseline[m].referenceCount
+                        return abs(metrics[m].trialScore(sums: a, referenceCount: count)
+                            - metrics[m].trialScore(sums: b, referenceCount: count)) > differences[m]
                     }
                 }
             }

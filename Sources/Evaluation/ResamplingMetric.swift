@@ -6,16 +6,24 @@ import Darwin
 
 /// A corpus metric as sacreBLEU's significance tests use it: per-segment statistics once,
 /// then a score from any sum of rows. The three ways of scoring a sum follow the three
-/// number types sacreBLEU's code ends up with (Python ints, int64 and float32 arrays).
+/// number types sacreBLEU's code ends up with (Python ints or floats, int64 or float64
+/// arrays, and float32 arrays).
+///
+/// TER is lower-is-better, but sacreBLEU's tests compare absolute differences and need no
+/// direction. Its statistics are `[edits, average reference length]`, the second a float
+/// whenever there are several references; here the rows hold the summed lengths and the
+/// average is taken where sacreBLEU's number type needs it.
 public enum ResamplingMetric: Sendable, Equatable {
     case bleu(BLEU.Options)
     case chrf(CHRF.Options)
+    case ter(TER.Options)
 
     /// The printed name: `BLEU`, `chrF2`, `chrF2++`, …
     public var name: String {
         switch self {
         case .bleu: return "BLEU"
         case let .chrf(options): return CHRFScore(score: 0, options: options).name
+        case .ter: return "TER"
         }
     }
 
@@ -24,6 +32,7 @@ public enum ResamplingMetric: Sendable, Equatable {
         switch self {
         case let .bleu(options): return BLEU.signature(options: options, referenceCount: referenceCount)
         case let .chrf(options): return CHRF.signature(options: options, referenceCount: referenceCount)
+        case let .ter(options): return TER.signature(options: options, referenceCount: referenceCount)
         }
     }
 
@@ -32,23 +41,37 @@ public enum ResamplingMetric: Sendable, Equatable {
         switch self {
         case let .bleu(options): return try BLEU.segmentStatistics(hypotheses: hypotheses, references: references, options: options)
         case let .chrf(options): return try CHRF.segmentStatistics(hypotheses: hypotheses, references: references, options: options)
+        case let .ter(options): return try TER.segmentStatistics(hypotheses: hypotheses, references: references, options: options)
         }
     }
 
-    /// The corpus score from column sums held as Python ints (`_aggregate_and_compute`).
-    public func score(sums: [Int]) -> Double {
+    /// A system's corpus score from its statistics (`_aggregate_and_compute` over Python
+    /// lists): column sums as Python ints, and for TER the average lengths added as floats
+    /// in segment order.
+    public func score(_ statistics: SegmentStatistics) -> Double {
+        if case .ter = self { return TER.score(statistics).score }
+        return score(sums: statistics.sums(), referenceCount: statistics.referenceCount)
+    }
+
+    /// The corpus score from exact column sums. For TER the second sum is of reference lengths
+    /// over `referenceCount` references; their average is taken once, which equals sacreBLEU's
+    /// float sums of per-segment averages whenever those are exact (the count a power of two).
+    public func score(sums: [Int], referenceCount: Int = 1) -> Double {
         switch self {
         case let .bleu(options): return BLEU.score(BLEUStatistics(sacreBLEUOrder: sums), options: options).score
         case let .chrf(options): return CHRF.fScore(sums, options: options)
+        case .ter:
+            return TER.score(edits: Double(sums[0]), referenceLength: TER.averageLength(sums[1], referenceCount))
         }
     }
 
-    /// The score of one approximate-randomization trial, whose sums are an int64 array.
+    /// The score of one approximate-randomization trial, whose sums are an int64 array (a
+    /// float64 one for TER, whose rows mix ints and floats; see `score(sums:referenceCount:)`).
     /// Only BLEU's add-k differs from `score(sums:)`: the smoothed count is written back into
     /// the int64 array, which truncates it.
-    func trialScore(sums: [Int]) -> Double {
+    func trialScore(sums: [Int], referenceCount: Int) -> Double {
         guard case let .bleu(options) = self, case let .addK(k) = options.smoothing, k != k.rounded(.towardZero) else {
-            return score(sums: sums)
+            return score(sums: sums, referenceCount: referenceCount)
         }
         var stats = BLEUStatistics(sacreBLEUOrder: sums)
         // compute_bleu returns 0 before smoothing when nothing matched.
@@ -67,6 +90,16 @@ public enum ResamplingMetric: Sendable, Equatable {
         switch self {
         case let .bleu(options): return NumPyFloat(python: BLEU.float32Score(sums, options: options))
         case let .chrf(options): return CHRF.float32Score(sums, options: options)
+        case .ter: return TER.float32Score(sums)
+        }
+    }
+
+    /// The rows as `np.array(stats, dtype='float32')` holds them: TER's average reference
+    /// lengths are rounded from the double average.
+    func float32Rows(_ statistics: SegmentStatistics) -> [Float] {
+        guard case .ter = self else { return statistics.float32Values() }
+        return statistics.values.enumerated().map { i, v in
+            i % 2 == 0 ? Float(v) : Float(TER.averageLength(v, statistics.referenceCount))
         }
     }
 }
@@ -148,5 +181,15 @@ extension CHRF {
         guard (avgPrec + avgRec).value != 0 else { return NumPyFloat(python: 0) }
         let f = onePlusFactor * avgPrec * avgRec / (factor * avgPrec + avgRec)
         return hundred * f
+    }
+}
+
+extension TER {
+    /// `_compute_score_from_stats` on a float32 row: the division and the factor 100 stay in
+    /// float32; the empty-reference cases are Python floats.
+    static func float32Score(_ s: UnsafeBufferPointer<Float>) -> NumPyFloat {
+        let edits = NumPyFloat(float32: s[0]), length = NumPyFloat(float32: s[1])
+        if length.value > 0 { return NumPyFloat(python: 100) * (edits / length) }
+        return NumPyFloat(python: edits.value > 0 ? 100 * 1.0 : 0.0)
     }
 }

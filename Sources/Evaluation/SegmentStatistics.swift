@@ -4,16 +4,22 @@
 public struct SegmentStatistics: Sendable, Equatable {
     /// Number of segments (rows).
     public let count: Int
-    /// Statistics per segment (columns): 10 for BLEU, 3 · (char order + word order) for chrF.
+    /// Statistics per segment (columns): 10 for BLEU, 3 · (char order + word order) for chrF,
+    /// 2 for TER.
     public let width: Int
     /// `count × width` values, row-major.
     public let values: [Int]
+    /// The references per segment. TER's second column sums their lengths, and sacreBLEU
+    /// holds the average, a float: the metric divides by this count where sacreBLEU's numbers
+    /// need it (see `ResamplingMetric`).
+    public let referenceCount: Int
 
-    public init(count: Int, width: Int, values: [Int]) {
+    public init(count: Int, width: Int, values: [Int], referenceCount: Int = 1) {
         precondition(values.count == count * width, "SegmentStatistics: \(values.count) values for \(count)×\(width)")
         self.count = count
         self.width = width
         self.values = values
+        self.referenceCount = referenceCount
     }
 
     /// The column sums (sacreBLEU's `sum_of_lists`), as Python ints.
@@ -49,7 +55,8 @@ extension BLEU {
             }
             return rows
         }
-        return SegmentStatistics(count: hypotheses.count, width: width, values: chunks.flatMap { $0 })
+        return SegmentStatistics(count: hypotheses.count, width: width, values: chunks.flatMap { $0 },
+                                 referenceCount: references.count)
     }
 }
 
@@ -79,6 +86,7 @@ extension CHRF {
             }
             return rows
         }
-        return SegmentStatistics(count: hypotheses.count, width: 3 * options.order, values: chunks.flatMap { $0 })
+        return SegmentStatistics(count: hypotheses.count, width: 3 * options.order, values: chunks.flatMap { $0 },
+                                 referenceCount: references.count)
     }
 }

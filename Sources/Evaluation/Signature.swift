@@ -8,16 +8,24 @@ public let sacreBLEUVersion = "2.6.0"
 public struct Signature: Equatable, Sendable {
     /// The fields in print order (`version` last, as sacreBLEU prints it).
     public let fields: [(key: String, value: String)]
+    /// The metric's own short keys where they differ from the shared ones (TER's `tok` is
+    /// `t`, BLEU's stays `tok`), as each sacreBLEU `Signature` subclass updates `_abbr`.
+    private let abbreviations: [String: String]
 
     public static func == (a: Signature, b: Signature) -> Bool {
         a.fields.map(\.key) == b.fields.map(\.key) && a.fields.map(\.value) == b.fields.map(\.value)
+            && a.abbreviations == b.abbreviations
     }
 
-    init(referenceCount: Int, _ metricFields: [(key: String, value: String)]) {
+    init(referenceCount: Int, _ metricFields: [(key: String, value: String)], abbreviations: [String: String] = [:]) {
         fields = [("nrefs", String(referenceCount))] + metricFields + [("version", sacreBLEUVersion)]
+        self.abbreviations = abbreviations
     }
 
-    private init(fields: [(key: String, value: String)]) { self.fields = fields }
+    private init(fields: [(key: String, value: String)], abbreviations: [String: String]) {
+        self.fields = fields
+        self.abbreviations = abbreviations
+    }
 
     /// The signature of a statistical test: the number of bootstrap resamples (`bs`) and of
     /// randomization trials (`ar`) and the seed (`seed`, short `rs`), each only when given,
@@ -25,12 +33,12 @@ public struct Signature: Equatable, Sendable {
     public func adding(bootstrap: Int? = nil, trials: Int? = nil, seed: String? = nil) -> Signature {
         let test: [(key: String, value: String)] = [("bs", bootstrap.map(String.init)), ("ar", trials.map(String.init)),
                                                     ("seed", seed)].compactMap { key, value in value.map { (key, $0) } }
-        return Signature(fields: [fields[0]] + test + fields.dropFirst())
+        return Signature(fields: [fields[0]] + test + fields.dropFirst(), abbreviations: abbreviations)
     }
 
     /// `key:value` pairs joined by `|`; `short` uses sacreBLEU's abbreviations (`--short`).
     public func format(short: Bool = false) -> String {
-        fields.map { "\(short ? Self.abbreviation($0.key) : $0.key):\($0.value)" }.joined(separator: "|")
+        fields.map { "\(short ? abbreviations[$0.key] ?? Self.abbreviation($0.key) : $0.key):\($0.value)" }.joined(separator: "|")
     }
 
     private static func abbreviation(_ key: String) -> String {

@@ -49,7 +49,7 @@ public enum Significance {
     public static func pairedTest(_ test: PairedTest, samples: Int, metrics: [ResamplingMetric],
                                   statistics: [[SegmentStatistics]], seed: SacreBLEUSeed) -> [[SignificanceResult]] {
         precondition(statistics.count >= 2 && samples >= 1, "pairedTest needs a baseline, a system and samples")
-        let scores = statistics.map { system in metrics.indices.map { metrics[$0].score(sums: system[$0].sums()) } }
+        let scores = statistics.map { system in metrics.indices.map { metrics[$0].score(system[$0]) } }
         switch test {
         case .bootstrap:
             return pairedBootstrap(samples: samples, metrics: metrics, statistics: statistics, scores: scores, seed: seed)
@@ -136,7 +136,7 @@ public enum Significance {
             let float32 = resampled[m].isFloat32
             // Score.estimate_ci: statistics.mean (exact), then numpy.float32(mean) for chrF.
             let mean = resampled[m].rounded(exactMean(sorted))
-            return SignificanceResult(score: metrics[m].score(sums: statistics[m].sums()), mean: mean,
+            return SignificanceResult(score: metrics[m].score(statistics[m]), mean: mean,
                                       ci: 0.5 * resampled[m].difference(upper, lower), isFloat32: float32)
         }
     }

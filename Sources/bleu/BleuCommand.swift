@@ -6,13 +6,13 @@ import Glibc
 import Darwin
 #endif
 
-/// `bleu`: sacreBLEU's command line for BLEU and chrF on local files, with the same flags,
-/// numbers and output.
+/// `bleu`: sacreBLEU's command line for BLEU, chrF and TER on local files, with the same
+/// flags, numbers and output.
 @main
 struct BleuCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bleu",
-        abstract: "BLEU and chrF scores identical to sacreBLEU \(sacreBLEUVersion), from reference files and a hypothesis.",
+        abstract: "BLEU, chrF and TER scores identical to sacreBLEU \(sacreBLEUVersion), from reference files and a hypothesis.",
         discussion: "sacreBLEU's short flags -tok, -lc, -sv, -sl, -sh, -cc and -cw are accepted too.",
         version: "bleu (sacreBLEU \(sacreBLEUVersion) compatible)"
     )
@@ -39,7 +39,7 @@ struct BleuCommand: ParsableCommand {
     @Flag(name: .long, help: "Score every segment (-sl).")
     var sentenceLevel = false
 
-    @Option(name: [.customShort("m"), .long], parsing: .upToNextOption, help: "Metrics: bleu, chrf.")
+    @Option(name: [.customShort("m"), .long], parsing: .upToNextOption, help: "Metrics: bleu, chrf, ter.")
     var metrics: [String] = ["bleu"]
 
     @Flag(name: [.customShort("b"), .long], help: "Print only the score.")
@@ -71,6 +71,18 @@ struct BleuCommand: ParsableCommand {
 
     @Flag(name: .long, help: "chrF++.py epsilon smoothing instead of effective order.")
     var chrfEpsSmoothing = false
+
+    @Flag(name: .long, help: "Case-sensitive TER (TER lowercases by default).")
+    var terCaseSensitive = false
+
+    @Flag(name: .long, help: "TER: split CJK characters (with --ter-normalized) and remove CJK punctuation (with --ter-no-punct).")
+    var terAsianSupport = false
+
+    @Flag(name: .long, help: "TER: remove the punctuation . , ? : ; ! \" ( ).")
+    var terNoPunct = false
+
+    @Flag(name: .long, help: "TER: tercom's normalization (XML entities, punctuation split off words).")
+    var terNormalized = false
 
     @Flag(name: .long, help: "Bootstrap mean and 95% confidence interval of one system's scores (-ci).")
     var confidence = false
@@ -132,6 +144,8 @@ struct BleuCommand: ParsableCommand {
         let chrfOptions = CHRF.Options(charOrder: chrfCharOrder, wordOrder: chrfWordOrder, beta: chrfBeta,
                                        lowercase: chrfLowercase, whitespace: chrfWhitespace,
                                        epsSmoothing: chrfEpsSmoothing)
+        let terOptions = TER.Options(normalized: terNormalized, noPunct: terNoPunct, asianSupport: terAsianSupport,
+                                     caseSensitive: terCaseSensitive)
         guard !references.isEmpty else { throw EvaluationError.noReferences }
         let refs = try references.map { try TextLines(contentsOf: $0) }
         let systems = try readSystems(references: refs)
@@ -150,18 +164,26 @@ struct BleuCommand: ParsableCommand {
                 let signature = CHRF.signature(options: chrfOptions, referenceCount: refs.count)
                 lines = try CHRF.sentenceScores(hypotheses: hyps, references: refs, options: chrfOptions)
                     .map { report.line($0, signature) }
+            case .ter:
+                let signature = TER.signature(options: terOptions, referenceCount: refs.count)
+                lines = try TER.sentenceScores(hypotheses: hyps, references: refs, options: terOptions)
+                    .map { report.line($0, signature) }
             }
             print(lines.joined(separator: "\n"))
             return
         }
         func resampling(_ metric: Metric) -> ResamplingMetric {
-            metric == .bleu ? .bleu(bleuOptions) : .chrf(chrfOptions)
+            switch metric {
+            case .bleu: return .bleu(bleuOptions)
+            case .chrf: return .chrf(chrfOptions)
+            case .ter: return .ter(terOptions)
+            }
         }
         if systems.count > 1 {
             print(try systemsReport(systems, references: refs, metrics: metricList.map(resampling), json: json))
             return
         }
-        // sacreBLEU prints metrics sorted by their upper-case names (BLEU before CHRF).
+        // sacreBLEU prints metrics sorted by their upper-case names (BLEU, CHRF, TER).
         let sorted = Set(metricList).sorted(by: { $0.rawValue < $1.rawValue })
         if confidence && confidenceN > 1 {
             print(try confidenceReport(systems[0].lines, references: refs, metrics: sorted.map(resampling),
@@ -178,6 +200,9 @@ struct BleuCommand: ParsableCommand {
             case .chrf:
                 let score = try CHRF.corpusScore(hypotheses: hyps, references: refs, options: chrfOptions)
                 results.append(report.corpus(score, CHRF.signature(options: chrfOptions, referenceCount: refs.count), json: json))
+            case .ter:
+                let score = try TER.corpusScore(hypotheses: hyps, references: refs, options: terOptions)
+                results.append(report.corpus(score, TER.signature(options: terOptions, referenceCount: refs.count), json: json))
             }
         }
         print(report.combine(results, json: json))
@@ -191,7 +216,7 @@ struct BleuCommand: ParsableCommand {
     }
 
     enum Metric: String {
-        case bleu, chrf
+        case bleu, chrf, ter
     }
 
     /// sacreBLEU's colours: kept on a terminal unless `NO_COLOR` (non-empty) or `--no-color`.

@@ -42,7 +42,7 @@ extension BleuCommand {
             }.sorted { $0.name.uppercased() < $1.name.uppercased() }
             for metric in metrics {
                 let cells = try systems.map { system -> SystemsReport.Cell in
-                    .score(metric.score(sums: try metric.statistics(hypotheses: system.lines, references: references).sums()))
+                    .score(metric.score(try metric.statistics(hypotheses: system.lines, references: references)))
                 }
                 columns.append(SystemsReport.Column(name: metric.name, cells: cells,
                                                     signature: metric.signature(referenceCount: references.count).format(short: short)))
@@ -66,6 +66,7 @@ extension BleuCommand {
             switch metric {
             case let .bleu(options): score = try BLEU.corpusScore(hypotheses: hypotheses, references: references, options: options)
             case let .chrf(options): score = try CHRF.corpusScore(hypotheses: hypotheses, references: references, options: options)
+            case let .ter(options): score = try TER.corpusScore(hypotheses: hypotheses, references: references, options: options)
             }
             lines.append(report.corpus(score, signature, json: json, confidence: (result.mean!, result.ci!), colors: colors))
         }
