@@ -105,15 +105,8 @@ def main():
         for p in curve:
             lines.append(f"| {p['update']} | {p['fp32_valid_nll']:.4f} | {p['bf16_valid_nll']:.4f} | {p['relative'] * 100:+.2f} % |")
     lines += ["", END]
-    text = open(RESULTS_MD, encoding="utf-8").read()
     block = "\n".join(lines)
-    if BEGIN in text:
-        text = text[:text.index(BEGIN)] + block + text[text.index(END) + len(END):]
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    with open(RESULTS_MD + ".tmp", "w", encoding="utf-8") as f:
-        f.write(text)
-    os.replace(RESULTS_MD + ".tmp", RESULTS_MD)
+    labo_report.write_block(RESULTS_MD, block, BEGIN, END)
     print(block)
 
 

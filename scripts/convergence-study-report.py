@@ -178,14 +178,7 @@ def main():
         json.dump(document, f, indent=1)
     os.replace(RESULTS_JSON + ".tmp", RESULTS_JSON)
     block = markdown(tasks)
-    text = open(RESULTS_MD, encoding="utf-8").read() if os.path.exists(RESULTS_MD) else ""
-    if BEGIN in text:
-        text = text[:text.index(BEGIN)] + block + text[text.index(END) + len(END):]
-    else:
-        text = text.rstrip("\n") + "\n\n# LABO against label smoothing at convergence\n\n" + block + "\n"
-    with open(RESULTS_MD + ".tmp", "w", encoding="utf-8") as f:
-        f.write(text)
-    os.replace(RESULTS_MD + ".tmp", RESULTS_MD)
+    labo_report.write_block(RESULTS_MD, block, BEGIN, END, heading="# LABO against label smoothing at convergence\n\n")
     print(block)
 
 

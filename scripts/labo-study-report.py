@@ -90,6 +90,20 @@ def validation_curve(direction, seeds):
             if all(len(arms.get(a, {}).get("valid_bleu", [])) == len(seeds) for a, _ in ARMS)}
 
 
+def write_block(path, block, begin, end, heading=""):
+    """Puts `block` (which starts with the marker `begin` and ends with `end`) in place of
+    the text from `begin` through `end` in the Markdown file at `path`, or appends it after
+    `heading` where the markers are missing; atomically (temporary file, rename)."""
+    text = open(path, encoding="utf-8").read() if os.path.exists(path) else ""
+    if begin in text:
+        text = text[:text.index(begin)] + block + text[text.index(end) + len(end):]
+    else:
+        text = text.rstrip("\n") + "\n\n" + heading + block + "\n"
+    with open(path + ".tmp", "w", encoding="utf-8") as f:
+        f.write(text)
+    os.replace(path + ".tmp", path)
+
+
 def mean_sd(values):
     mean = statistics.fmean(values)
     sd = statistics.stdev(values) if len(values) > 1 else None
@@ -223,13 +237,7 @@ def main():
         curves.append(f"![{direction} curves]({svg.replace('docs/', '')})")
     lines += curves + [""]
 
-    with open(RESULTS_MD, encoding="utf-8") as f:
-        text = f.read()
-    begin, end = text.index(BEGIN) + len(BEGIN), text.index(END)
-    text = text[:begin] + "\n" + "\n".join(lines) + text[end:]
-    with open(RESULTS_MD + ".tmp", "w", encoding="utf-8") as f:
-        f.write(text)
-    os.replace(RESULTS_MD + ".tmp", RESULTS_MD)
+    write_block(RESULTS_MD, BEGIN + "\n" + "\n".join(lines) + END, BEGIN, END)
 
     commit = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True,
                             text=True).stdout.strip()
