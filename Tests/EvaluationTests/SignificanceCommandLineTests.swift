@@ -10,9 +10,7 @@ final class SignificanceCommandLineTests: XCTestCase {
     override func setUpWithError() throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("bleu-sig-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        for (name, lines) in try SignificanceFixture.load().files {
-            try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: directory.appendingPathComponent(name))
-        }
+        try SacreBLEURun.write(try SignificanceFixture.load().files, to: directory)
     }
 
     override func tearDownWithError() throws {
@@ -29,8 +27,7 @@ final class SignificanceCommandLineTests: XCTestCase {
         let runs = try SignificanceFixture.load().runs
         XCTAssertGreaterThanOrEqual(runs.count, 20)
         for r in runs {
-            let arguments = r.references + (r.systems.map { ["-i"] + $0 } ?? []) + r.args
-            let result = try run(arguments, stdin: r.stdin, environment: r.environment)
+            let result = try r.runBleu(in: directory)
             XCTAssertEqual(result.status, 0, "\(r.name): \(result.stderr)")
             XCTAssertEqual(result.stdout, r.stdout, r.name)
         }

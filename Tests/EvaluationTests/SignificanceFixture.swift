@@ -3,18 +3,7 @@ import Foundation
 /// Fixtures/sacrebleu_significance.json, written by
 /// scripts/fixtures/make_significance_fixtures.py from sacreBLEU 2.6.0 and NumPy 2.
 struct SignificanceFixture: Decodable {
-    /// One sacreBLEU command line and what it printed.
-    struct Run: Decodable {
-        let name: String
-        /// Extra environment (SACREBLEU_SEED); unset otherwise.
-        let environment: [String: String]
-        let references: [String]
-        /// Files after `-i`, or nil for tab-separated systems on standard input.
-        let systems: [String]?
-        let stdin: String?
-        let args: [String]
-        let stdout: String
-    }
+    typealias Run = SacreBLEURun
 
     /// NumPy's `default_rng(seed)` streams.
     struct Stream: Decodable {

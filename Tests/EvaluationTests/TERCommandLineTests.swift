@@ -10,9 +10,7 @@ final class TERCommandLineTests: XCTestCase {
     override func setUpWithError() throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("bleu-ter-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        for (name, lines) in try TERFixture.load().files {
-            try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: directory.appendingPathComponent(name))
-        }
+        try SacreBLEURun.write(try TERFixture.load().files, to: directory)
     }
 
     override func tearDownWithError() throws {
@@ -23,9 +21,7 @@ final class TERCommandLineTests: XCTestCase {
         let runs = try TERFixture.load().runs
         XCTAssertGreaterThanOrEqual(runs.count, 20)
         for r in runs {
-            let arguments = r.references + (r.systems.map { ["-i"] + $0 } ?? []) + r.args
-            let result = try BleuExecutable.run(arguments, stdin: r.stdin.map { Data($0.utf8) }, directory: directory,
-                                                environment: r.environment)
+            let result = try r.runBleu(in: directory)
             XCTAssertEqual(result.status, 0, "\(r.name): \(result.stderr)")
             XCTAssertEqual(result.stdout, r.stdout, r.name)
         }

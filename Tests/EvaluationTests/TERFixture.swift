@@ -72,17 +72,7 @@ struct TERFixture: Decodable {
         let runs: [Run]
     }
 
-    /// One sacreBLEU command line and what it printed.
-    struct Run: Decodable {
-        let name: String
-        let environment: [String: String]
-        let references: [String]
-        /// Files after `-i`, or nil for tab-separated systems on standard input.
-        let systems: [String]?
-        let stdin: String?
-        let args: [String]
-        let stdout: String
-    }
+    typealias Run = SacreBLEURun
 
     let sacrebleu_version: String
     let cases: [Case]
