@@ -3,7 +3,7 @@ import Testing
 @testable import prepare_libreoffice_corpus
 
 /// The aligner and its parts on small help pages and catalogues written here.
-@Suite(.timeLimit(.minutes(1))) struct LibreOfficeCorpusTests {
+@Suite(.timeLimit(.minutes(10))) struct LibreOfficeCorpusTests {
     static func page(_ body: String, language: String = "de") -> String {
         """
         <!DOCTYPE html><html lang="\(language)"><head><title>t</title></head><body>

@@ -8,7 +8,7 @@ import TestSupport
 /// The references multiply the rounded inputs in Double. A product of two bf16 values is
 /// exact in fp32, so the only differences are fp32 accumulation: |error| ≤ k·2⁻²⁴·Σ|a·b|
 /// per element (a generous bound for any summation order); the tolerance below is twice it.
-@Suite(.timeLimit(.minutes(2)), .enabled(if: CPUFeatures.current.multipliesBF16Natively,
+@Suite(.timeLimit(.minutes(10)), .enabled(if: CPUFeatures.current.multipliesBF16Natively,
                                       "this CPU lacks AVX512-BF16: bf16 products are never used here"))
 struct BF16ProductTests {
     /// bf16(x) by the definition: round to nearest, ties to even, on the float's bits;
@@ -126,7 +126,7 @@ struct BF16ProductTests {
 
 /// Which precision each CPU gets: the choice over a matrix of feature sets, as the
 /// OpenBLAS core choice is tested (runs on every CPU).
-@Suite(.timeLimit(.minutes(1))) struct PrecisionChoiceTests {
+@Suite(.timeLimit(.minutes(10))) struct PrecisionChoiceTests {
     static let avx2: Set<String> = ["avx2", "fma"]
     static let avx512 = avx2.union(["avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"])
     static let zen4 = avx512.union(["avx512_bf16", "avx512_vnni"])

@@ -3,7 +3,7 @@ import Testing
 @testable import Training
 
 /// Each run segment's precision from the setting, the run's precision so far and the CPU.
-@Suite(.timeLimit(.minutes(1))) struct RunPrecisionTests {
+@Suite(.timeLimit(.minutes(10))) struct RunPrecisionTests {
     static let noBF16 = CPUFeatures(flags: ["avx2", "fma", "avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"])
     static let bf16 = CPUFeatures(flags: noBF16.flags.union(["avx512_bf16"]))
 

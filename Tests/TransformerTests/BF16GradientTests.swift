@@ -20,7 +20,7 @@ import TestSupport
 /// are rounding noise: in bf16, the rounded score gradients leave each row sum at about u of
 /// its size, so they are checked to stay below 2u of the query bias gradient, whose terms
 /// are of that size.
-@Suite(.timeLimit(.minutes(2)), .enabled(if: CPUFeatures.current.multipliesBF16Natively,
+@Suite(.timeLimit(.minutes(10)), .enabled(if: CPUFeatures.current.multipliesBF16Natively,
                                       "this CPU lacks AVX512-BF16: bf16 training is refused here"))
 struct BF16GradientTests {
     /// Dimensions that are multiples of no tile (d 20, head 10, FFN 44, vocabulary 37) and
