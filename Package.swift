@@ -85,7 +85,7 @@ let package = Package(
         ),
 
         // MARK: Checkpoints (the read side: model, config, tokenizer; below Training)
-        .target(name: "Checkpoints", dependencies: ["Tokenizer", "Transformer"]),
+        .target(name: "Checkpoints", dependencies: ["FileIO", "Tensor", "Tokenizer", "Transformer"]),
 
         // MARK: Export
         // Checkpoints as CTranslate2 model directories and Argos Translate packages, written

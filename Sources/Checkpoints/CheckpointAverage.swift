@@ -37,36 +37,20 @@ public enum CheckpointAverage {
     }
 
     /// Averages `checkpoints` and writes the result to `output` as a checkpoint directory:
-    /// model.safetensors, the first checkpoint's config.json and SentencePiece model. The
-    /// directory is built under a temporary name beside `output` and renamed into place,
-    /// so a failure leaves no partial checkpoint; an existing `output` is refused.
+    /// model.safetensors, the first checkpoint's config.json and SentencePiece model
+    /// (`CheckpointWriter`, so a failure leaves no partial checkpoint). An existing
+    /// `output` is refused before any mean is computed.
     public static func write(_ checkpoints: [ModelCheckpoint], to output: URL) throws {
-        // AtomicDirectory refuses an existing output before `fill` runs, so no mean is
-        // computed for nothing.
-        try AtomicDirectory.write(to: output) { directory in
-            let model = try mean(of: checkpoints)
-            let first = checkpoints[0]
-            let sources = checkpoints.map { $0.directory.lastPathComponent }.joined(separator: ",")
-            try model.saveParameters(to: directory.appendingPathComponent(CheckpointFiles.model),
-                                     metadata: ["format": "nmt-model-1", "averaged": sources])
-            let config = try Data(contentsOf: first.directory.appendingPathComponent(CheckpointFiles.config))
-            try AtomicFile.write(config, to: directory.appendingPathComponent(CheckpointFiles.config))
-            try AtomicFile.write(first.tokenizerData, to: directory.appendingPathComponent(CheckpointFiles.tokenizer))
+        guard let first = checkpoints.first else { throw CheckpointError.nothingToAverage }
+        guard !FileManager.default.fileExists(atPath: output.path) else {
+            throw CheckpointError.outputExists(output.path)
         }
-    }
-
-    /// The last `count` update checkpoints (`update-NNNNNNNN`) of a run directory, oldest
-    /// first: fairseq's `--num-update-checkpoints`.
-    public static func lastUpdateCheckpoints(run: URL, count: Int) throws -> [URL] {
-        let directory = run.appendingPathComponent("checkpoints")
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else {
-            throw CheckpointError.missingDirectory(directory.path)
-        }
-        let updates = names.filter { $0.hasPrefix("update-") }.sorted()
-        guard updates.count >= count else {
-            throw CheckpointError.tooFewCheckpoints(run: run.path, wanted: count, found: updates.count)
-        }
-        return updates.suffix(count).map { directory.appendingPathComponent($0) }
+        let model = try mean(of: checkpoints)
+        let sources = checkpoints.map { $0.directory.lastPathComponent }.joined(separator: ",")
+        // The first checkpoint's config.json as stored, training section whole.
+        let config = try Data(contentsOf: try CheckpointFiles.existing(CheckpointFiles.config, in: first.directory))
+        try CheckpointWriter.write(to: output, model: model, config: config, tokenizer: first.tokenizerData,
+                                   metadata: ["averaged": sources])
     }
 
     /// The config fields in which `a` and `b` differ, as "name a ≠ b".

@@ -8,8 +8,8 @@ enum ConfigProperties {
     /// Refusals are `CheckpointError`s; an accepted config has no problems and a
     /// parameter count that fits an `Int` (so that building the model cannot overflow).
     static func checkModelConfig(_ bytes: [UInt8]) throws {
-        guard let (config, _) = try refusedOrParsed(CheckpointError.self, {
-            try ModelCheckpoint.decodeConfig(Data(bytes), source: "<fuzz>/config.json")
+        guard let config = try refusedOrParsed(CheckpointError.self, {
+            try CheckpointConfig<TrainingSection>.decode(Data(bytes), source: "<fuzz>/config.json").model
         }) else { return }
         try require(config.problems().isEmpty, "an accepted config has problems: \(config.problems())")
         let count = ParameterTable.transformer(config).entries.reduce(0) { $0 + $1.shape.count }

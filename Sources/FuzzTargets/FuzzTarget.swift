@@ -14,7 +14,7 @@ import Foundation
 public enum FuzzTarget: String, CaseIterable, Sendable {
     /// `SafeTensorsFile.read(data:source:)`: model and optimizer files.
     case safetensors
-    /// `ModelCheckpoint.decodeConfig`: a checkpoint's config.json.
+    /// `CheckpointConfig.decode`: a checkpoint's config.json.
     case modelConfig = "model-config"
     /// `TrainingConfig.load(yaml:source:)`: the YAML configs of `nmt train --config`.
     case yamlConfig = "yaml-config"

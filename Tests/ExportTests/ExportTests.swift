@@ -38,15 +38,11 @@ import Transformer
     static func checkpoint(_ config: TransformerConfig, name: String) throws -> ModelCheckpoint {
         let base = try ModelCheckpoint(directory: trained)
         let directory = scratch.appendingPathComponent(name)
-        try? FileManager.default.removeItem(at: directory)
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let model = try TransformerModel(config: config)
         model.initializeParameters(seed: 7)
-        try model.saveParameters(to: directory.appendingPathComponent(CheckpointFiles.model))
-        struct Stored: Encodable { let model: TransformerConfig; let specialIDs: [String: Int32] }
-        try JSONEncoder().encode(Stored(model: config, specialIDs: base.specialIDs))
-            .write(to: directory.appendingPathComponent(CheckpointFiles.config))
-        try base.tokenizerData.write(to: directory.appendingPathComponent(CheckpointFiles.tokenizer))
+        try CheckpointWriter.write(to: directory, replacing: true, model: model,
+                                   config: CheckpointConfig(model: config, training: base.config.training, specialIDs: base.specialIDs),
+                                   tokenizer: base.tokenizerData)
         return try ModelCheckpoint(directory: directory)
     }
 

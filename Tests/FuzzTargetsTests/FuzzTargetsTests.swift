@@ -43,7 +43,7 @@ struct FuzzTargetsTests {
             #expect(try SentencePieceModel(serialized: Data(seed.bytes)).vocabularySize >= 80)
         }
         for seed in try Self.validSeeds(.modelConfig) {
-            _ = try ModelCheckpoint.decodeConfig(Data(seed.bytes), source: seed.name)
+            _ = try CheckpointConfig<TrainingSection>.decode(Data(seed.bytes), source: seed.name)
         }
         for seed in try Self.validSeeds(.yamlConfig) {
             _ = try TrainingConfig.load(yaml: String(decoding: seed.bytes, as: UTF8.self), source: seed.name)

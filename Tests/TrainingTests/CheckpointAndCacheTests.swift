@@ -1,3 +1,4 @@
+import Checkpoints
 import Foundation
 import Testing
 import Tokenizer
@@ -14,16 +15,17 @@ import Tokenizer
     /// keep-interval-updates N keeps the newest N update checkpoints and whatever `best`
     /// points to; keep-last-epochs M counts epoch checkpoints only (fairseq's meanings).
     @Test func pruneKeepsTheNewestAndTheBest() throws {
-        let dir = try Self.directory("prune")
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let names = (1...5).map { Checkpoint.name(update: $0) } + (1...4).map { Checkpoint.name(epoch: $0) }
+        let runDirectory = try Self.directory("prune")
+        defer { try? FileManager.default.removeItem(at: runDirectory) }
+        let run = RunCheckpoints(run: runDirectory), dir = run.directory
+        let names = (1...5).map { RunCheckpoints.name(update: $0) } + (1...4).map { RunCheckpoints.name(epoch: $0) }
         for name in names { try FileManager.default.createDirectory(at: dir.appendingPathComponent(name), withIntermediateDirectories: true) }
-        try Checkpoint.setLink("best", to: Checkpoint.name(update: 2), in: dir)
-        try Checkpoint.setLink("last", to: Checkpoint.name(update: 5), in: dir)
-        Checkpoint.prune(dir, keepUpdates: 2, keepEpochs: 3)
+        try run.setLink(.best, to: RunCheckpoints.name(update: 2))
+        try run.setLink(.last, to: RunCheckpoints.name(update: 5))
+        run.prune(keepUpdates: 2, keepEpochs: 3)
         let left = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { !$0.hasPrefix(".") && $0 != "best" && $0 != "last" }
-        #expect(left.sorted() == ([2, 4, 5].map { Checkpoint.name(update: $0) } + [2, 3, 4].map { Checkpoint.name(epoch: $0) }).sorted())
-        Checkpoint.prune(dir, keepUpdates: -1, keepEpochs: 0)
+        #expect(left.sorted() == ([2, 4, 5].map { RunCheckpoints.name(update: $0) } + [2, 3, 4].map { RunCheckpoints.name(epoch: $0) }).sorted())
+        run.prune(keepUpdates: -1, keepEpochs: 0)
         let after = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix("epoch-") }
         #expect(after.isEmpty, "−1 keeps every update checkpoint, 0 keeps no epoch checkpoint")
     }

@@ -19,7 +19,7 @@ import Transformer
     }()
 
     static func checkpoint(_ update: Int) throws -> ModelCheckpoint {
-        try ModelCheckpoint(directory: run.appendingPathComponent("checkpoints/\(Checkpoint.name(update: update))"))
+        try ModelCheckpoint(directory: run.appendingPathComponent("checkpoints/\(RunCheckpoints.name(update: update))"))
     }
 
     /// Every element is the mean of the checkpoints' elements, summed in double precision
@@ -44,10 +44,10 @@ import Transformer
     /// The last N update checkpoints of a run, oldest first; asking for more than there are
     /// is an error naming the run.
     @Test func lastUpdateCheckpointsOfARun() throws {
-        let names = try CheckpointAverage.lastUpdateCheckpoints(run: Self.run, count: 3).map(\.lastPathComponent)
-        #expect(names == [2, 3, 4].map { Checkpoint.name(update: $0) })
+        let names = try RunCheckpoints(run: Self.run).lastUpdateCheckpoints(count: 3).map(\.lastPathComponent)
+        #expect(names == [2, 3, 4].map { RunCheckpoints.name(update: $0) })
         #expect(throws: CheckpointError.tooFewCheckpoints(run: Self.run.path, wanted: 9, found: 4)) {
-            try CheckpointAverage.lastUpdateCheckpoints(run: Self.run, count: 9)
+            try RunCheckpoints(run: Self.run).lastUpdateCheckpoints(count: 9)
         }
     }
 

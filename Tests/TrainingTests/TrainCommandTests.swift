@@ -1,3 +1,4 @@
+import Checkpoints
 import Foundation
 import Testing
 import Tensor
@@ -59,11 +60,11 @@ import Transformer
         let checkpoints = stopped.appendingPathComponent("checkpoints")
         let last = try FileManager.default.destinationOfSymbolicLink(atPath: checkpoints.appendingPathComponent("last").path)
         let updates = Self.loggedUpdates(stopped)
-        #expect(last == Checkpoint.name(update: updates), "the checkpoint is the update the signal interrupted")
+        #expect(last == RunCheckpoints.name(update: updates), "the checkpoint is the update the signal interrupted")
         #expect(updates < n, "stopped early (at update \(updates))")
         let resumed = try Self.run(Self.arguments(output: stopped, maxUpdate: n) + ["--resume"])
         #expect(resumed.status == 0, "\(resumed.stderr)")
-        let name = "checkpoints/\(Checkpoint.name(update: n))/model.safetensors"
+        let name = "checkpoints/\(RunCheckpoints.name(update: n))/model.safetensors"
         #expect(try Data(contentsOf: straight.appendingPathComponent(name)) == Data(contentsOf: stopped.appendingPathComponent(name)))
     }
 
@@ -90,7 +91,7 @@ import Transformer
         #expect(try Self.run(Self.arguments(output: resumed, maxUpdate: 4) + ["--precision", "bf16"]).status == 0)
         let second = try Self.run(Self.arguments(output: resumed, maxUpdate: 8) + ["--precision", "auto", "--resume"])
         #expect(second.status == 0, "\(second.stderr)")
-        let name = "checkpoints/\(Checkpoint.name(update: 8))/model.safetensors"
+        let name = "checkpoints/\(RunCheckpoints.name(update: 8))/model.safetensors"
         #expect(try Data(contentsOf: straight.appendingPathComponent(name)) == Data(contentsOf: resumed.appendingPathComponent(name)))
         #expect(try Checkpoint.storedPrecision(in: resumed.appendingPathComponent("checkpoints/last").resolvingSymlinksInPath()) == .bf16)
         let log = try String(contentsOf: resumed.appendingPathComponent("train.jsonl"), encoding: .utf8)

@@ -58,9 +58,10 @@ import Transformer
         _ = try Trainer(config: try Self.config(maxUpdate: 6), output: straight, resume: false, overwrite: false, showProgress: false).run()
         _ = try Trainer(config: try Self.config(maxUpdate: 3), output: interrupted, resume: false, overwrite: false, showProgress: false).run()
 
-        // What a kill in the middle of Checkpoint.save leaves: a partial temporary directory.
+        // What a kill in the middle of Checkpoint.save leaves: a partial temporary directory
+        // (AtomicDirectory's name for it).
         let checkpoints = interrupted.appendingPathComponent("checkpoints")
-        let partial = checkpoints.appendingPathComponent(".tmp-update-00000006-12345")
+        let partial = checkpoints.appendingPathComponent(".update-00000006.tmp-12345-678")
         try FileManager.default.createDirectory(at: partial, withIntermediateDirectories: true)
         try Data("{\"trunc".utf8).write(to: partial.appendingPathComponent("config.json"))
         try Data(repeating: 7, count: 100).write(to: partial.appendingPathComponent("model.safetensors"))
@@ -165,7 +166,7 @@ import Transformer
         let checkpoints = out.appendingPathComponent("checkpoints")
         let names = try FileManager.default.contentsOfDirectory(atPath: checkpoints.path)
         let updates = names.filter { $0.hasPrefix("update-") }.sorted(), epochs = names.filter { $0.hasPrefix("epoch-") }.sorted()
-        #expect(updates == [10, 12, 14].map { Checkpoint.name(update: $0) }, "\(updates)")
+        #expect(updates == [10, 12, 14].map { RunCheckpoints.name(update: $0) }, "\(updates)")
         #expect(!epochs.isEmpty, "the tiny corpus has several epochs in 14 updates of 1024 tokens")
 
         // Resume from the first epoch checkpoint: the same weights at update 14.
@@ -176,9 +177,9 @@ import Transformer
         try FileManager.default.copyItem(at: firstEpoch, to: again.appendingPathComponent("checkpoints/\(epochs[0])"))
         try FileManager.default.copyItem(at: out.appendingPathComponent("sentencepiece.model"),
                                          to: again.appendingPathComponent("sentencepiece.model"))
-        try Checkpoint.setLink("last", to: epochs[0], in: again.appendingPathComponent("checkpoints"))
+        try RunCheckpoints(run: again).setLink(.last, to: epochs[0])
         _ = try Trainer(config: noEpochs, output: again, resume: true, overwrite: false, showProgress: false).run()
-        let name = "checkpoints/\(Checkpoint.name(update: 14))/model.safetensors"
+        let name = "checkpoints/\(RunCheckpoints.name(update: 14))/model.safetensors"
         #expect(try Data(contentsOf: out.appendingPathComponent(name)) == Data(contentsOf: again.appendingPathComponent(name)))
         let resumedNames = try FileManager.default.contentsOfDirectory(atPath: again.appendingPathComponent("checkpoints").path)
         #expect(resumedNames.filter { $0.hasPrefix("epoch-") } == [epochs[0]], "--no-epoch-checkpoints writes none")
@@ -204,7 +205,7 @@ import Transformer
         #expect(message.contains("No space left on device") && message.contains(out.path), "\(message)")
         let checkpoints = out.appendingPathComponent("checkpoints")
         let last = try FileManager.default.destinationOfSymbolicLink(atPath: checkpoints.appendingPathComponent("last").path)
-        #expect(last.hasPrefix("update-") && message.contains(".tmp-update-"), "the write that failed came after \(last)")
+        #expect(last.hasPrefix("update-") && message.contains("/.update-"), "the write that failed came after \(last)")
         _ = try ModelCheckpoint(directory: checkpoints.appendingPathComponent(last))
         let left = try FileManager.default.contentsOfDirectory(atPath: checkpoints.path).filter { $0.hasPrefix(".") }
         #expect(left.isEmpty, "temporary files left: \(left)")

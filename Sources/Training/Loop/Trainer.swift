@@ -55,7 +55,7 @@ public final class Trainer {
     /// inject non-finite values through it).
     var inspectGradients: ((ParameterArena, Int) -> Void)?
     let log: TrainingLog
-    let checkpoints: URL
+    let checkpoints: RunCheckpoints
     /// Held for the trainer's lifetime (by rank 0 only: the other ranks write nothing).
     private let lock: RunLock?
 
@@ -64,7 +64,7 @@ public final class Trainer {
         self.config = config
         self.output = output
         self.communicator = communicator
-        checkpoints = output.appendingPathComponent("checkpoints")
+        checkpoints = RunCheckpoints(run: output)
         guard communicator.isRoot else {
             lock = nil
             log = try TrainingLog(file: nil, showProgress: false)
@@ -75,7 +75,7 @@ public final class Trainer {
         if fm.fileExists(atPath: output.path, isDirectory: &isDirectory), !isDirectory.boolValue {
             throw TrainingError.outputIsNotADirectory(output.path)
         }
-        let holdsRun = fm.fileExists(atPath: checkpoints.path) || fm.fileExists(atPath: output.appendingPathComponent("train.jsonl").path)
+        let holdsRun = fm.fileExists(atPath: checkpoints.directory.path) || fm.fileExists(atPath: output.appendingPathComponent("train.jsonl").path)
         if holdsRun && !resume && !overwrite { throw CheckpointError.outputHoldsRun(output.path) }
         try Self.requireWritableDirectory(output)
         // Locked before anything in it changes; an overwrite keeps the lock file (removing
@@ -296,7 +296,7 @@ public final class Trainer {
             session.progress.epoch += 1
             session.progress.nextBatch = 0
             // At the start of the next epoch, so that resuming from it begins that epoch.
-            if !config.noEpochCheckpoints { try checkpoint(session, best: false, name: Checkpoint.name(epoch: session.progress.epoch - 1)) }
+            if !config.noEpochCheckpoints { try checkpoint(session, best: false, name: RunCheckpoints.name(epoch: session.progress.epoch - 1)) }
         }
         if !stopReason.isSignal && !session.hasCheckpointOfThisUpdate {
             _ = try validateAndSave()
@@ -315,7 +315,7 @@ public final class Trainer {
     /// same decisions that depend on it.
     /// - Throws: `DistributedError.replicasDiffer` naming the ranks that differ.
     private func checkpoint(_ session: TrainingSession, best: Bool, name: String? = nil) throws {
-        let name = name ?? Checkpoint.name(update: session.progress.update)
+        let name = name ?? RunCheckpoints.name(update: session.progress.update)
         if communicator.size > 1 {
             let operation = "checkpoint \(name)"
             let hashes = try communicator.allGather(ReplicaHash.of(session.model, session.optimizer), operation: operation)
@@ -365,9 +365,9 @@ public final class Trainer {
     /// follows; a rank whose CPU cannot follow a bf16 choice stops with the reason.
     private func segmentPrecision() throws -> RunPrecision {
         let chosen = try communicator.fromRoot(operation: "precision of this run segment") {
-            let last = checkpoints.appendingPathComponent("last")
-            let resuming = FileManager.default.fileExists(atPath: last.path)
-            let previous = resuming ? try Checkpoint.storedPrecision(in: last.resolvingSymlinksInPath()) : nil
+            let last = checkpoints.resolve(.last)
+            let previous = try last.map(Checkpoint.storedPrecision(in:))
+            let resuming = last != nil
             return try RunPrecision.choose(request: config.precision, previous: previous, resuming: resuming, features: .current)
         }
         if chosen.precision == .bf16 && !CPUFeatures.current.multipliesBF16Natively {
@@ -384,11 +384,10 @@ public final class Trainer {
         // config.json records the precision this segment uses, not auto.
         var training = config
         training.precision = PrecisionRequest(rawValue: precision.rawValue)
-        let checkpointConfig = CheckpointConfig(model: modelConfig, training: training,
+        let checkpointConfig = RunCheckpointConfig(model: modelConfig, training: training,
                                                 specialIDs: ["pad": pad, "unk": SpecialIDs.unk, "bos": SpecialIDs.bos, "eos": eos])
         let hyper = AdamW.Hyperparameters(beta1: config.adamBeta1, beta2: config.adamBeta2, eps: config.adamEps,
                                           weightDecay: config.weightDecay)
-        let lastLink = checkpoints.appendingPathComponent("last")
         let keep = (updates: config.keepIntervalUpdates, epochs: config.keepLastEpochs)
         let session: TrainingSession
         if !communicator.isRoot {
@@ -396,25 +395,25 @@ public final class Trainer {
             let model = try TransformerModel(config: modelConfig)
             session = TrainingSession(model: model, optimizer: AdamW(table: model.table, hyperparameters: hyper),
                                       progress: TrainingProgress(), config: checkpointConfig, tokenizerData: tokenizerData,
-                                      directory: checkpoints, keep: keep, clock: clock)
-        } else if FileManager.default.fileExists(atPath: lastLink.path) {
-            let loaded = try ModelCheckpoint(directory: lastLink.resolvingSymlinksInPath())
+                                      run: checkpoints, keep: keep, clock: clock)
+        } else if let last = checkpoints.resolve(.last) {
+            let loaded = try ModelCheckpoint(directory: last)
             let optimizer = AdamW(table: loaded.model.table, hyperparameters: hyper)
             let progress = try loaded.restore(into: optimizer)
             session = TrainingSession(model: loaded.model, optimizer: optimizer, progress: progress, config: checkpointConfig,
-                                      tokenizerData: tokenizerData, directory: checkpoints, keep: keep,
+                                      tokenizerData: tokenizerData, run: checkpoints, keep: keep,
                                       clock: clock)
-            session.lastCheckpointName = try? FileManager.default.destinationOfSymbolicLink(atPath: lastLink.path)
+            session.lastCheckpointName = checkpoints.target(of: .last)
             log.message("resuming from \(loaded.directory.lastPathComponent): update \(progress.update), epoch \(progress.epoch)")
         } else {
             let model = try TransformerModel(config: modelConfig)
             model.initializeParameters(seed: UInt64(config.seed))
             session = TrainingSession(model: model, optimizer: AdamW(table: model.table, hyperparameters: hyper),
                                       progress: TrainingProgress(), config: checkpointConfig, tokenizerData: tokenizerData,
-                                      directory: checkpoints, keep: keep, clock: clock)
+                                      run: checkpoints, keep: keep, clock: clock)
             log.message("model \(config.arch): \(model.parameterCount) parameters, vocabulary \(tokenizer.vocabularySize), \(trainingPairs) training pairs")
         }
-        if communicator.isRoot { Checkpoint.prune(checkpoints, keepUpdates: keep.updates, keepEpochs: keep.epochs) }
+        if communicator.isRoot { checkpoints.prune(keepUpdates: keep.updates, keepEpochs: keep.epochs) }
         if communicator.size > 1 { try synchronize(session) }
         clock.resume(from: session.progress)
         return session

@@ -1,4 +1,5 @@
 import Dispatch
+import Checkpoints
 import Foundation
 import Transformer
 
@@ -26,21 +27,21 @@ final class TrainingSession {
 
     /// Whether the newest checkpoint is of the current update (a validation, the save
     /// interval or a signal wrote it already).
-    var hasCheckpointOfThisUpdate: Bool { lastCheckpointName == Checkpoint.name(update: progress.update) }
-    private let config: CheckpointConfig
+    var hasCheckpointOfThisUpdate: Bool { lastCheckpointName == RunCheckpoints.name(update: progress.update) }
+    private let config: RunCheckpointConfig
     private let tokenizerData: Data
-    private let directory: URL
+    private let run: RunCheckpoints
     private let keep: (updates: Int, epochs: Int)
     private let clock: RunClock
 
-    init(model: TransformerModel, optimizer: AdamW, progress: TrainingProgress, config: CheckpointConfig,
-         tokenizerData: Data, directory: URL, keep: (updates: Int, epochs: Int), clock: RunClock) {
+    init(model: TransformerModel, optimizer: AdamW, progress: TrainingProgress, config: RunCheckpointConfig,
+         tokenizerData: Data, run: RunCheckpoints, keep: (updates: Int, epochs: Int), clock: RunClock) {
         self.model = model
         self.optimizer = optimizer
         self.progress = progress
         self.config = config
         self.tokenizerData = tokenizerData
-        self.directory = directory
+        self.run = run
         self.keep = keep
         self.clock = clock
     }
@@ -49,12 +50,12 @@ final class TrainingSession {
     /// points `last` (and `best`) at it and prunes old ones.
     func saveCheckpoint(best: Bool, name: String? = nil) throws {
         progress.elapsedSeconds = clock.elapsed()
-        let name = name ?? Checkpoint.name(update: progress.update)
-        _ = try Checkpoint.save(in: directory, name: name, model: model, optimizer: optimizer, progress: progress,
+        let name = name ?? RunCheckpoints.name(update: progress.update)
+        _ = try Checkpoint.save(in: run, name: name, model: model, optimizer: optimizer, progress: progress,
                                 config: config, tokenizer: tokenizerData)
-        try Checkpoint.setLink("last", to: name, in: directory)
-        if best { try Checkpoint.setLink("best", to: name, in: directory) }
+        try run.setLink(.last, to: name)
+        if best { try run.setLink(.best, to: name) }
         lastCheckpointName = name
-        Checkpoint.prune(directory, keepUpdates: keep.updates, keepEpochs: keep.epochs)
+        run.prune(keepUpdates: keep.updates, keepEpochs: keep.epochs)
     }
 }

@@ -37,7 +37,7 @@ struct AverageCommand: ParsableCommand {
     func run() throws {
         let directories: [URL]
         if let runDirectory, let count = numUpdateCheckpoints {
-            directories = try CheckpointAverage.lastUpdateCheckpoints(run: URL(fileURLWithPath: runDirectory), count: count)
+            directories = try RunCheckpoints(run: URL(fileURLWithPath: runDirectory)).lastUpdateCheckpoints(count: count)
         } else {
             directories = checkpoints.map { URL(fileURLWithPath: $0) }
         }

@@ -76,7 +76,7 @@ struct ServeCommand: ParsableCommand {
         Threads.set(threads)
         let directory = URL(fileURLWithPath: model)
         let checkpoint = try ModelCheckpoint(directory: directory)
-        let (sourceCode, targetCode) = try languages(of: directory)
+        let (sourceCode, targetCode) = try languages(of: checkpoint)
         let settings = ServingSettings(
             source: Language(code: sourceCode, name: ArgosPackage.languageNames[sourceCode] ?? sourceCode),
             target: Language(code: targetCode, name: ArgosPackage.languageNames[targetCode] ?? targetCode),
@@ -110,19 +110,11 @@ struct ServeCommand: ParsableCommand {
     }
 
     /// The language codes: the flags, else the extensions of the run's training files
-    /// (config.json's training.trainSrc and trainTgt, such as train.es and train.en).
-    private func languages(of directory: URL) throws -> (String, String) {
-        if let source, let target { return (source, target) }
-        let config = (try? Data(contentsOf: directory.appendingPathComponent("config.json")))
-            .flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }
-        let training = config?["training"] as? [String: Any]
-        func fileExtension(_ key: String) -> String? {
-            guard let path = training?[key] as? String else { return nil }
-            let ext = URL(fileURLWithPath: path).pathExtension
-            return ext.isEmpty ? nil : ext
-        }
-        guard let sourceCode = source ?? fileExtension("trainSrc"), let targetCode = target ?? fileExtension("trainTgt") else {
-            throw ValidationError("\(directory.path)/config.json names no training files with language extensions; give --source and --target")
+    /// (`TrainingSummary.languages`, such as train.es and train.en).
+    private func languages(of checkpoint: ModelCheckpoint) throws -> (String, String) {
+        let stored = checkpoint.config.training.languages
+        guard let sourceCode = source ?? stored.source, let targetCode = target ?? stored.target else {
+            throw ValidationError("\(checkpoint.directory.path)/config.json names no training files with language extensions; give --source and --target")
         }
         return (sourceCode, targetCode)
     }
