@@ -116,7 +116,7 @@ let package = Package(
         ),
 
         // MARK: Translation
-        .target(name: "Translation", dependencies: ["Tensor", "Transformer"], swiftSettings: kernelSettings),
+        .target(name: "Translation", dependencies: ["Tensor", "Tokenizer", "Transformer"], swiftSettings: kernelSettings),
         .testTarget(name: "TranslationTests", dependencies: ["Translation", "Transformer", "Tensor", "TestSupport"]),
 
         // MARK: Serving

@@ -7,10 +7,13 @@ public struct RequestUsage: Equatable, Sendable {
     public var texts = 0
     /// Source tokens read plus target tokens written (best hypotheses).
     public var tokens = 0
+    /// What the answer's "warnings" say (a text cut at the model's positions), for the log.
+    public var warnings: [String] = []
 
-    public init(texts: Int = 0, tokens: Int = 0) {
+    public init(texts: Int = 0, tokens: Int = 0, warnings: [String] = []) {
         self.texts = texts
         self.tokens = tokens
+        self.warnings = warnings
     }
 }
 
@@ -59,11 +62,14 @@ public final class TranslationAPI: Sendable {
         var next = translations.makeIterator()
         var best: [String] = [], others: [[String]] = []
         var usage = RequestUsage(texts: texts.count)
-        for textLines in lines {
+        for (t, textLines) in lines.enumerated() {
             // Per line: its hypotheses' texts (a blank line: itself, in every position).
-            let perLine: [[String]] = textLines.map { line in
+            let perLine: [[String]] = textLines.enumerated().map { l, line in
                 guard !Self.isBlank(line), let translation = next.next() else { return [line] }
                 usage.tokens += translation.sourceTokens + (translation.hypotheses.first?.tokens ?? 0)
+                if let warning = translation.warning {
+                    usage.warnings.append((isList ? "q[\(t)]" : "q") + (textLines.count > 1 ? " line \(l + 1) " : " ") + warning)
+                }
                 return translation.hypotheses.isEmpty ? [""] : translation.hypotheses.map(\.text)
             }
             // Alternative k joins each line's k-th hypothesis (its best where it has fewer).
@@ -73,6 +79,7 @@ public final class TranslationAPI: Sendable {
         }
         var answer: [String: OutputValue] = ["translatedText": isList ? .strings(best) : .string(best[0])]
         if alternatives > 0 { answer["alternatives"] = isList ? .stringLists(others) : .strings(others[0]) }
+        if !usage.warnings.isEmpty { answer["warnings"] = .strings(usage.warnings) }
         if source == "auto" {
             // The model reads one language: "detecting" it is naming it.
             let detected = OutputValue.object(["language": .string(settings.source.code), "confidence": .number(100)])
@@ -110,10 +117,12 @@ public final class TranslationAPI: Sendable {
         var usage = RequestUsage(texts: texts.count)
         let answer = NativeAnswer(
             beam: options.beam, nbest: options.nbest,
-            translations: translations.map { translation in
+            translations: translations.enumerated().map { i, translation in
                 usage.tokens += translation.sourceTokens + (translation.hypotheses.first?.tokens ?? 0)
+                let warning = translation.warning.map { "texts[\(i)] \($0)" }
+                if let warning { usage.warnings.append(warning) }
                 return NativeAnswer.Translation(
-                    sourceTokens: translation.sourceTokens,
+                    sourceTokens: translation.sourceTokens, warning: warning,
                     hypotheses: translation.hypotheses.map {
                         .init(text: $0.text, score: $0.score, logProbability: $0.logProbability, tokens: $0.tokens)
                     })
@@ -212,8 +221,10 @@ struct NativeAnswer: Encodable {
     }
     struct Translation: Encodable {
         var sourceTokens: Int
+        /// Set when the text was cut at the model's positions (omitted otherwise).
+        var warning: String?
         var hypotheses: [Hypothesis]
-        enum CodingKeys: String, CodingKey { case sourceTokens = "source_tokens", hypotheses }
+        enum CodingKeys: String, CodingKey { case sourceTokens = "source_tokens", warning, hypotheses }
     }
     var beam: Int
     var nbest: Int

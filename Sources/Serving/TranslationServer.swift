@@ -162,6 +162,7 @@ struct AccessLogMiddleware: RouterMiddleware {
         let usage = context.usage.usage
         log("\(request.method) \(request.uri.path) \(response.status.code) texts=\(usage.texts) tokens=\(usage.tokens) "
             + "ms=\(String(format: "%.1f", milliseconds))")
+        for warning in usage.warnings { log("warning: \(request.uri.path) \(warning)") }
         return response
     }
 }

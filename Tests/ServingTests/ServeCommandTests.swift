@@ -81,6 +81,27 @@ import TestSupport
         #expect(server.log.contains("POST /translate 200 texts=12 tokens="))
     }
 
+    /// A text longer than the model's positions is cut as `nmt translate` cuts it, and the
+    /// answer and the log say so in translate's words (not silently, as before).
+    @Test func aTruncatedTextIsAWarningInTheAnswerAndTheLog() throws {
+        let server = try Server(["--beam", "1", "--char-limit", "20000"] + ServedModel.searchFlags)
+        let long = Array(repeating: ServedModel.sources(3).joined(separator: " "), count: 30).joined(separator: " ")
+        let translate = try runProcess(builtProduct("nmt"), ["translate", "--model", ServedModel.checkpoint.path, "--beam", "1",
+                                                             "--threads", "1"] + ServedModel.searchFlags, standardInput: Data((long + "\n").utf8))
+        let expected = try #require(translate.error.split(separator: "\n").first { $0.contains("warning: line 1 has ") })
+        let said = String(expected.dropFirst("nmt: warning: line 1 ".count))
+        #expect(said.contains("tokens; translating its first 255 (the model's positions)"), "\(translate.error)")
+
+        let answer = try HTTPTestClient.post(port: server.port, "/translate", json: ["q": long, "source": "es", "target": "en"])
+        #expect(answer.status == 200 && answer.json?["warnings"] as? [String] == ["q " + said], "\(answer.text)")
+        let native = try HTTPTestClient.post(port: server.port, "/v1/translate", json: ["texts": [ServedModel.sources(1)[0], long]])
+        let translations = try #require(native.json?["translations"] as? [[String: Any]])
+        #expect(translations.map { $0["warning"] as? String } == [nil, "texts[1] " + said], "\(native.text)")
+        let short = try HTTPTestClient.post(port: server.port, "/translate", json: ["q": ServedModel.sources(1)[0], "source": "es", "target": "en"])
+        #expect(short.json?["warnings"] == nil)
+        #expect(server.log.contains("warning: /translate q " + said) && server.log.contains("warning: /v1/translate texts[1] " + said), "\(server.log)")
+    }
+
     @Test func sigtermFinishesTheRequestInFlightThenExitsZero() throws {
         let server = try Server(["--timeout", "300"])
         let port = server.port

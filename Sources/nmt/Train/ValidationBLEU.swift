@@ -15,9 +15,9 @@ enum ValidationBLEU {
         }
         let options = SearchOptions(beam: 1, maxLenA: Double(config.validMaxLenA), maxLenB: config.validMaxLenB)
         return { model, tokenizer in
-            let ids = try tokenizer.encode(sources, threads: config.threads)
-            let translations = try Translator(model: model, options: options, batchSize: 64).translate(ids)
-            let hypotheses = try translations.hypotheses.map { try tokenizer.decode($0.first?.tokens ?? []) }
+            let translator = try TextTranslator(model: model, tokenizer: tokenizer, options: options, batchSize: 64,
+                                                encodingThreads: config.threads)
+            let hypotheses = try translator.translate(sources).map(\.best)
             return try BLEU.corpusScore(hypotheses: hypotheses, references: [references]).score
         }
     }

@@ -65,46 +65,42 @@ struct TranslateCommand: ParsableCommand {
     func run() throws {
         Threads.set(threads)
         let checkpoint = try ModelCheckpoint(directory: URL(fileURLWithPath: model))
-        if output == nil || output == "-" { return try stream(with: checkpoint) }
+        let translator = try TextTranslator(model: checkpoint.model, tokenizer: checkpoint.tokenizer, options: search.options,
+                                            batchSize: batchSize, maxTokens: maxTokens, encodingThreads: threads)
+        if output == nil || output == "-" { return try stream(with: translator) }
         let lines = try TextFile.readLines(input)
-        let sources = try checkpoint.tokenizer.encode(lines, threads: threads)
-        let translator = try Translator(model: checkpoint.model, options: search.options, batchSize: batchSize,
-                                        maxTokens: maxTokens)
-        var hypotheses: [[Hypothesis]] = []
-        hypotheses.reserveCapacity(sources.count)
+        var translations: [SentenceTranslation] = []
+        translations.reserveCapacity(lines.count)
         let chunk = max(batchSize * 8, 256)
-        for start in stride(from: 0, to: sources.count, by: chunk) {
-            let part = Array(sources[start..<min(start + chunk, sources.count)])
-            let result = try translator.translate(part)
-            report(result.warnings, firstLine: start + 1)
-            hypotheses += result.hypotheses
-            if progress { FileHandle.standardError.write(Data("\rtranslated \(hypotheses.count)/\(sources.count) lines".utf8)) }
+        for start in stride(from: 0, to: lines.count, by: chunk) {
+            let part = try translator.translate(Array(lines[start..<min(start + chunk, lines.count)]))
+            report(part, firstLine: start + 1)
+            translations += part
+            if progress { FileHandle.standardError.write(Data("\rtranslated \(translations.count)/\(lines.count) lines".utf8)) }
         }
         if progress { FileHandle.standardError.write(Data("\n".utf8)) }
-        try TextFile.write(try text(of: hypotheses, firstIndex: 0, tokenizer: checkpoint.tokenizer), to: output)
+        try TextFile.write(text(of: translations, firstIndex: 0), to: output)
     }
 
     /// Streaming to standard output: chunks of the lines that have arrived are
     /// translated in turn; each chunk's text is made (detokenized) off this thread while
     /// the next chunk translates, and `OrderedChunkWriter` puts the chunks out in input
     /// order whichever finishes first.
-    private func stream(with checkpoint: ModelCheckpoint) throws {
+    private func stream(with translator: TextTranslator) throws {
         let feed = try LineFeed(path: input, capacity: 4 * bufferSize)
-        let translator = try Translator(model: checkpoint.model, options: search.options, batchSize: batchSize,
-                                        maxTokens: maxTokens)
         let writer = OrderedChunkWriter()
         let formatting = DispatchGroup()
         let failure = FirstError()
         var chunk = 0, done = 0
         while failure.error == nil, let (firstLine, lines) = try feed.next(upTo: bufferSize) {
-            let sources = try checkpoint.tokenizer.encode(lines, threads: threads)
-            let result = try translator.translate(sources)
-            report(result.warnings, firstLine: firstLine)
+            let sources = try translator.encode(lines)
+            let result = try translator.search(sources)
             let index = chunk
             DispatchQueue.global().async(group: formatting) {
                 do {
-                    let text = try text(of: result.hypotheses, firstIndex: firstLine - 1, tokenizer: checkpoint.tokenizer)
-                    try writer.finish(chunk: index, text: text)
+                    let translations = try translator.texts(of: result, sources: sources)
+                    report(translations, firstLine: firstLine)
+                    try writer.finish(chunk: index, text: text(of: translations, firstIndex: firstLine - 1))
                 } catch {
                     failure.record(error)
                 }
@@ -118,24 +114,22 @@ struct TranslateCommand: ParsableCommand {
         if let error = failure.error { throw error }
     }
 
-    private func report(_ warnings: [TranslationWarning], firstLine: Int) {
-        for warning in warnings {
-            if case let .sourceTruncated(sentence, length, kept) = warning {
-                warn("line \(firstLine + sentence) has \(length) tokens; translating its first \(kept) (the model's positions)")
-            }
+    /// The warnings of the lines from `firstLine` (1-based) on, on standard error.
+    private func report(_ translations: [SentenceTranslation], firstLine: Int) {
+        for (i, translation) in translations.enumerated() {
+            if let warning = translation.warning { warn("line \(firstLine + i) \(warning)") }
         }
     }
 
-    /// The output lines of `hypotheses` (the lines from 0-based `firstIndex` on): the best
-    /// translation per line, or the n-best lines in the chosen format.
-    private func text(of hypotheses: [[Hypothesis]], firstIndex: Int, tokenizer: SentencePieceModel) throws -> String {
+    /// The output lines of `translations` (the lines from 0-based `firstIndex` on): the
+    /// best translation per line, or the n-best lines in the chosen format.
+    private func text(of translations: [SentenceTranslation], firstIndex: Int) -> String {
+        guard let format = search.nbestFormat ?? (search.nbest > 1 ? .marian : nil) else {
+            return translations.map { $0.best + "\n" }.joined()
+        }
         var text = ""
-        for (i, list) in hypotheses.enumerated() {
-            guard let format = search.nbestFormat ?? (search.nbest > 1 ? .marian : nil) else {
-                text += try (list.first.map { try tokenizer.decode($0.tokens) } ?? "") + "\n"
-                continue
-            }
-            for h in list { text += format.lines(index: firstIndex + i, text: try tokenizer.decode(h.tokens), hypothesis: h) }
+        for (i, translation) in translations.enumerated() {
+            for h in translation.hypotheses { text += format.lines(index: firstIndex + i, hypothesis: h) }
         }
         return text
     }
@@ -207,14 +201,14 @@ enum NBestFormat: String, ExpressibleByArgument, CaseIterable {
     /// `P-index<TAB>positional scores`, in base 2 as fairseq prints them (4 decimals for P).
     case fairseq
 
-    func lines(index: Int, text: String, hypothesis h: Hypothesis) -> String {
+    func lines(index: Int, hypothesis h: TextHypothesis) -> String {
         switch self {
         case .marian:
-            return "\(index) ||| \(text) ||| F0= \(h.logProbability) ||| \(h.score)\n"
+            return "\(index) ||| \(h.text) ||| F0= \(h.logProbability) ||| \(h.score)\n"
         case .fairseq:
             let ln2 = Float(M_LN2)
             let positional = h.positionalScores.map { String(format: "%.4f", $0 / ln2) }.joined(separator: " ")
-            return "H-\(index)\t\(h.score / ln2)\t\(text)\nP-\(index)\t\(positional)\n"
+            return "H-\(index)\t\(h.score / ln2)\t\(h.text)\nP-\(index)\t\(positional)\n"
         }
     }
 }

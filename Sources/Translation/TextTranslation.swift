@@ -1,0 +1,47 @@
+/// One hypothesis of a sentence, as text.
+public struct TextHypothesis: Equatable, Sendable {
+    /// The detokenized translation.
+    public var text: String
+    /// fairseq's normalised score: the log-probability (eos included) / (tokens + 1)^lenpen.
+    public var score: Float
+    /// The hypothesis' log-probability under the model, eos included.
+    public var logProbability: Float
+    /// Target tokens, without eos.
+    public var tokens: Int
+    /// (tokens + 1) log-probabilities, eos last (`Hypothesis.positionalScores`).
+    public var positionalScores: [Float]
+
+    public init(text: String, score: Float, logProbability: Float, tokens: Int, positionalScores: [Float] = []) {
+        self.text = text
+        self.score = score
+        self.logProbability = logProbability
+        self.tokens = tokens
+        self.positionalScores = positionalScores
+    }
+}
+
+/// One sentence's translation: up to nbest hypotheses, best first (none for an empty
+/// sentence), the number of source tokens it was read as, and whether it had to be cut.
+public struct SentenceTranslation: Equatable, Sendable {
+    public var hypotheses: [TextHypothesis]
+    /// SentencePiece tokens of the source, as read (before any truncation).
+    public var sourceTokens: Int
+    /// Tokens translated when the source was longer than the model's positions allow
+    /// (max positions − 1, eos taking the last); nil when it was translated whole.
+    public var translatedSourceTokens: Int?
+
+    public init(hypotheses: [TextHypothesis], sourceTokens: Int, translatedSourceTokens: Int? = nil) {
+        self.hypotheses = hypotheses
+        self.sourceTokens = sourceTokens
+        self.translatedSourceTokens = translatedSourceTokens
+    }
+
+    /// The best hypothesis' text ("" for an empty sentence).
+    public var best: String { hypotheses.first?.text ?? "" }
+
+    /// What the user should know about this sentence's translation (the truncation),
+    /// phrased to follow "line N " or "text N ".
+    public var warning: String? {
+        translatedSourceTokens.map { "has \(sourceTokens) tokens; translating its first \($0) (the model's positions)" }
+    }
+}
