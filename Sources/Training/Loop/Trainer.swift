@@ -37,19 +37,17 @@ public struct TrainingSummary: Sendable {
     public var stopReason: StopReason
 }
 
-/// The training loop: batches → forward → criterion → backward → AdamW, with validation,
-/// checkpoints, budgets and exact resume (docs in README "Training").
+/// A training run: its directory (lock, log, tokenizer, checkpoints), the set-up of each
+/// segment (precision, tokenizer, corpora, a fresh or resumed session) and its end; the
+/// loop itself is `TrainingLoop` (docs in README "Training").
 ///
-/// Data-parallel over MPI (`communicator` of several ranks): every rank builds the same
-/// batch order from the seed and takes its share of each update's batches (N ranks with
-/// update_freq k train as one rank with update_freq N·k); the gradients are all-reduced
-/// before the step, so parameters and optimizer state stay identical on every rank, which
-/// is checked by hash at every checkpoint. Rank 0 alone writes the log and checkpoints and
-/// validates; it decides when to stop, and the other ranks follow its decisions.
+/// Data-parallel over MPI when `communicator` has several ranks (`DataParallelGroup`):
+/// rank 0 alone writes the directory, and the other ranks follow its decisions.
 public final class Trainer {
     public let config: TrainingConfig
     public let output: URL
     public let communicator: any Communicator
+    let group: DataParallelGroup
     public var bleuValidator: BLEUValidator?
     /// Called with the normalised gradients of every update and its 0-based number (tests
     /// inject non-finite values through it).
@@ -64,6 +62,7 @@ public final class Trainer {
         self.config = config
         self.output = output
         self.communicator = communicator
+        group = DataParallelGroup(communicator: communicator, updateFreq: config.updateFreq)
         checkpoints = RunCheckpoints(run: output)
         guard communicator.isRoot else {
             lock = nil
@@ -117,10 +116,8 @@ public final class Trainer {
     /// the config names, or one trained on the training data (joint source+target).
     func tokenizer() throws -> (SentencePieceModel, Data) {
         // Rank 0 finds or trains it; the others get its bytes.
-        let root = communicator.isRoot ? try rootTokenizer() : nil
-        let data = try communicator.withoutTimeout {
-            try communicator.broadcast(root?.data, operation: "broadcast of the SentencePiece model")
-        }
+        let root = group.isRoot ? try rootTokenizer() : nil
+        let data = try group.fromRoot(root?.data, operation: "broadcast of the SentencePiece model")
         if let root { return (root.model, data) }
         return (try SentencePieceModel(serialized: data, source: "the run's SentencePiece model"), data)
     }
@@ -156,7 +153,7 @@ public final class Trainer {
                                       cacheDirectory: output.deletingLastPathComponent().appendingPathComponent(".nmt-cache"))
     }
 
-    // MARK: The loop
+    // MARK: The run
 
     /// Trains until a budget is reached or patience runs out, validating every
     /// `validate_interval_updates` updates and at the end; every validation writes a
@@ -164,6 +161,45 @@ public final class Trainer {
     public func run() throws -> TrainingSummary {
         Threads.set(config.threads)
         let precision = try segmentPrecision()
+        logSegmentStart(precision)
+        let clock = RunClock()
+        let (tokenizer, tokenizerData) = try tokenizer()
+        // Rank 0 encodes first (and caches); the others then find the cache (on one machine).
+        let (train, valid) = try group.rootFirst("barrier after encoding the corpus") {
+            (try corpus(config.trainSrc, config.trainTgt, "train", tokenizer), try corpus(config.validSrc, config.validTgt, "valid", tokenizer))
+        }
+        let batcher = Batcher(corpus: train, maxTokens: config.maxTokens, maxPositions: config.maxPositions, seed: UInt64(config.seed))
+        if batcher.skipped > 0 {
+            log.warning("skipping \(batcher.skipped) training pairs longer than max_positions \(config.maxPositions) or max_tokens \(config.maxTokens)",
+                        fields: ["skipped_pairs": Double(batcher.skipped)])
+        }
+        let session = try startOrResume(tokenizer: tokenizer, tokenizerData: tokenizerData, trainingPairs: train.count,
+                                        precision: precision.precision, clock: clock)
+        if group.isDistributed {
+            log.message("data-parallel: \(communicator.description); each update takes update_freq \(config.updateFreq) × \(group.ranks) ranks = \(group.batchesPerUpdate) batches")
+        }
+        // A resumed run whose budget is already spent ends here: another update would change
+        // the finished run's weights. Rank 0's clock decides for every rank.
+        let spent = try group.decide("budget at start") {
+            StopDecision(budget: StopReason.budgetReached(config, updates: session.progress.update, elapsedSeconds: clock.elapsed()))
+        }.budget
+        if let spent {
+            log.warning("nothing to train: \(spent.name) already reached at update \(session.progress.update)",
+                        fields: ["update": Double(session.progress.update)])
+            return finish(session, stopReason: spent, lastValidLoss: nil, clock: clock)
+        }
+        let validBatcher = Batcher(corpus: valid, maxTokens: config.maxTokens, maxPositions: config.maxPositions, seed: 0)
+        let loop = TrainingLoop(.init(config: config, session: session, tokenizer: tokenizer, batcher: batcher,
+                                      validBatcher: validBatcher, precision: precision.precision, bleuValidator: bleuValidator,
+                                      inspectGradients: inspectGradients),
+                                group: group, log: log, clock: clock)
+        let stopReason = try loop.run()
+        log.message("done: \(stopReason.name) after \(session.progress.update) updates (\(TrainingLog.duration(clock.elapsed())))")
+        return finish(session, stopReason: stopReason, lastValidLoss: loop.lastValidLoss, clock: clock)
+    }
+
+    /// The segment's first log line and train.jsonl record: the machine and the precision.
+    private func logSegmentStart(_ precision: RunPrecision) {
         log.message("\(RuntimeReport.line); \(config.threads) thread\(config.threads == 1 ? "" : "s"); precision \(precision.summary)")
         log.record(["threads": Double(config.threads)],
                    text: ["precision": precision.precision.rawValue, "precision_reason": precision.reason,
@@ -172,199 +208,21 @@ public final class Trainer {
                           "openblas": OpenBLAS.library.summary],
                    kind: "segment")
         if let warning = precision.warning { log.warning(warning) }
-        let clock = RunClock()
-        let (tokenizer, tokenizerData) = try tokenizer()
-        let pad = SpecialIDs.pad, eos = SpecialIDs.eos
-        // Rank 0 encodes first (and caches); the others then find the cache (on one machine).
-        if !communicator.isRoot { try communicator.withoutTimeout { try communicator.barrier(operation: "barrier after encoding the corpus") } }
-        let train = try corpus(config.trainSrc, config.trainTgt, "train", tokenizer)
-        let valid = try corpus(config.validSrc, config.validTgt, "valid", tokenizer)
-        if communicator.isRoot && communicator.size > 1 { try communicator.barrier(operation: "barrier after encoding the corpus") }
-        let batcher = Batcher(corpus: train, maxTokens: config.maxTokens, maxPositions: config.maxPositions, seed: UInt64(config.seed))
-        let validBatcher = Batcher(corpus: valid, maxTokens: config.maxTokens, maxPositions: config.maxPositions, seed: 0)
-        if batcher.skipped > 0 {
-            log.warning("skipping \(batcher.skipped) training pairs longer than max_positions \(config.maxPositions) or max_tokens \(config.maxTokens)",
-                        fields: ["skipped_pairs": Double(batcher.skipped)])
-        }
-        let session = try startOrResume(tokenizer: tokenizer, tokenizerData: tokenizerData, trainingPairs: train.count,
-                                        precision: precision.precision, clock: clock)
-        let ranks = communicator.size, rank = communicator.rank
-        if ranks > 1 {
-            log.message("data-parallel: \(communicator.description); each update takes update_freq \(config.updateFreq) × \(ranks) ranks = \(config.updateFreq * ranks) batches")
-        }
-        // A scratch gradient arena for summing a rank's batches in a fixed order.
-        let accumulator = config.updateFreq > 1 ? ParameterArena(table: session.model.table) : nil
-        let allReduceClock = AllReduceClock()
-        // A resumed run whose budget is already spent ends here: another update would change
-        // the finished run's weights.
-        // Rank 0's clock decides for every rank.
-        let start = try communicator.fromRoot(operation: "budget at start") {
-            StopDecision(budget: StopReason.budgetReached(config, updates: session.progress.update, elapsedSeconds: clock.elapsed()))
-        }
-        if let spent = start.budget {
-            log.warning("nothing to train: \(spent.name) already reached at update \(session.progress.update)",
-                        fields: ["update": Double(session.progress.update)])
-            log.record(["update": Double(session.progress.update), "elapsed": clock.elapsed()],
-                       text: ["stop_reason": spent.name], kind: "done")
-            return TrainingSummary(updates: session.progress.update, epochs: session.progress.epoch,
-                                   bestBLEU: session.progress.bestBLEU, lastValidLoss: nil, stopReason: spent)
-        }
-        let schedule = InverseSquareRootSchedule(lr: config.lr, warmupUpdates: config.warmupUpdates, warmupInitLR: config.warmupInitLR)
-        let criterion = config.criterionValue
-        let workspace = Workspace()
-        var nonFiniteInARow = 0
-        var lastValidLoss: Double?
-        var window = ProgressWindow()
+    }
 
-        /// Validates (rank 0) and writes a checkpoint; returns whether patience ran out.
-        func validateAndSave() throws -> Bool {
-            // The other ranks wait for rank 0's validation: its length is no fault.
-            let decision = try communicator.withoutTimeout {
-                try communicator.fromRoot(operation: "validation decision, update \(session.progress.update)") {
-                    let result = try ValidationResult.measure(model: session.model, tokenizer: tokenizer, batcher: validBatcher,
-                                                              criterion: criterion, bleuValidator: bleuValidator, workspace: workspace)
-                    lastValidLoss = result.loss
-                    let isBest = result.isBest(updating: &session.progress)
-                    logValidation(result, session.progress)
-                    return ValidationDecision(
-                        isBest: isBest,
-                        patienceOut: config.patience >= 0 && session.progress.validationsWithoutImprovement > config.patience)
-                }
-            }
-            try checkpoint(session, best: decision.isBest)
-            return decision.patienceOut
-        }
-
-        var stopReason = StopReason.maxEpoch
-        training: while config.maxEpoch == 0 || session.progress.epoch <= config.maxEpoch {
-            let batches = batcher.batches(epoch: session.progress.epoch)
-            while session.progress.nextBatch < batches.count {
-                // The update's batches (update_freq per rank), and this rank's share of them.
-                let group = session.progress.nextBatch..<min(session.progress.nextBatch + config.updateFreq * ranks, batches.count)
-                let firstOfMine = group.lowerBound + rank * config.updateFreq
-                let mine = min(firstOfMine, group.upperBound)..<min(firstOfMine + config.updateFreq, group.upperBound)
-                let batchesOfUpdate = mine.map { batcher.batch(batches[$0], padID: pad, eosID: eos) }
-                for batch in batchesOfUpdate { try session.model.validate(batch) }
-                let lr = schedule.rate(afterUpdates: session.progress.update)
-                session.progress.nextBatch = group.upperBound
-                let update = session.progress.update
-                guard let stats = try UpdateStep.run(model: session.model, optimizer: session.optimizer, criterion: criterion,
-                                                     batches: batchesOfUpdate, seed: UInt64(config.seed), update: update,
-                                                     updateFreq: config.updateFreq * ranks, firstBatch: mine.lowerBound - group.lowerBound,
-                                                     lr: lr, clipNorm: config.clipNorm, precision: precision.precision,
-                                                     workspace: workspace,
-                                                     accumulator: accumulator, communicator: communicator,
-                                                     allReduceClock: allReduceClock, inspectGradients: inspectGradients.map { hook in { hook($0, update) } }) else {
-                    nonFiniteInARow += 1
-                    log.warning("update \(update + 1) skipped: non-finite loss or gradients (\(nonFiniteInARow) in a row)",
-                                fields: ["update": Double(update + 1)])
-                    if nonFiniteInARow >= 10 {
-                        throw TrainingError.nonFiniteLoss(updates: nonFiniteInARow, lastCheckpoint: session.lastCheckpointName)
-                    }
-                    continue
-                }
-                nonFiniteInARow = 0
-                session.progress.update += 1
-                window.add(stats, allReduceSeconds: allReduceClock.seconds)
-                allReduceClock.seconds = 0
-                if session.progress.update % config.logInterval == 0 || session.progress.update == 1 {
-                    logProgress(window.close(), lr: lr, session.progress, elapsed: clock.elapsed())
-                }
-                // Rank 0's clock and signals decide for every rank.
-                let control = try communicator.fromRoot(operation: "stop decision, update \(session.progress.update)") {
-                    StopDecision(budget: StopReason.budgetReached(config, updates: session.progress.update,
-                                                                  elapsedSeconds: clock.elapsed()),
-                                 signal: StopSignal.requested)
-                }
-                let budget = control.budget
-                if session.progress.update % config.validateIntervalUpdates == 0 || budget != nil {
-                    if try validateAndSave() { stopReason = .patience; break training }
-                }
-                if let budget { stopReason = budget; break training }
-                if config.saveIntervalUpdates > 0 && session.progress.update % config.saveIntervalUpdates == 0
-                    && !session.hasCheckpointOfThisUpdate {
-                    try checkpoint(session, best: false)
-                }
-                if let number = control.signal {
-                    // A checkpoint of this update (unless validation just wrote it), without
-                    // validating: a pre-empted job should exit quickly.
-                    if !session.hasCheckpointOfThisUpdate { try checkpoint(session, best: false) }
-                    stopReason = .signal(number)
-                    break training
-                }
-            }
-            session.progress.epoch += 1
-            session.progress.nextBatch = 0
-            // At the start of the next epoch, so that resuming from it begins that epoch.
-            if !config.noEpochCheckpoints { try checkpoint(session, best: false, name: RunCheckpoints.name(epoch: session.progress.epoch - 1)) }
-        }
-        if !stopReason.isSignal && !session.hasCheckpointOfThisUpdate {
-            _ = try validateAndSave()
-        }
-        log.message("done: \(stopReason.name) after \(session.progress.update) updates (\(TrainingLog.duration(clock.elapsed())))")
-        // Every segment ends with its stop reason, so a study can tell a run that ran out
-        // of patience from one that reached its budget.
+    /// Every segment ends with its stop reason, so a study can tell a run that ran out of
+    /// patience from one that reached its budget.
+    private func finish(_ session: TrainingSession, stopReason: StopReason, lastValidLoss: Double?, clock: RunClock) -> TrainingSummary {
         log.record(["update": Double(session.progress.update), "elapsed": clock.elapsed()],
                    text: ["stop_reason": stopReason.name], kind: "done")
         return TrainingSummary(updates: session.progress.update, epochs: session.progress.epoch,
                                bestBLEU: session.progress.bestBLEU, lastValidLoss: lastValidLoss, stopReason: stopReason)
     }
 
-    /// Writes a checkpoint (rank 0) after checking that every rank holds the same
-    /// parameters and optimizer state; every rank records its name, so that all take the
-    /// same decisions that depend on it.
-    /// - Throws: `DistributedError.replicasDiffer` naming the ranks that differ.
-    private func checkpoint(_ session: TrainingSession, best: Bool, name: String? = nil) throws {
-        let name = name ?? RunCheckpoints.name(update: session.progress.update)
-        if communicator.size > 1 {
-            let operation = "checkpoint \(name)"
-            let hashes = try communicator.allGather(ReplicaHash.of(session.model, session.optimizer), operation: operation)
-            if Set(hashes).count > 1 { throw DistributedError.replicasDiffer(operation: operation, hashes: hashes) }
-        }
-        if communicator.isRoot {
-            try session.saveCheckpoint(best: best, name: name)
-        } else {
-            session.lastCheckpointName = name
-        }
-    }
-
-    /// Rank 0's model, optimizer state and progress on every rank.
-    private func synchronize(_ session: TrainingSession) throws {
-        for arena in [session.model.parameters, session.optimizer.firstMoment, session.optimizer.secondMoment] {
-            try communicator.broadcast(arena.base, bytes: arena.table.count * MemoryLayout<Float>.size, root: 0,
-                                       operation: "broadcast of the initial state")
-        }
-        let state = try communicator.broadcast(
-            communicator.isRoot ? SharedState(progress: session.progress, step: session.optimizer.step,
-                                              lastCheckpoint: session.lastCheckpointName) : nil,
-            operation: "broadcast of the progress")
-        session.progress = state.progress
-        session.optimizer.step = state.step
-        session.lastCheckpointName = state.lastCheckpoint
-    }
-
-    /// Rank 0's budget and signal, which every rank follows.
-    private struct StopDecision: Codable {
-        var budget: StopReason?
-        var signal: Int32? = nil
-    }
-
-    /// Rank 0's validation outcome: whether it is the best so far, and whether patience ran out.
-    private struct ValidationDecision: Codable {
-        var isBest: Bool
-        var patienceOut: Bool
-    }
-
-    private struct SharedState: Codable {
-        var progress: TrainingProgress
-        var step: Int
-        var lastCheckpoint: String?
-    }
-
     /// Rank 0's choice of this segment's precision (`RunPrecision`), which every rank
     /// follows; a rank whose CPU cannot follow a bf16 choice stops with the reason.
     private func segmentPrecision() throws -> RunPrecision {
-        let chosen = try communicator.fromRoot(operation: "precision of this run segment") {
+        let chosen = try group.decide("precision of this run segment") {
             let last = checkpoints.resolve(.last)
             let previous = try last.map(Checkpoint.storedPrecision(in:))
             let resuming = last != nil
@@ -390,7 +248,7 @@ public final class Trainer {
                                           weightDecay: config.weightDecay)
         let keep = (updates: config.keepIntervalUpdates, epochs: config.keepLastEpochs)
         let session: TrainingSession
-        if !communicator.isRoot {
+        if !group.isRoot {
             // Same shapes as rank 0's; the state itself comes from rank 0.
             let model = try TransformerModel(config: modelConfig)
             session = TrainingSession(model: model, optimizer: AdamW(table: model.table, hyperparameters: hyper),
@@ -413,45 +271,14 @@ public final class Trainer {
                                       run: checkpoints, keep: keep, clock: clock)
             log.message("model \(config.arch): \(model.parameterCount) parameters, vocabulary \(tokenizer.vocabularySize), \(trainingPairs) training pairs")
         }
-        if communicator.isRoot { checkpoints.prune(keepUpdates: keep.updates, keepEpochs: keep.epochs) }
-        if communicator.size > 1 { try synchronize(session) }
+        if group.isRoot { checkpoints.prune(keepUpdates: keep.updates, keepEpochs: keep.epochs) }
+        try group.synchronize(session)
         clock.resume(from: session.progress)
         return session
     }
 
-    // MARK: Log lines
-
-    private func logProgress(_ window: (loss: Double, nll: Double, tokensPerSecond: Double, secondsPerUpdate: Double,
-                                        allReduceSecondsPerUpdate: Double), lr: Float,
-                             _ progress: TrainingProgress, elapsed: Double) {
-        // Time left: the nearer of the update budget (at the speed so far) and the time budget.
-        var remaining = Double.infinity
-        if config.maxUpdate > 0 { remaining = Double(config.maxUpdate - progress.update) / Double(progress.update) * elapsed }
-        if config.stopTimeHours > 0 { remaining = min(remaining, config.stopTimeHours * 3600 - elapsed) }
-        var fields = ["update": Double(progress.update), "epoch": Double(progress.epoch), "loss": window.loss, "nll": window.nll,
-                      "lr": Double(lr), "tgt_tokens_per_second": window.tokensPerSecond, "elapsed": elapsed]
-        if communicator.size > 1 {
-            // Per update: its wall time and the part of it spent in the all-reduces.
-            fields["update_ms"] = window.secondsPerUpdate * 1e3
-            fields["allreduce_ms"] = window.allReduceSecondsPerUpdate * 1e3
-        }
-        log.record(fields, kind: "train")
-        log.progress(String(format: "update %d | epoch %d | loss %.3f | nll %.3f | lr %.3g | %.0f tgt tok/s | %@ elapsed | ETA %@",
-                            progress.update, progress.epoch, window.loss, window.nll, lr, window.tokensPerSecond,
-                            TrainingLog.duration(elapsed), TrainingLog.duration(remaining)))
-    }
-
-    private func logValidation(_ result: ValidationResult, _ progress: TrainingProgress) {
-        var fields: [String: Double] = ["update": Double(progress.update), "epoch": Double(progress.epoch),
-                                        "valid_loss": result.loss, "valid_nll": result.nll,
-                                        "valid_ppl": Foundation.pow(2, result.nll)]
-        if let bleu = result.bleu {
-            fields["valid_bleu"] = bleu
-            fields["best_bleu"] = progress.bestBLEU
-        }
-        log.record(fields, kind: "valid")
-        log.message(String(format: "valid | update %d | epoch %d | loss %.3f | nll %.3f | ppl %.2f", progress.update, progress.epoch,
-                           result.loss, result.nll, Foundation.pow(2, result.nll))
-                    + (result.bleu.map { String(format: " | bleu %.2f | best %.2f", $0, progress.bestBLEU ?? $0) } ?? ""))
+    /// Rank 0's budget, which every rank follows.
+    private struct StopDecision: Codable {
+        var budget: StopReason?
     }
 }

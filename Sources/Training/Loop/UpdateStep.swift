@@ -25,18 +25,19 @@ public enum UpdateStep {
         let accumulator = batches.count > 1 ? ParameterArena(table: model.table) : nil
         // A single process's collectives are identities and cannot fail.
         return try! run(model: model, optimizer: optimizer, criterion: criterion, batches: batches, seed: seed, update: update,
-                        updateFreq: updateFreq, firstBatch: 0, lr: lr, clipNorm: clipNorm, precision: precision, workspace: workspace,
+                        batchesInUpdate: updateFreq, firstBatch: 0, lr: lr, clipNorm: clipNorm, precision: precision, workspace: workspace,
                         accumulator: accumulator, communicator: SingleProcess(), inspectGradients: inspectGradients)
     }
 
     /// This rank's share of an update: `batches` are the update's batches `firstBatch`
-    /// ..< firstBatch + batches.count of `updateFreq` in all (every rank's), possibly none.
+    /// ..< firstBatch + batches.count of `batchesInUpdate` in all (every rank's: update_freq
+    /// × ranks), possibly none.
     /// The gradients and statistics are summed over the ranks by `communicator` before
     /// the normalisation, so every rank takes the same AdamW step.
     /// - Parameter accumulator: scratch gradients, needed when `batches` holds more than one.
     /// - Throws: the communicator's errors.
     public static func run(model: TransformerModel, optimizer: AdamW, criterion: Criterion, batches: [Batch],
-                           seed: UInt64, update: Int, updateFreq: Int, firstBatch: Int, lr: Float, clipNorm: Float,
+                           seed: UInt64, update: Int, batchesInUpdate: Int, firstBatch: Int, lr: Float, clipNorm: Float,
                            precision: ProductPrecision = .fp32, workspace: Workspace, accumulator: ParameterArena?, communicator: any Communicator,
                            allReduceClock: AllReduceClock? = nil,
                            inspectGradients: ((ParameterArena) -> Void)? = nil) throws -> CriterionResult? {
@@ -58,7 +59,7 @@ public enum UpdateStep {
             workspace.reset()
             // Dropout masks are keyed by (update, batch within the update): a resumed run
             // draws the same masks, whatever rank computes the batch.
-            let step = UInt64(update) &* UInt64(updateFreq) &+ UInt64(firstBatch + local)
+            let step = UInt64(update) &* UInt64(batchesInUpdate) &+ UInt64(firstBatch + local)
             let logits = model.forward(batch, mode: .training(seed: seed, step: step), precision: precision,
                                        workspace: workspace)
             stats += batch.packedTarget.withUnsafeBufferPointer {
