@@ -58,13 +58,17 @@ let package = Package(
         // MARK: Kernels
         // One generic source per kernel (Kernels), specialised once per vector width in a
         // module compiled for that instruction set; Tensor picks one at run time.
+        // MARK: Basics (depends on nothing): the worker pools and chunked parallel loops every
+        // target runs on, and the FNV-1a hash.
+        .target(name: "Basics"),
+
         .target(name: "Kernels", swiftSettings: kernelSettings),
         .target(name: "KernelsAVX2", dependencies: ["Kernels"], swiftSettings: kernelSettings),
         .target(name: "KernelsAVX512", dependencies: ["Kernels"], swiftSettings: avx512KernelSettings),
 
         // MARK: Tensor core
-        .target(name: "Tensor", dependencies: ["Kernels", "KernelsAVX2", "KernelsAVX512", "COneDNN", "CBF16Kernels"], swiftSettings: kernelSettings),
-        .testTarget(name: "TensorTests", dependencies: ["Tensor", "Kernels", "TestSupport"]),
+        .target(name: "Tensor", dependencies: ["Basics", "Kernels", "KernelsAVX2", "KernelsAVX512", "COneDNN", "CBF16Kernels"], swiftSettings: kernelSettings),
+        .testTarget(name: "TensorTests", dependencies: ["Basics", "Tensor", "Kernels", "TestSupport"]),
 
         // MARK: File I/O
         // Atomic writes and line reading with UTF-8 checks, for every module that touches files.
@@ -72,7 +76,7 @@ let package = Package(
         .testTarget(name: "FileIOTests", dependencies: ["FileIO"]),
 
         // MARK: Tokenizer
-        .target(name: "Tokenizer", dependencies: ["CSentencePiece", "FileIO"]),
+        .target(name: "Tokenizer", dependencies: ["Basics", "CSentencePiece", "FileIO"]),
         // nmt is a dependency so that it is built before the tests run it.
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer", "FileIO", "TestSupport", "nmt"]),
 
@@ -105,7 +109,7 @@ let package = Package(
         // MARK: Training
         .target(
             name: "Training",
-            dependencies: ["Tensor", "Kernels", "FileIO", "Checkpoints", "Transformer", "Tokenizer", "Distributed", "Yams"],
+            dependencies: ["Basics", "Tensor", "Kernels", "FileIO", "Checkpoints", "Transformer", "Tokenizer", "Distributed", "Yams"],
             swiftSettings: kernelSettings
         ),
         .testTarget(
@@ -128,8 +132,8 @@ let package = Package(
         ),
         .testTarget(name: "ServingTests", dependencies: ["Serving", "Checkpoints", "Training", "Translation", "TestSupport", "nmt"]),
 
-        // MARK: Evaluation (depends on no other target of the project)
-        .target(name: "Evaluation"),
+        // MARK: Evaluation (depends on Basics only, so bleu stays small)
+        .target(name: "Evaluation", dependencies: ["Basics"]),
         .testTarget(
             name: "EvaluationTests",
             // bleu is a dependency so that it is built before the tests run it.
@@ -150,7 +154,7 @@ let package = Package(
         .testTarget(name: "PrepareBibleCorpusTests", dependencies: ["prepare-bible-corpus"]),
         // LibreOffice's help (and interface strings) of two languages, aligned by page and
         // paragraph id: the convergence study's second task and the fine-tuning domain.
-        .executableTarget(name: "prepare-libreoffice-corpus", dependencies: ["FileIO"]),
+        .executableTarget(name: "prepare-libreoffice-corpus", dependencies: ["Basics", "FileIO"]),
         .testTarget(name: "PrepareLibreOfficeCorpusTests", dependencies: ["prepare-libreoffice-corpus"]),
 
         // MARK: Benchmarks
@@ -179,6 +183,6 @@ let package = Package(
         // Counts the calling thread's heap allocations, for the no-allocation tests.
         .target(name: "MallocCounter", path: "Tests/MallocCounter"),
     ],
-    swiftLanguageModes: [.v5],
+    swiftLanguageModes: [.v6],
     cxxLanguageStandard: .cxx17
 )

@@ -119,6 +119,7 @@ public struct TextLines: Sendable {
 /// Immutable bytes at a stable address, so that lines can be handed out as pointers for as
 /// long as the storage lives. Never written after `init`, hence safe to share between threads.
 final class ByteStorage: @unchecked Sendable {
+    // @unchecked: the bytes are never written after `init`.
     let base: UnsafeMutablePointer<UInt8>
 
     init(_ bytes: [UInt8]) {

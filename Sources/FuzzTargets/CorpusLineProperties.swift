@@ -37,6 +37,7 @@ enum CorpusLineProperties {
 /// One temporary file per process, rewritten for every input, so that file reading is
 /// fuzzed through a real descriptor without a file per input.
 final class ScratchFile: @unchecked Sendable {
+    // @unchecked: a fuzzer runs one input at a time, so one thread uses the file at a time.
     static let shared = ScratchFile()
     private let descriptor: Int32
     private let lock = NSLock()

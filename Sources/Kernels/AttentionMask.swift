@@ -23,7 +23,7 @@ public struct AttentionMask {
         self.queryOffset = queryOffset
     }
 
-    public static let none = AttentionMask()
+    public static var none: AttentionMask { AttentionMask() }
 
     /// Whether any key or query is hidden (then scores must be shaped (B, H, Tq, Tk)).
     public var masksAnything: Bool { keyLengths != nil || queryLengths != nil || causal }

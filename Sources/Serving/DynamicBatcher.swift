@@ -64,7 +64,9 @@ public final class DynamicBatcher: @unchecked Sendable {
         public var largestBatch = 0
     }
 
-    private final class Job {
+    private final class Job: @unchecked Sendable {
+        // @unchecked: `continuation` and `cancelled` are read and written under the
+        // batcher's `condition` only.
         let sentences: [String]
         let options: SearchOptions
         let enqueued: Date

@@ -1,3 +1,6 @@
+import Basics
+import Synchronization
+
 /// The number of threads used by matrix products and by the SIMD kernels.
 ///
 /// One setting drives both, as `--threads N` on the command line. OpenBLAS itself always
@@ -9,35 +12,28 @@
 /// for a given thread count: work is split into the same contiguous ranges every time, and
 /// reductions combine per-range partials in range order.
 public enum Threads {
-    nonisolated(unsafe) private static var current = 1
-    /// Worker pools by worker count (threads − 1), made on first use and kept: an unused
-    /// pool's workers sleep.
-    nonisolated(unsafe) private static var pools: [Int: WorkerPool] = [:]
-    nonisolated(unsafe) private static var pool: WorkerPool?
+    /// The thread count and its pool (nil for one thread), set together under the lock,
+    /// so that a reader sees a count and the pool made for it.
+    private static let state = Mutex<(count: Int, pool: WorkerPool?)>((1, nil))
 
     /// Threads in use now.
-    public static var count: Int { current }
+    public static var count: Int { state.withLock { $0.count } }
 
-    /// Sets the thread count for the products and the kernels (clamped to ≥ 1).
+    /// Sets the thread count for the products and the kernels (clamped to ≥ 1). The
+    /// setting is the process's: tests that run side by side with other counts change
+    /// each other's speed, not their results' validity (every count gives valid results).
     public static func set(_ n: Int) {
-        current = max(1, n)
+        let count = max(1, n)
         OpenBLAS.library.setThreads(1)
-        if current == 1 {
-            pool = nil
-        } else if let existing = pools[current - 1] {
-            pool = existing
-        } else {
-            let made = WorkerPool(workers: current - 1)
-            pools[current - 1] = made
-            pool = made
-        }
+        let pool = WorkerPools.pool(threads: count)
+        state.withLock { $0 = (count, pool) }
     }
 
     /// Runs `body(c)` for c in 0..<chunks, spread over the threads (the caller included);
     /// returns when all have run. A call from inside another one runs its chunks inline.
     @inline(__always)
     public static func run(chunks: Int, _ body: (Int) -> Void) {
-        if let pool, chunks > 1 {
+        if chunks > 1, let pool = state.withLock({ $0.pool }) {
             pool.run(chunks: chunks, body)
         } else {
             for c in 0..<chunks { body(c) }
@@ -54,7 +50,7 @@ public enum Threads {
             if total > 0 { body(0..<total) }
             return
         }
-        run(chunks: chunks) { c in body(chunkRange(c, of: chunks, total: total)) }
+        run(chunks: chunks) { c in body(Chunks.range(c, of: chunks, total: total)) }
     }
 
     /// Calls `body(range)` for contiguous chunks of the elements `0..<count`, in parallel
@@ -70,13 +66,11 @@ public enum Threads {
 
     /// How many chunks `parallelFor` splits `total` items into.
     public static func chunkCount(_ total: Int, minPerChunk: Int = 16) -> Int {
-        max(1, min(current, total / max(minPerChunk, 1)))
+        Chunks.count(total, threads: count, minimumPerChunk: minPerChunk)
     }
 
     /// The `index`-th of `chunks` near-equal contiguous ranges of `0..<total`.
     public static func chunkRange(_ index: Int, of chunks: Int, total: Int) -> Range<Int> {
-        let base = total / chunks, extra = total % chunks
-        let start = index * base + min(index, extra)
-        return start..<(start + base + (index < extra ? 1 : 0))
+        Chunks.range(index, of: chunks, total: total)
     }
 }

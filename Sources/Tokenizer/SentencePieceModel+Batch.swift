@@ -1,3 +1,4 @@
+import Basics
 /// Encoding many lines on several threads.
 extension SentencePieceModel {
     /// The ids of each line, in the order of `lines`, computed on up to `threads` threads.
@@ -18,7 +19,7 @@ extension SentencePieceModel {
         try results.withUnsafeMutableBufferPointer { results in
             // Chunks write disjoint ranges of `results`.
             nonisolated(unsafe) let output = results
-            try Parallel.forEachChunk(count: lines.count, threads: threads) { _, range in
+            try Chunks.forEach(lines.count, threads: threads, minimumPerChunk: 64) { _, range in
                 let buffers = CodingBuffers()
                 for index in range {
                     output[index] = try transform(lines[index], buffers)

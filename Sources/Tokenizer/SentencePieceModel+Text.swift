@@ -1,3 +1,4 @@
+import Basics
 import FileIO
 import Foundation
 
@@ -21,7 +22,7 @@ extension SentencePieceModel {
         _ block: LineBlock, source: String, format: OutputFormat, threads: Int,
         into output: ByteBuffer
     ) throws {
-        let chunks = Parallel.chunkCount(count: block.count, threads: threads)
+        let chunks = Chunks.count(block.count, threads: threads, minimumPerChunk: 64)
         // One chunk writes straight into `output`; several write parts that are joined in
         // order afterwards.
         if chunks == 1 {
@@ -29,7 +30,7 @@ extension SentencePieceModel {
             return
         }
         let parts = ChunkOutputs(count: chunks)
-        try Parallel.forEachChunk(count: block.count, threads: threads) { chunk, range in
+        try Chunks.forEach(block.count, threads: threads, minimumPerChunk: 64) { chunk, range in
             let part = ByteBuffer(capacity: block.bytes.count * 2 / chunks + 64)
             try encode(block, lines: range, source: source, format: format, into: part)
             parts.store(part, at: chunk)
@@ -126,6 +127,7 @@ extension SentencePieceModel {
 
 /// The output of each chunk, written by the chunk's own thread and read after all finish.
 private final class ChunkOutputs: @unchecked Sendable {
+    // @unchecked: each slot is written by its chunk's thread only, and read after every chunk ended.
     private var parts: [ByteBuffer?]
 
     init(count: Int) {

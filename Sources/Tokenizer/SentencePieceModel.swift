@@ -7,6 +7,7 @@ import Foundation
 /// The model is immutable once loaded, so one instance may encode and decode from many
 /// threads at once.
 public final class SentencePieceModel: @unchecked Sendable {
+    // @unchecked: the processor is never changed after loading, and its const calls are thread-safe.
     /// The library's processor, owned by this instance alone and freed in `deinit`.
     let processor: OpaquePointer
 

@@ -41,7 +41,21 @@ public final class TextTranslator {
     }
 
     /// The third step: `translations` of `sources` as text, with each truncation on its
-    /// sentence.
+    /// sentence (`Detokenizer.texts`).
+    public func texts(of translations: Translations, sources: [[Int32]]) throws -> [SentenceTranslation] {
+        try detokenizer.texts(of: translations, sources: sources)
+    }
+
+    /// The third step on its own: it reads only the tokenizer, so it may run on another
+    /// thread while the translator searches the next sentences.
+    public var detokenizer: Detokenizer { Detokenizer(tokenizer: tokenizer) }
+}
+
+/// Hypotheses (ids) to text.
+public struct Detokenizer: Sendable {
+    let tokenizer: SentencePieceModel
+
+    /// `translations` of `sources` as text, with each truncation on its sentence.
     public func texts(of translations: Translations, sources: [[Int32]]) throws -> [SentenceTranslation] {
         var translated = [Int?](repeating: nil, count: sources.count)
         for case let .sourceTruncated(sentence, _, kept) in translations.warnings { translated[sentence] = kept }

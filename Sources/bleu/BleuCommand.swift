@@ -250,7 +250,8 @@ struct BleuCommand: ParsableCommand {
     }
 
     private static func fail(_ message: String, status: Int32) -> Never {
-        fputs("bleu: error: \(message)\n", stderr)
+        var line = "bleu: error: \(message)\n"
+        line.withUTF8 { _ = write(STDERR_FILENO, $0.baseAddress, $0.count) }
         Glibc.exit(status)
     }
 }

@@ -1,3 +1,4 @@
+import Basics
 /// The corpus's three parts.
 enum Split: String, CaseIterable {
     case train, valid, test
@@ -21,7 +22,7 @@ enum PageSplit {
     static func split(_ pairs: [AlignedPair], heldOut: Int) -> Result {
         var byPage: [String: [AlignedPair]] = [:]
         for pair in pairs { byPage[pair.page, default: []].append(pair) }
-        let order = byPage.keys.sorted { (fnv1a($0), $0) < (fnv1a($1), $1) }
+        let order = byPage.keys.sorted { (FNV1a.hash($0), $0) < (FNV1a.hash($1), $1) }
         var result = Result()
         var seen = Set<[String]>()
         for page in order {
@@ -38,8 +39,4 @@ enum PageSplit {
         return result
     }
 
-    /// FNV-1a (64-bit) of the UTF-8 bytes: a stable order, unlike Swift's seeded Hasher.
-    static func fnv1a(_ text: String) -> UInt64 {
-        text.utf8.reduce(0xcbf2_9ce4_8422_2325) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
-    }
 }

@@ -66,7 +66,7 @@ import Kernels
     }
 
     @Test(arguments: [8, 16]) func expMatchesLibm(width: Int) {
-        func check<V: FloatVector>(_: V.Type) {
+        func check<V: FloatVector & SendableMetatype>(_: V.Type) {
             var worst: Float = 0
             var x: Float = -80
             while x < 80 {
@@ -82,7 +82,7 @@ import Kernels
     }
 
     @Test(arguments: [8, 16]) func erfMatchesLibm(width: Int) {
-        func check<V: FloatVector>(_: V.Type) {
+        func check<V: FloatVector & SendableMetatype>(_: V.Type) {
             var worst: Float = 0
             var x: Float = -6
             while x < 6 {

@@ -1,3 +1,4 @@
+import Basics
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -38,5 +39,31 @@ import Glibc
     private func usleepLongEnoughToSleep() {
         var request = timespec(tv_sec: 0, tv_nsec: 20_000_000)
         nanosleep(&request, nil)
+    }
+}
+
+/// `Chunks`: the same contiguous ranges for any caller, every item once, errors of the
+/// earliest chunk, and one (empty) chunk for no items.
+@Suite(.timeLimit(.minutes(10))) struct ChunksTests {
+    @Test(arguments: [1, 2, 3]) func everyItemOnceInOrder(threads: Int) throws {
+        for total in [0, 1, 5, 64, 1000] {
+            let parts = try Chunks.map(total, threads: threads) { Array($0) }
+            #expect(parts.flatMap { $0 } == Array(0..<total), "total \(total), threads \(threads)")
+            #expect(parts.count == Chunks.count(total, threads: threads, minimumPerChunk: 1))
+        }
+    }
+
+    @Test func theEarliestFailingChunkIsRethrown() {
+        struct Failed: Error, Equatable { let chunk: Int }
+        #expect(throws: Failed(chunk: 1)) {
+            try Chunks.forEach(100, threads: 3) { chunk, _ in if chunk >= 1 { throw Failed(chunk: chunk) } }
+        }
+    }
+
+    @Test func fnv1aIsTheStandardHash() {
+        // The published FNV-1a 64 test vectors.
+        #expect(FNV1a.hash("") == 0xcbf2_9ce4_8422_2325)
+        #expect(FNV1a.hash("a") == 0xaf63_dc4c_8601_ec8c)
+        #expect(FNV1a.hash("foobar") == 0x8594_4171_f739_67e8)
     }
 }

@@ -12,6 +12,7 @@ import Foundation
 /// library). The reloaded core is checked on a small product in every transpose
 /// combination before it is trusted; on a mismatch OpenBLAS's own choice is loaded again.
 public final class OpenBLAS: @unchecked Sendable {
+    // @unchecked: the function pointers are set once, when the library is loaded.
     /// cblas_sgemm: order, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc.
     typealias SGEMM = @convention(c) (Int32, Int32, Int32, Int32, Int32, Int32, Float, UnsafePointer<Float>?, Int32,
                                       UnsafePointer<Float>?, Int32, Float, UnsafeMutablePointer<Float>?, Int32) -> Void

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Kernels
 import KernelsAVX2
 import KernelsAVX512
@@ -47,7 +48,11 @@ public enum VectorISA: String, CaseIterable, Sendable {
     /// The path in use. Set from CPUID and NMT_ISA on first use; a bad NMT_ISA stops the
     /// process with a message (a configuration error, found before any work).
     public static var active: VectorISA {
-        if let chosen { return chosen }
+        switch chosen.load(ordering: .relaxed) {
+        case 1: return .avx2
+        case 2: return .avx512
+        default: break
+        }
         do {
             let isa = try choose(for: .current, requested: ProcessInfo.processInfo.environment[environmentVariable])
             use(isa)
@@ -63,7 +68,7 @@ public enum VectorISA: String, CaseIterable, Sendable {
     public static func use(_ isa: VectorISA) {
         precondition(supported.contains(isa) || CPUFeatures.current.isUnknown,
                      "kernel path \(isa.rawValue) is not supported by this CPU")
-        chosen = isa
+        chosen.store(isa == .avx2 ? 1 : 2, ordering: .relaxed)
     }
 
     /// The kernels specialised for this path.
@@ -74,7 +79,9 @@ public enum VectorISA: String, CaseIterable, Sendable {
         }
     }
 
-    nonisolated(unsafe) private static var chosen: VectorISA?
+    /// The path in use: 0 until one is chosen, 1 AVX2, 2 AVX-512. Atomic, because tests
+    /// switch paths while other tests' kernels read it on other threads.
+    private static let chosen = Atomic<UInt8>(0)
 
     /// The active path's kernels (what every kernel in Tensor calls through).
     @inline(__always)

@@ -184,7 +184,7 @@ extension TrainingConfig {
         }
     }
 
-    static func enumeration<E: RawRepresentable & CaseIterable>(_ name: String, _ path: WritableKeyPath<TrainingConfig, E> & Sendable,
+    static func enumeration<E: RawRepresentable & CaseIterable & SendableMetatype>(_ name: String, _ path: WritableKeyPath<TrainingConfig, E> & Sendable,
                                                                 _ help: String) -> ConfigKey where E.RawValue == String {
         let allowed = "one of " + E.allCases.map(\.rawValue).joined(separator: ", ")
         return ConfigKey(name: name, help: help, allowed: allowed) { config, text in
@@ -193,7 +193,7 @@ extension TrainingConfig {
         }
     }
 
-    static func optionalEnum<E: RawRepresentable & CaseIterable>(_ name: String, _ path: WritableKeyPath<TrainingConfig, E?> & Sendable,
+    static func optionalEnum<E: RawRepresentable & CaseIterable & SendableMetatype>(_ name: String, _ path: WritableKeyPath<TrainingConfig, E?> & Sendable,
                                                                  _ help: String) -> ConfigKey where E.RawValue == String {
         let allowed = "one of " + E.allCases.map(\.rawValue).joined(separator: ", ")
         return ConfigKey(name: name, help: help, allowed: allowed) { config, text in

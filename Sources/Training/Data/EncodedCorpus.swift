@@ -1,3 +1,4 @@
+import Basics
 import FileIO
 import Foundation
 import Tokenizer
@@ -35,12 +36,10 @@ public struct EncodedCorpus: Equatable, Sendable {
 
     /// FNV-1a (64-bit) over the files' bytes and the serialized tokenizer, in hex.
     static func cacheKey(files: [String], tokenizer: SentencePieceModel) throws -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        var hash = FNV1a()
         func mix(_ data: Data) {
-            data.withUnsafeBytes { bytes in
-                for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-            }
-            for byte in withUnsafeBytes(of: UInt64(data.count).littleEndian, Array.init) { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+            data.withUnsafeBytes { hash.combine(bytes: $0) }
+            withUnsafeBytes(of: UInt64(data.count).littleEndian) { hash.combine(bytes: $0) }
         }
         for file in files {
             guard let data = FileManager.default.contents(atPath: file) else {
@@ -49,7 +48,7 @@ public struct EncodedCorpus: Equatable, Sendable {
             mix(data)
         }
         mix(tokenizer.serialized())
-        return String(hash, radix: 16)
+        return String(hash.value, radix: 16)
     }
 
     // MARK: Cache format: "NMTC" v1, pair count, then per pair: source length, target length, ids (little-endian Int32)

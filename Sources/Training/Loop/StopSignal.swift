@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Tensor
 
 /// SIGTERM and SIGINT during training: the first asks the loop to stop after the update in
@@ -13,18 +14,20 @@ public enum StopSignal {
     /// (resume it later with --resume).
     public static let exitStatus = ExitStatus.interrupted
 
-    /// Signals received so far (written by the handler, read by the loop).
-    nonisolated(unsafe) private static var received: Int32 = 0
-    nonisolated(unsafe) private static var first: Int32 = 0
+    /// Signals received so far and the first one (written by the handler, read by the
+    /// loop); lock-free atomics, which a signal handler may touch.
+    private static let received = Atomic<Int32>(0)
+    private static let first = Atomic<Int32>(0)
 
     /// Installs the handlers (idempotent). The signals must not be blocked (`nmt` unblocks
     /// them at start-up: a parent's mask is inherited).
     public static func install() {
+        // Initialised here, not lazily inside a handler (swift_once is not async-signal-safe).
+        _ = received.load(ordering: .relaxed) + first.load(ordering: .relaxed)
         for number in [SIGTERM, SIGINT] {
             signal(number) { number in
-                StopSignal.received += 1
-                if StopSignal.received == 1 {
-                    StopSignal.first = number
+                if StopSignal.received.add(1, ordering: .sequentiallyConsistent).newValue == 1 {
+                    StopSignal.first.store(number, ordering: .sequentiallyConsistent)
                 } else {
                     // A second signal: stop now, as the default action would.
                     _exit(128 + number)
@@ -34,7 +37,10 @@ public enum StopSignal {
     }
 
     /// The signal that asked training to stop, if one has.
-    static var requested: Int32? { received > 0 ? first : nil }
+    static var requested: Int32? {
+        let number = first.load(ordering: .sequentiallyConsistent)
+        return number != 0 ? number : nil
+    }
 
     /// "SIGTERM", "SIGINT", or the number.
     static func name(_ number: Int32) -> String {

@@ -17,7 +17,8 @@ final class LineFeed: @unchecked Sendable {
     /// Starts reading `path` (standard input when nil or "-").
     /// - Throws: `FileIOError.unreadable` naming a missing or unreadable file.
     init(path: String?, capacity: Int) throws {
-        let reader = try TextFile.reader(path, blockSize: 1 << 16)
+        // Handed to the reading thread, which alone uses it from then on.
+        nonisolated(unsafe) let reader = try TextFile.reader(path, blockSize: 1 << 16)
         self.capacity = max(capacity, 1)
         let thread = Thread { [self] in read(reader) }
         thread.name = "nmt-line-feed"

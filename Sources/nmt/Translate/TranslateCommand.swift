@@ -91,6 +91,7 @@ struct TranslateCommand: ParsableCommand {
         let writer = OrderedChunkWriter()
         let formatting = DispatchGroup()
         let failure = FirstError()
+        let detokenizer = translator.detokenizer
         var chunk = 0, done = 0
         while failure.error == nil, let (firstLine, lines) = try feed.next(upTo: bufferSize) {
             let sources = try translator.encode(lines)
@@ -98,7 +99,7 @@ struct TranslateCommand: ParsableCommand {
             let index = chunk
             DispatchQueue.global().async(group: formatting) {
                 do {
-                    let translations = try translator.texts(of: result, sources: sources)
+                    let translations = try detokenizer.texts(of: result, sources: sources)
                     report(translations, firstLine: firstLine)
                     try writer.finish(chunk: index, text: text(of: translations, firstIndex: firstLine - 1))
                 } catch {

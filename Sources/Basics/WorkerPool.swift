@@ -14,7 +14,7 @@ import Synchronization
 /// (about a millisecond), then they sleep on a condition variable. Back-to-back loops so
 /// start at once, a sequential stretch costs the next loop one wake-up, and an
 /// oversubscribed machine (tests running side by side) still makes progress. A pool lives
-/// as long as the process (its workers hold it); `Threads` keeps one per thread count.
+/// as long as the process (its workers hold it); `WorkerPools` keeps one per thread count.
 ///
 /// Protocol: the caller publishes the job, resets the chunk counter and the count of
 /// workers done, and bumps `generation`; every worker takes part in every generation
@@ -22,8 +22,10 @@ import Synchronization
 /// caller claims chunks too and returns only when every worker has reported, so the job
 /// state is never rewritten while a worker may still read it. Which thread runs a chunk
 /// varies; what a chunk computes does not, so results are deterministic.
-final class WorkerPool: @unchecked Sendable {
-    let workerCount: Int
+public final class WorkerPool: @unchecked Sendable {
+    // @unchecked: the job and chunk count are written by the one caller that holds `busy`
+    // and read by the workers only between the generation bump and their done report.
+    public let workerCount: Int
 
     private let generation = Atomic<Int>(0)
     private let nextChunk = Atomic<Int>(0)
@@ -40,7 +42,7 @@ final class WorkerPool: @unchecked Sendable {
     /// Busy checks before a waiting thread starts yielding, and yields before a worker sleeps.
     static let spinsBeforeYield = 4_000, yieldsBeforeSleep = 2_000
 
-    init(workers: Int) {
+    public init(workers: Int) {
         workerCount = workers
         mutex = .allocate(capacity: 1)
         wake = .allocate(capacity: 1)
@@ -61,7 +63,7 @@ final class WorkerPool: @unchecked Sendable {
 
     /// Runs `body(c)` for every c in 0..<chunks on the workers and the calling thread;
     /// returns when all have run. Nested calls (from inside a body) run inline.
-    func run(chunks count: Int, _ body: (Int) -> Void) {
+    public func run(chunks count: Int, _ body: (Int) -> Void) {
         guard count > 1, workerCount > 0, busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else {
             for c in 0..<count { body(c) }
             return
