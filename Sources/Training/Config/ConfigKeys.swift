@@ -7,6 +7,8 @@ public enum ConfigError: Error, LocalizedError, Equatable {
     case invalidValue(key: String, value: String, allowed: String)
     case unreadable(path: String, reason: String)
     case missing(key: String)
+    /// Keys that exclude each other; the reason says which to give.
+    case conflicting(String)
 
     public var errorDescription: String? {
         switch self {
@@ -14,6 +16,7 @@ public enum ConfigError: Error, LocalizedError, Equatable {
         case let .invalidValue(key, value, allowed): "config key '\(key)': '\(value)' is not allowed; expected \(allowed)"
         case let .unreadable(path, reason): "cannot read config \(path): \(reason)"
         case let .missing(key): "config key '\(key)' is required"
+        case let .conflicting(reason): "config keys exclude each other: \(reason)"
         }
     }
 }
@@ -48,6 +51,15 @@ extension TrainingConfig {
         string("train_tgt", \.trainTgt, "training target text, line-aligned with train_src"),
         string("valid_src", \.validSrc, "validation source text"),
         string("valid_tgt", \.validTgt, "validation target text"),
+        string("train_tsv", \.trainTsv, "training pairs as one file of source<TAB>target lines, instead of train_src and train_tgt"),
+        string("valid_tsv", \.validTsv, "validation pairs as source<TAB>target lines, instead of valid_src and valid_tgt"),
+        bool("skip_invalid", \.skipInvalid,
+             "skip and count pairs whose line is not UTF-8 or, in a TSV file, lacks exactly one tab (default: an error naming the line)"),
+        bool("filter_empty", \.filterEmpty, "drop training pairs with an empty (or all-white-space) side"),
+        ratio("filter_length_ratio", \.filterLengthRatio,
+              "drop training pairs whose longer side has more than this many times the words of the shorter (0: off)"),
+        bool("filter_identical", \.filterIdentical, "drop training pairs whose source equals their target (surrounding white space aside)"),
+        bool("filter_duplicates", \.filterDuplicates, "drop training pairs equal on both sides to an earlier pair"),
         string("spm_model", \.spmModel, "SentencePiece model to use (default: train one on the training data)"),
         int("vocab_size", \.vocabSize, 8...1_000_000, "vocabulary size of a trained SentencePiece model"),
         choice("spm_model_type", \.spmModelType, ["unigram", "bpe"], "SentencePiece model type"),
@@ -145,6 +157,16 @@ extension TrainingConfig {
         let allowed = "a number in [\(lo), \(hi)]"
         return ConfigKey(name: name, help: help, allowed: allowed) { config, text in
             config[keyPath: path] = try number(name, text, lo, hi, allowed: allowed)
+        }
+    }
+
+    /// A length-ratio limit: 0 (off) or a number ≥ 1 (a ratio below 1 would drop every pair).
+    static func ratio(_ name: String, _ path: WritableKeyPath<TrainingConfig, Double> & Sendable, _ help: String) -> ConfigKey {
+        let allowed = "0 (off) or a number in [1, 1e9]"
+        return ConfigKey(name: name, help: help, allowed: allowed) { config, text in
+            let value = try number(name, text, 0, 1e9, allowed: allowed)
+            guard value == 0 || value >= 1 else { throw invalid(name, text, allowed) }
+            config[keyPath: path] = value
         }
     }
 

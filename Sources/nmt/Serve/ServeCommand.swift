@@ -110,7 +110,8 @@ struct ServeCommand: ParsableCommand {
     }
 
     /// The language codes: the flags, else the extensions of the run's training files
-    /// (config.json's training.trainSrc and trainTgt, such as train.es and train.en).
+    /// (config.json's training.trainSrc and trainTgt, such as train.es and train.en, or
+    /// train.es.gz and train.en.gz).
     private func languages(of directory: URL) throws -> (String, String) {
         if let source, let target { return (source, target) }
         let config = (try? Data(contentsOf: directory.appendingPathComponent("config.json")))
@@ -118,7 +119,10 @@ struct ServeCommand: ParsableCommand {
         let training = config?["training"] as? [String: Any]
         func fileExtension(_ key: String) -> String? {
             guard let path = training?[key] as? String else { return nil }
-            let ext = URL(fileURLWithPath: path).pathExtension
+            var url = URL(fileURLWithPath: path)
+            // train.es.gz names Spanish, compressed.
+            if url.pathExtension == "gz" { url.deletePathExtension() }
+            let ext = url.pathExtension
             return ext.isEmpty ? nil : ext
         }
         guard let sourceCode = source ?? fileExtension("trainSrc"), let targetCode = target ?? fileExtension("trainTgt") else {
