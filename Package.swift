@@ -73,7 +73,7 @@ let package = Package(
         // Atomic writes and line reading with UTF-8 checks (of plain or gzip-compressed text),
         // for every module that touches files.
         .target(name: "FileIO", dependencies: ["CZlib"]),
-        .testTarget(name: "FileIOTests", dependencies: ["FileIO"]),
+        .testTarget(name: "FileIOTests", dependencies: ["FileIO", "TestSupport"]),
 
         // MARK: Tokenizer
         .target(name: "Tokenizer", dependencies: ["CSentencePiece", "FileIO"]),
