@@ -12,11 +12,14 @@ enum TabSeparatedCorpus {
         var sides: (source: [String], target: [String]) = ([], [])
         let reader = try TextFile.reader(path)
         try reader.forEachBlock { block in
-            if !skipInvalid { try block.validateUTF8(source: reader.source) }
+            // One check of the whole block is the common case; lines are checked one by one
+            // only when it fails, so that faults are met (and reported) in line order.
+            let checkEachLine = skipInvalid || (try? block.validateUTF8(source: reader.source)) == nil
             for i in 0..<block.count {
                 let line = block.line(i)
                 report.read += 1
-                if skipInvalid && String(validating: line.bindMemory(to: UInt8.self), as: UTF8.self) == nil {
+                if checkEachLine && String(validating: line.bindMemory(to: UInt8.self), as: UTF8.self) == nil {
+                    guard skipInvalid else { throw FileIOError.invalidUTF8(source: reader.source, line: block.firstLine + i) }
                     report.dropped[.invalidUTF8, default: 0] += 1
                     continue
                 }
