@@ -138,15 +138,22 @@ import Tokenizer
         #expect(skipped.report == CorpusReport(read: 3, kept: 2, dropped: [.invalidUTF8: 1]))
     }
 
-    /// train_tsv replaces train_src and train_tgt; giving both is refused, giving neither
+    /// train_tsv and train_src/train_tgt replace each other, so a flag overrides a config
+    /// file's corpus; one file or command line giving both is refused, and giving neither
     /// names both ways.
-    @Test func tsvAndAlignedFilesExcludeEachOther() throws {
-        var config = TrainingConfig()
+    @Test func tsvAndAlignedFilesReplaceEachOther() throws {
+        var config = try TrainingConfig.load(yaml: "data:\n  train_src: t.es\n  train_tgt: t.en\n  valid_tsv: v.tsv\n", source: "c.yaml")
         try CommandLineSettings.apply(["--train-tsv", "train.tsv.gz", "--valid-src", "v.es", "--valid-tgt", "v.en"], to: &config)
         #expect(try config.corpusFiles(.train) == .tabSeparated("train.tsv.gz"))
         #expect(try config.corpusFiles(.valid) == .aligned(source: "v.es", target: "v.en"))
+        #expect(throws: ConfigError.conflicting("the command line gives both train_tsv and train_src; give one")) {
+            try CommandLineSettings.apply(["--train-src", "a", "--train-tsv", "b"], to: &config)
+        }
+        #expect(throws: ConfigError.conflicting("c.yaml gives both valid_tsv and valid_tgt; give one")) {
+            try TrainingConfig.load(yaml: "valid_tgt: a\nvalid_tsv: b\n", source: "c.yaml")
+        }
         config.trainSrc = "train.es"
-        #expect(throws: ConfigError.self) { try config.corpusFiles(.train) }
+        #expect(throws: ConfigError.self, "set in code, both forms are still refused") { try config.corpusFiles(.train) }
         #expect(throws: ConfigError.missing(key: "valid_src (or valid_tsv)")) { try TrainingConfig().corpusFiles(.valid) }
     }
 }

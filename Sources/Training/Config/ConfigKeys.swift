@@ -47,12 +47,14 @@ public struct ConfigKey: Sendable {
 extension TrainingConfig {
     /// Every key, in the order `nmt train --help` lists them.
     public static let keys: [ConfigKey] = [
-        string("train_src", \.trainSrc, "training source text, one sentence per line"),
-        string("train_tgt", \.trainTgt, "training target text, line-aligned with train_src"),
-        string("valid_src", \.validSrc, "validation source text"),
-        string("valid_tgt", \.validTgt, "validation target text"),
-        string("train_tsv", \.trainTsv, "training pairs as one file of source<TAB>target lines, instead of train_src and train_tgt"),
-        string("valid_tsv", \.validTsv, "validation pairs as source<TAB>target lines, instead of valid_src and valid_tgt"),
+        corpusPath("train_src", \.trainSrc, replacing: [\.trainTsv], "training source text, one sentence per line (plain or gzip)"),
+        corpusPath("train_tgt", \.trainTgt, replacing: [\.trainTsv], "training target text, line-aligned with train_src"),
+        corpusPath("valid_src", \.validSrc, replacing: [\.validTsv], "validation source text"),
+        corpusPath("valid_tgt", \.validTgt, replacing: [\.validTsv], "validation target text"),
+        corpusPath("train_tsv", \.trainTsv, replacing: [\.trainSrc, \.trainTgt],
+                   "training pairs as one file of source<TAB>target lines, instead of train_src and train_tgt"),
+        corpusPath("valid_tsv", \.validTsv, replacing: [\.validSrc, \.validTgt],
+                   "validation pairs as source<TAB>target lines, instead of valid_src and valid_tgt"),
         bool("skip_invalid", \.skipInvalid,
              "skip and count pairs whose line is not UTF-8 or, in a TSV file, lacks exactly one tab (default: an error naming the line)"),
         bool("filter_empty", \.filterEmpty, "drop training pairs with an empty (or all-white-space) side"),
@@ -194,6 +196,29 @@ extension TrainingConfig {
         ConfigKey(name: name, help: help, allowed: "a path") { config, text in
             guard !text.isEmpty else { throw invalid(name, text, "a non-empty path") }
             config[keyPath: path] = text
+        }
+    }
+
+    /// A corpus file. The two ways of giving a corpus (two aligned files, one TSV file)
+    /// replace each other, so that a flag overrides a config file's corpus in the other
+    /// form; one file or command line giving both is refused (`requireOneCorpusForm`).
+    static func corpusPath(_ name: String, _ path: WritableKeyPath<TrainingConfig, String?> & Sendable,
+                           replacing others: [WritableKeyPath<TrainingConfig, String?> & Sendable], _ help: String) -> ConfigKey {
+        ConfigKey(name: name, help: help, allowed: "a path") { config, text in
+            guard !text.isEmpty else { throw invalid(name, text, "a non-empty path") }
+            config[keyPath: path] = text
+            for other in others { config[keyPath: other] = nil }
+        }
+    }
+
+    /// Refuses a config file or command line (`source`) that gives a corpus both as
+    /// aligned files and as a TSV file; `given` are the keys it sets.
+    static func requireOneCorpusForm(given: Set<String>, source: String) throws {
+        for split in ["train", "valid"] where given.contains("\(split)_tsv") {
+            let aligned = ["\(split)_src", "\(split)_tgt"].filter(given.contains)
+            guard aligned.isEmpty else {
+                throw ConfigError.conflicting("\(source) gives both \(split)_tsv and \(aligned.joined(separator: " and ")); give one")
+            }
         }
     }
 
