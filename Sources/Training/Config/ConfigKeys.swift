@@ -47,7 +47,7 @@ public struct ConfigKey: Sendable {
 extension TrainingConfig {
     /// Every key, in the order `nmt train --help` lists them.
     public static let keys: [ConfigKey] = [
-        corpusPath("train_src", \.trainSrc, replacing: [\.trainTsv], "training source text, one sentence per line (plain or gzip)"),
+        corpusPath("train_src", \.trainSrc, replacing: [\.trainTsv], "training source text, one sentence per line"),
         corpusPath("train_tgt", \.trainTgt, replacing: [\.trainTsv], "training target text, line-aligned with train_src"),
         corpusPath("valid_src", \.validSrc, replacing: [\.validTsv], "validation source text"),
         corpusPath("valid_tgt", \.validTgt, replacing: [\.validTsv], "validation target text"),
