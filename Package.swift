@@ -54,6 +54,9 @@ let package = Package(
         // bfloat16 rounding and small products with AVX512-BF16 instructions (compiled per
         // function for that target; called only where CPUID reports avx512_bf16).
         .target(name: "CBF16Kernels"),
+        // Debian's zlib (zlib1g-dev): gzip-compressed corpora and input files, inflated as
+        // they are read (FileIO); a C target only because zlib's init functions are macros.
+        .target(name: "CZlib", linkerSettings: [.linkedLibrary("z")]),
 
         // MARK: Kernels
         // One generic source per kernel (Kernels), specialised once per vector width in a
@@ -71,9 +74,10 @@ let package = Package(
         .testTarget(name: "TensorTests", dependencies: ["Basics", "Tensor", "Kernels", "TestSupport"]),
 
         // MARK: File I/O
-        // Atomic writes and line reading with UTF-8 checks, for every module that touches files.
-        .target(name: "FileIO"),
-        .testTarget(name: "FileIOTests", dependencies: ["FileIO"]),
+        // Atomic writes and line reading with UTF-8 checks (of plain or gzip-compressed text),
+        // for every module that touches files.
+        .target(name: "FileIO", dependencies: ["CZlib"]),
+        .testTarget(name: "FileIOTests", dependencies: ["FileIO", "TestSupport"]),
 
         // MARK: Tokenizer
         .target(name: "Tokenizer", dependencies: ["Basics", "CSentencePiece", "FileIO"]),
@@ -147,7 +151,8 @@ let package = Package(
             dependencies: ["FileIO", "Checkpoints", "Distributed", "Export", "Serving", "Tokenizer", "Training", "Translation", "Transformer", "Tensor",
                            "Evaluation", argumentParser]
         ),
-        .executableTarget(name: "bleu", dependencies: ["Evaluation", argumentParser]),
+        // FileIO reads gzip-compressed files for bleu (Evaluation itself depends on nothing).
+        .executableTarget(name: "bleu", dependencies: ["Evaluation", "FileIO", argumentParser]),
 
         // MARK: Corpora
         .executableTarget(name: "prepare-bible-corpus"),

@@ -14,6 +14,7 @@ packages=(
   chromium fonts-dejavu-core   # headless browser for the nmt serve page test (PageTests)
   libopenmpi-dev openmpi-bin   # Open MPI: data-parallel training (Distributed), mpirun for its tests
   libdnnl-dev              # oneDNN: bf16 products (COneDNN)
+  zlib1g-dev               # zlib: gzip-compressed corpora and input files (CZlib, FileIO)
 )
 
 missing=()

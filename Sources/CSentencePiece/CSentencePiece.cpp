@@ -73,6 +73,47 @@ spm_status loadProcessor(spm_processor **out, Load load) {
     return status;
 }
 
+// The training sentences of spm_train_sentences: lines laid end to end in one buffer.
+class LineIterator : public sentencepiece::SentenceIterator {
+  public:
+    LineIterator(const char *text, const size_t *lengths, size_t count)
+        : text_(text), lengths_(lengths), count_(count) { load(); }
+    bool done() const override { return index_ >= count_; }
+    void Next() override {
+        offset_ += lengths_[index_];
+        ++index_;
+        load();
+    }
+    const std::string &value() const override { return value_; }
+    sentencepiece::util::Status status() const override { return sentencepiece::util::Status(); }
+
+  private:
+    void load() {
+        if (!done()) value_.assign(text_ + offset_, lengths_[index_]);
+    }
+    const char *text_;
+    const size_t *lengths_;
+    size_t count_;
+    size_t index_ = 0;
+    size_t offset_ = 0;
+    std::string value_;
+};
+
+// Both training entry points: flags as key/value pairs, sentences from `iterator` (or,
+// when it is null, from the files of the `input` flag).
+spm_status train(const char *const *keys, const char *const *values, size_t count, uint32_t seed,
+                 sentencepiece::SentenceIterator *iterator, spm_string *model) {
+    static std::mutex trainingLock;
+    std::lock_guard<std::mutex> guard(trainingLock);
+    std::unordered_map<std::string, std::string> arguments;
+    for (size_t i = 0; i < count; ++i) arguments[keys[i]] = values[i];
+    sentencepiece::SetRandomGeneratorSeed(seed);
+    model->value.clear();
+    return guarded([&] {
+        return sentencepiece::SentencePieceTrainer::Train(arguments, iterator, &model->value);
+    });
+}
+
 }  // namespace
 
 extern "C" {
@@ -107,15 +148,14 @@ const char *spm_string_data(const spm_string *string, size_t *length) {
 
 spm_status spm_train(const char *const *keys, const char *const *values, size_t count,
                      uint32_t seed, spm_string *model) {
-    static std::mutex trainingLock;
-    std::lock_guard<std::mutex> guard(trainingLock);
-    std::unordered_map<std::string, std::string> arguments;
-    for (size_t i = 0; i < count; ++i) arguments[keys[i]] = values[i];
-    sentencepiece::SetRandomGeneratorSeed(seed);
-    model->value.clear();
-    return guarded([&] {
-        return sentencepiece::SentencePieceTrainer::Train(arguments, nullptr, &model->value);
-    });
+    return train(keys, values, count, seed, nullptr, model);
+}
+
+spm_status spm_train_sentences(const char *const *keys, const char *const *values, size_t count,
+                               uint32_t seed, const char *text, const size_t *lengths,
+                               size_t sentence_count, spm_string *model) {
+    LineIterator iterator(text, lengths, sentence_count);
+    return train(keys, values, count, seed, &iterator, model);
 }
 
 spm_status spm_processor_load_file(const char *path, spm_processor **out) {

@@ -91,12 +91,14 @@ public struct TrainingSection: Codable, Equatable, Sendable {
     }
 
     /// The source and target language codes, from the training files' extensions
-    /// (nil where a file is unknown or has none).
+    /// (train.es or train.es.gz → es; nil where a file is unknown or has none).
     public var languages: (source: String?, target: String?) {
         func code(_ path: String?) -> String? {
             guard let path else { return nil }
-            let ext = URL(fileURLWithPath: path).pathExtension
-            return ext.isEmpty ? nil : ext
+            var url = URL(fileURLWithPath: path)
+            // train.es.gz names Spanish, compressed.
+            if url.pathExtension == "gz" { url.deletePathExtension() }
+            return url.pathExtension.isEmpty ? nil : url.pathExtension
         }
         return (code(trainSrc), code(trainTgt))
     }

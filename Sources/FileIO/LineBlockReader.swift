@@ -60,13 +60,18 @@ public struct LineBlock {
 }
 
 /// Reads a file or standard input in large blocks of whole lines, so that per-line work
-/// needs neither a system call nor a String.
+/// needs neither a system call nor a String. gzip-compressed text is inflated as it is
+/// read (`InputBytes`: recognised by its magic bytes); line numbers count its lines.
 public final class LineBlockReader {
     private let descriptor: Int32
     private let ownsDescriptor: Bool
     /// The name used in error messages: the path, or "<stdin>".
     public let source: String
     private var blockSize: Int
+    private lazy var input = InputBytes(descriptor: descriptor, source: source)
+
+    /// Whether the text is gzip-compressed (known once the first block is read).
+    public var isGzip: Bool { input.isGzip }
 
     /// Opens `path`, or standard input when `path` is nil or "-".
     /// - Throws: `FileIOError.unreadable` naming the file.
@@ -108,6 +113,8 @@ public final class LineBlockReader {
 
     /// Calls `body` with consecutive blocks of whole lines until the end of the stream.
     /// A line longer than a block grows the block rather than being split.
+    /// - Throws: `FileIOError.unreadable`, `.corruptCompressedData` (naming the compressed
+    ///   byte offset), or what `body` throws.
     public func forEachBlock(_ body: (LineBlock) throws -> Void) throws {
         var buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: blockSize, alignment: 16)
         defer { buffer.deallocate() }
@@ -115,12 +122,7 @@ public final class LineBlockReader {
         var nextLine = 1
         var atEnd = false
         while !atEnd {
-            let count = read(descriptor, buffer.baseAddress! + filled, buffer.count - filled)
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw FileIOError.unreadable(
-                    path: source, reason: String(cString: strerror(errno)))
-            }
+            let count = try input.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
             atEnd = count == 0
             filled += count
             // Hand out everything up to the last newline; keep the partial line.

@@ -1,7 +1,8 @@
 import Foundation
 
-/// Whole text files: reading all lines with UTF-8 checks, and writing to standard output
-/// or to a file that appears only when complete.
+/// Whole text files: reading all lines with UTF-8 checks (of plain or gzip-compressed
+/// text, `LineBlockReader`), and writing to standard output or to a file that appears
+/// only when complete.
 public enum TextFile {
     /// The lines of a UTF-8 text file, or of standard input when `path` is nil or "-"
     /// (without newlines). Invalid UTF-8 is an error naming the file and the line.
@@ -13,6 +14,36 @@ public enum TextFile {
             for i in 0..<block.count { lines.append(String(decoding: block.line(i), as: UTF8.self)) }
         }
         return lines
+    }
+
+    /// The lines of a text file as `readLines` reads them, but with nil for each line that
+    /// is not valid UTF-8 instead of an error: for a caller that skips such lines and
+    /// counts them.
+    public static func readLinesMarkingInvalid(_ path: String?) throws -> [String?] {
+        let reader = try reader(path)
+        var lines: [String?] = []
+        try reader.forEachBlock { block in
+            for i in 0..<block.count {
+                lines.append(String(validating: block.line(i).bindMemory(to: UInt8.self), as: UTF8.self))
+            }
+        }
+        return lines
+    }
+
+    /// Every byte of the file at `path` (taken literally: "-" is a file name here),
+    /// inflated when it is gzip (`InputBytes`), with no check of its text.
+    /// - Throws: `FileIOError.unreadable` naming the file and the system's reason,
+    ///   `.corruptCompressedData` naming the compressed byte offset.
+    public static func readBytes(path: String) throws -> [UInt8] {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw FileIOError.unreadable(path: path, reason: String(cString: strerror(errno))) }
+        defer { close(descriptor) }
+        return try InputBytes(descriptor: descriptor, source: path).readAll()
+    }
+
+    /// Every byte of standard input, inflated when it is gzip.
+    public static func readStandardInputBytes() throws -> [UInt8] {
+        try InputBytes(descriptor: STDIN_FILENO, source: "<stdin>").readAll()
     }
 
     /// A line reader of `path`, or of standard input when `path` is nil or "-".

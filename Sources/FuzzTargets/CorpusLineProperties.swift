@@ -2,12 +2,16 @@ import FileIO
 import Foundation
 
 /// Properties of corpus reading: `LineBlockReader` in small blocks (so that lines cross
-/// block boundaries and blocks grow) and `LineBlock.validateUTF8`.
+/// block boundaries and blocks grow) and `LineBlock.validateUTF8`; input that starts with
+/// gzip's magic bytes goes through the inflater.
 enum CorpusLineProperties {
     /// The blocks' lines joined by newlines are the input (less one final newline); their
     /// count is the number of newlines, plus one for a last line without one; validation
-    /// fails exactly when a line is not UTF-8, naming the first such line.
+    /// fails exactly when a line is not UTF-8, naming the first such line. Input that
+    /// starts as gzip is inflated: it reads to the end or fails with the error that names
+    /// a compressed offset within the input, and never otherwise.
     static func check(_ bytes: [UInt8]) throws {
+        if bytes.starts(with: [0x1F, 0x8B]) { return try checkGzip(bytes) }
         let blockSize = 1 + Int(bytes.first ?? 0) % 64
         var lines: [[UInt8]] = []
         var reported: Int?
@@ -31,6 +35,21 @@ enum CorpusLineProperties {
         let firstInvalid = lines.firstIndex { String(validating: $0, as: UTF8.self) == nil }.map { $0 + 1 }
         try require(reported == firstInvalid,
                     "validation named line \(reported.map(String.init) ?? "none"), the first invalid is \(firstInvalid.map(String.init) ?? "none")")
+    }
+}
+
+extension CorpusLineProperties {
+    static func checkGzip(_ bytes: [UInt8]) throws {
+        try ScratchFile.shared.withDescriptor(holding: bytes) { file in
+            let reader = LineBlockReader(descriptor: file, source: "<fuzz>", blockSize: 1 + Int(bytes.count % 64))
+            do {
+                try reader.forEachBlock { _ in }
+            } catch FileIOError.corruptCompressedData(let source, let offset, _) {
+                try require(source == "<fuzz>" && (0...bytes.count).contains(offset),
+                            "a gzip fault at offset \(offset) of \(bytes.count) bytes, in \(source)")
+            }
+            try require(reader.isGzip, "input starting with 1f 8b was not read as gzip")
+        }
     }
 }
 

@@ -18,7 +18,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case modelConfig = "model-config"
     /// `TrainingConfig.load(yaml:source:)`: the YAML configs of `nmt train --config`.
     case yamlConfig = "yaml-config"
-    /// `LineBlockReader` and `LineBlock.validateUTF8`: corpus lines, read in small blocks.
+    /// `LineBlockReader` and `LineBlock.validateUTF8`: corpus lines, read in small blocks,
+    /// inflated when they start as gzip.
     case corpusLines = "corpus-lines"
     /// The `bleu` tokenizers (13a, intl, char, none) and sentence BLEU and chrF.
     case bleuTokenizers = "bleu-tokenizers"

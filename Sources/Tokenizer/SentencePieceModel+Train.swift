@@ -17,6 +17,11 @@ extension SentencePieceModel {
     {
         try options.validate()
         try checkInputs(inputs)
+        if inputs.contains(where: { InputBytes.isGzip(path: $0) }) {
+            // SentencePiece reads its input files itself and knows no gzip: it is given the
+            // inflated lines from memory instead.
+            return try train(sentences: try inputs.flatMap { try TextFile.readLines($0) }, options: options, names: inputs)
+        }
         var arguments = options.arguments
         // SentencePiece reads --input as a comma-separated list (checkInputs rules out
         // commas in names).
@@ -34,6 +39,44 @@ extension SentencePieceModel {
         let bytes = spm_string_data(model, &length)!
         return try SentencePieceModel(
             serialized: Data(bytes: bytes, count: length), source: "trained model")
+    }
+
+    /// Trains as `train(inputs:options:)` on sentences in memory, in their order (for text
+    /// that is not a plain file: inflated, or a corpus after cleaning). The model's trainer
+    /// spec then names no input file; otherwise it is the model those lines as a file give.
+    /// - Parameter names: what messages call the input (its files).
+    /// - Throws: `SentencePieceError.emptyCorpus` when no sentence has a character,
+    ///   `.trainingFailed` with SentencePiece's reason.
+    public static func train(sentences: [String], options: TrainingOptions, names: [String]) throws -> SentencePieceModel {
+        try options.validate()
+        guard sentences.contains(where: { !$0.isEmpty }) else { throw SentencePieceError.emptyCorpus(paths: names) }
+        var text: [UInt8] = []
+        var lengths: [Int] = []
+        lengths.reserveCapacity(sentences.count)
+        for sentence in sentences {
+            text.append(contentsOf: sentence.utf8)
+            lengths.append(sentence.utf8.count)
+        }
+        let arguments = options.arguments
+        let model = spm_string_create()!
+        defer { spm_string_free(model) }
+        try withCStrings(arguments.map(\.0)) { keys in
+            try withCStrings(arguments.map(\.1)) { values in
+                try text.withUnsafeBufferPointer { bytes in
+                    try lengths.withUnsafeBufferPointer { lengths in
+                        try bytes.withMemoryRebound(to: CChar.self) { characters in
+                            try spm_train_sentences(keys, values, arguments.count, options.seed, characters.baseAddress,
+                                                    lengths.baseAddress, lengths.count, model).check {
+                                SentencePieceError.trainingFailed(paths: names, reason: $0)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        var length = 0
+        let bytes = spm_string_data(model, &length)!
+        return try SentencePieceModel(serialized: Data(bytes: bytes, count: length), source: "trained model")
     }
 
     /// Trains as `train(inputs:options:)` and writes the model to `modelPath` atomically:

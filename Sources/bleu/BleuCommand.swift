@@ -17,11 +17,11 @@ struct BleuCommand: ParsableCommand {
         version: "bleu (sacreBLEU \(sacreBLEUVersion) compatible)"
     )
 
-    @Argument(help: "Reference files, one segment per line.")
+    @Argument(help: "Reference files, one segment per line (plain or gzip-compressed text).")
     var references: [String] = []
 
     @Option(name: [.customShort("i"), .long], parsing: .upToNextOption,
-            help: "Hypothesis files, one per system; the first is the baseline of a paired test (default: standard input, systems separated by tabs).")
+            help: "Hypothesis files, one per system, plain or gzip-compressed; the first is the baseline of a paired test (default: standard input, systems separated by tabs).")
     var input: [String] = []
 
     @Option(name: .long, help: "BLEU tokenizer: 13a, intl, char or none (-tok).")
@@ -147,7 +147,7 @@ struct BleuCommand: ParsableCommand {
         let terOptions = TER.Options(normalized: terNormalized, noPunct: terNoPunct, asianSupport: terAsianSupport,
                                      caseSensitive: terCaseSensitive)
         guard !references.isEmpty else { throw EvaluationError.noReferences }
-        let refs = try references.map { try TextLines(contentsOf: $0) }
+        let refs = try references.map { try TextLines.read(file: $0) }
         let systems = try readSystems(references: refs)
 
         let json = (Self.environmentFormat ?? format) == "json"

@@ -21,7 +21,7 @@ extension BleuCommand {
     func readSystems(references: [TextLines]) throws -> [NamedSystem] {
         var systems: [NamedSystem] = []
         if input.isEmpty {
-            let columns = try TextLines.standardInput().splitSystems()
+            let columns = try TextLines.readStandardInput().splitSystems()
             systems = columns.enumerated().map { i, lines in
                 let name = pairedTest == nil ? "System \(i + 1)" : i == 0 ? "Baseline" : "System \(i)"
                 return NamedSystem(name: name, lines: lines)
@@ -32,7 +32,7 @@ extension BleuCommand {
                     if pairedTest != nil && path == systems[0].name { continue }
                     throw EvaluationError.duplicateSystem(path)
                 }
-                systems.append(NamedSystem(name: path, lines: try TextLines(contentsOf: path)))
+                systems.append(NamedSystem(name: path, lines: try TextLines.read(file: path)))
             }
             if pairedTest != nil {
                 systems[0] = NamedSystem(name: "Baseline: " + systems[0].name, lines: systems[0].lines)

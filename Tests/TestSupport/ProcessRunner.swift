@@ -58,3 +58,15 @@ public func runProcess(_ executable: URL, _ arguments: [String], environment: [S
     return ProcessResult(status: process.terminationStatus, output: outputData.data,
                          error: String(decoding: errorData.data, as: UTF8.self))
 }
+
+/// `bytes` compressed by the system's gzip (`gzip -c -n`), as users' `.gz` files are made.
+public func gzipCompressed(_ bytes: Data, level: Int = 6) throws -> Data {
+    let result = try runProcess(URL(fileURLWithPath: "/bin/gzip"), ["-c", "-n", "-\(level)"], standardInput: bytes)
+    guard result.status == 0 else { throw GzipFailed(message: result.error) }
+    return result.output
+}
+
+/// gzip exited with an error.
+public struct GzipFailed: Error {
+    public let message: String
+}

@@ -41,12 +41,12 @@ import Tokenizer
         var options = TrainingOptions()
         options.vocabularySize = 200
         let tokenizer = try SentencePieceModel.train(inputs: [src, tgt], options: options)
-        let first = try EncodedCorpus.load(source: src, target: tgt, tokenizer: tokenizer, threads: 1, cacheDirectory: dir)
+        let first = try EncodedCorpus.load(.aligned(source: src, target: tgt), tokenizer: tokenizer, threads: 1, cacheDirectory: dir).corpus
         #expect(first.count == 40)
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.path)
         #expect(files.count == 1 && files[0].hasPrefix("corpus-"))
         let planted = EncodedCorpus(sources: [[5]], targets: [[6]])
         try planted.serialized().write(to: dir.appendingPathComponent(files[0]))
-        #expect(try EncodedCorpus.load(source: src, target: tgt, tokenizer: tokenizer, threads: 1, cacheDirectory: dir) == planted)
+        #expect(try EncodedCorpus.load(.aligned(source: src, target: tgt), tokenizer: tokenizer, threads: 1, cacheDirectory: dir).corpus == planted)
     }
 }

@@ -151,6 +151,59 @@ import Transformer
         #expect(result.stderr.contains("already holds a training run") && result.stderr.contains("--resume"))
     }
 
+    /// The run's arguments with the training pairs as one TSV file instead of two files.
+    static func arguments(output: URL, maxUpdate: Int, trainTSV: String) -> [String] {
+        var arguments = Self.arguments(output: output, maxUpdate: maxUpdate)
+        for flag in ["--train-src", "--train-tgt"] {
+            let index = arguments.firstIndex(of: flag)!
+            arguments.removeSubrange(index...(index + 1))
+        }
+        return arguments + ["--train-tsv", trainTSV]
+    }
+
+    /// A gzip TSV training file with planted pairs for every rule, and gzip validation
+    /// files: the run trains, and train.jsonl holds each corpus's counts.
+    @Test func tsvGzipAndCleaningCountsReachTheLog() throws {
+        let dir = try Self.temporaryDirectory("tsv-cleaning")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let corpus = Self.repository.appendingPathComponent("corpora/tiny-es-en")
+        let source = try String(contentsOf: corpus.appendingPathComponent("train.es"), encoding: .utf8).split(separator: "\n")
+        let target = try String(contentsOf: corpus.appendingPathComponent("train.en"), encoding: .utf8).split(separator: "\n")
+        // The tiny corpus has no repeated, identical or empty pair and no ratio above 3.5.
+        var lines = zip(source, target).map { "\($0)\t\($1)" }
+        lines += Array(lines.prefix(3))                                  // 3 duplicates
+        lines += ["OK\tOK", "\tnothing", "uno\tone two three four five six seven eight nine ten", "no tab"]
+        let tsv = dir.appendingPathComponent("train.tsv.gz")
+        try gzipCompressed(Data(lines.map { $0 + "\n" }.joined().utf8)).write(to: tsv)
+        var arguments = Self.arguments(output: dir.appendingPathComponent("run"), maxUpdate: 2, trainTSV: tsv.path)
+        for side in ["es", "en"] {
+            let compressed = dir.appendingPathComponent("valid.\(side).gz")
+            try gzipCompressed(Data(contentsOf: corpus.appendingPathComponent("valid.\(side)"))).write(to: compressed)
+            let flag = side == "es" ? "--valid-src" : "--valid-tgt"
+            arguments[arguments.firstIndex(of: flag)! + 1] = compressed.path
+        }
+        arguments += ["--skip-invalid", "--filter-empty", "--filter-identical", "--filter-duplicates", "--filter-length-ratio", "9"]
+        let result = try Self.run(arguments)
+        #expect(result.status == 0, "\(result.stderr)")
+        let log = try String(contentsOf: dir.appendingPathComponent("run/train.jsonl"), encoding: .utf8)
+        let records = log.split(separator: "\n").filter { $0.contains("\"kind\": \"corpus\"") }
+        #expect(records.count == 2, "\(log)")
+        let train = records.first { $0.contains("\"corpus\": \"train\"") } ?? ""
+        for field in ["\"pairs_read\": 312.0", "\"pairs_kept\": 305.0", "\"dropped_invalid_utf8\": 0.0",
+                      "\"dropped_wrong_field_count\": 1.0", "\"dropped_empty\": 1.0", "\"dropped_identical\": 1.0",
+                      "\"dropped_length_ratio\": 1.0", "\"dropped_duplicate\": 3.0", "\"files\": \"\(tsv.path)\""] {
+            #expect(train.contains(field), "\(field) not in \(train)")
+        }
+        let valid = records.first { $0.contains("\"corpus\": \"valid\"") } ?? ""
+        #expect(valid.contains("\"pairs_kept\": 40.0") && !valid.contains("dropped_duplicate"), "validation pairs are not cleaned: \(valid)")
+        let config = try String(contentsOf: dir.appendingPathComponent("run/checkpoints/last/config.json"), encoding: .utf8)
+        #expect(config.contains("\"filterDuplicates\" : true") && config.contains("\"trainTsv\""))
+
+        // The same TSV without --skip-invalid: the line without a tab is named.
+        let strict = try Self.run(Self.arguments(output: dir.appendingPathComponent("strict"), maxUpdate: 1, trainTSV: tsv.path))
+        #expect(strict.status != 0 && strict.stderr.contains("\(tsv.path):312: expected 2 tab-separated fields"), "\(strict.stderr)")
+    }
+
     @Test func badInputIsOneClearErrorLine() throws {
         let dir = try Self.temporaryDirectory("bad")
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -170,6 +223,8 @@ import Transformer
             (["--max-tokenz", "10"], ["unknown config key 'max-tokenz'"]),
             (["--dropout", "1.5"], ["dropout", "[0.0, 0.99]"]),
             (["--valid-src", dir.appendingPathComponent("missing.es").path], ["missing.es"]),
+            (["--train-tsv", short.path], ["gives both train_tsv and train_src and train_tgt"]),
+            (["--filter-length-ratio", "0.5"], ["filter_length_ratio", "0 (off) or a number in [1, 1e9]"]),
         ]
         for (extra, expected) in cases {
             var arguments = Self.arguments(output: URL(fileURLWithPath: out), maxUpdate: 1)

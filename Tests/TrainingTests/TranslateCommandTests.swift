@@ -75,6 +75,49 @@ import TestSupport
         #expect(corrupt.status != 0 && corrupt.stderr.contains("model.safetensors"), "\(corrupt.stderr)")
     }
 
+    /// gzip input gives what plain input gives: `nmt translate` from a file, streaming
+    /// and to a file, and `nmt score`; a corrupt file is one error naming it and its offset.
+    @Test func gzipInputTranslatesAndScoresAsPlain() throws {
+        let checkpoint = try Self.trainedCheckpoint()
+        let run = checkpoint.deletingLastPathComponent().deletingLastPathComponent()
+        defer { try? FileManager.default.removeItem(at: run) }
+        // Ten test pairs: a model of three updates translates every line up to its length limit.
+        let corpus = TrainCommandTests.repository.appendingPathComponent("corpora/tiny-es-en")
+        let es = run.appendingPathComponent("test.es"), en = run.appendingPathComponent("test.en")
+        let esGz = run.appendingPathComponent("test.es.gz"), enGz = run.appendingPathComponent("test.en.gz")
+        for (side, plainFile, compressedFile) in [("es", es, esGz), ("en", en, enGz)] {
+            let lines = try String(contentsOf: corpus.appendingPathComponent("test.\(side)"), encoding: .utf8).split(separator: "\n")
+            let text = Data(lines.prefix(10).map { $0 + "\n" }.joined().utf8)
+            try text.write(to: plainFile)
+            try gzipCompressed(text).write(to: compressedFile)
+        }
+        let translate = ["translate", "--model", checkpoint.path, "--beam", "1", "--max-len-b", "5", "--threads", "1"]
+        let plain = try Self.nmt(translate + ["--input", es.path], input: Data())
+        #expect(plain.status == 0 && plain.stdout.split(separator: "\n").count == 10, "\(plain.stderr)")
+        let streamed = try Self.nmt(translate + ["--input", esGz.path], input: Data())
+        let piped = try Self.nmt(translate, input: try Data(contentsOf: esGz))
+        let written = run.appendingPathComponent("hyp.txt")
+        let toFile = try Self.nmt(translate + ["--input", esGz.path, "--output", written.path], input: Data())
+        #expect(streamed.stdout == plain.stdout && piped.stdout == plain.stdout, "\(streamed.stderr) \(piped.stderr)")
+        let writtenText = try String(contentsOf: written, encoding: .utf8)
+        #expect(toFile.status == 0 && writtenText == plain.stdout, "\(toFile.stderr)")
+
+        let score = ["score", "--model", checkpoint.path, "--threads", "1"]
+        let plainScores = try Self.nmt(score + ["--src", es.path, "--tgt", en.path], input: Data())
+        let gzipScores = try Self.nmt(score + ["--src", esGz.path, "--tgt", enGz.path], input: Data())
+        #expect(plainScores.status == 0 && gzipScores.stdout == plainScores.stdout, "\(gzipScores.stderr)")
+
+        var damaged = try Data(contentsOf: esGz)
+        damaged[10] = 0x07  // the first deflate block of the reserved type 3
+        try damaged.write(to: esGz)
+        for arguments in [translate + ["--input", esGz.path], translate + ["--input", esGz.path, "--output", written.path],
+                          score + ["--src", esGz.path, "--tgt", en.path]] {
+            let failed = try Self.nmt(arguments, input: Data())
+            #expect(failed.status == 1 && failed.stderr.contains("nmt: error: \(esGz.path): corrupt gzip data at compressed byte offset 11"),
+                    "\(arguments): \(failed.stderr)")
+        }
+    }
+
     /// SIGTERM while `nmt translate --output` runs leaves neither the output file nor a
     /// temporary one: the output is published by rename only when complete.
     @Test func sigtermLeavesNoPartialOutput() throws {

@@ -53,6 +53,12 @@ const char *spm_string_data(const spm_string *string, size_t *length);
 /// and the log level are process-wide settings of the library.
 spm_status spm_train(const char *const *keys, const char *const *values, size_t count,
                      uint32_t seed, spm_string *model);
+/// Trains as spm_train does, on `sentence_count` sentences given in memory instead of the
+/// `input` files: sentence i is `lengths[i]` bytes of `text`, the sentences laid end to end.
+/// The model's trainer_spec then names no input file.
+spm_status spm_train_sentences(const char *const *keys, const char *const *values, size_t count,
+                               uint32_t seed, const char *text, const size_t *lengths,
+                               size_t sentence_count, spm_string *model);
 
 /// Loads a model file. On success *out is a new processor; on failure it is NULL.
 spm_status spm_processor_load_file(const char *path, spm_processor **out);

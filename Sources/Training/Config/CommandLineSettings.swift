@@ -22,6 +22,7 @@ public enum CommandLineSettings {
     public static func apply(_ arguments: [String], to config: inout TrainingConfig) throws {
         var i = 0
         var normalizeBeforeSwitches: Set<String> = []
+        var keysGiven: Set<String> = []
         while i < arguments.count {
             let flag = arguments[i]
             guard flag.hasPrefix("--") else { throw CommandLineError.unexpectedArgument(flag) }
@@ -46,7 +47,9 @@ public enum CommandLineSettings {
                 i += 2
             }
             try config.set(name, to: value, source: "command line")
+            keysGiven.insert(name.replacingOccurrences(of: "-", with: "_"))
         }
+        try TrainingConfig.requireOneCorpusForm(given: keysGiven, source: "the command line")
         if normalizeBeforeSwitches.count == 1, let given = normalizeBeforeSwitches.first {
             let other = given == "encoder-normalize-before" ? "decoder-normalize-before" : "encoder-normalize-before"
             throw CommandLineError.unsupportedSwitch(

@@ -7,6 +7,8 @@ public enum ConfigError: Error, LocalizedError, Equatable {
     case invalidValue(key: String, value: String, allowed: String)
     case unreadable(path: String, reason: String)
     case missing(key: String)
+    /// Keys that exclude each other; the reason says which to give.
+    case conflicting(String)
 
     public var errorDescription: String? {
         switch self {
@@ -14,6 +16,7 @@ public enum ConfigError: Error, LocalizedError, Equatable {
         case let .invalidValue(key, value, allowed): "config key '\(key)': '\(value)' is not allowed; expected \(allowed)"
         case let .unreadable(path, reason): "cannot read config \(path): \(reason)"
         case let .missing(key): "config key '\(key)' is required"
+        case let .conflicting(reason): "config keys exclude each other: \(reason)"
         }
     }
 }
@@ -44,10 +47,21 @@ public struct ConfigKey: Sendable {
 extension TrainingConfig {
     /// Every key, in the order `nmt train --help` lists them.
     public static let keys: [ConfigKey] = [
-        string("train_src", \.trainSrc, "training source text, one sentence per line"),
-        string("train_tgt", \.trainTgt, "training target text, line-aligned with train_src"),
-        string("valid_src", \.validSrc, "validation source text"),
-        string("valid_tgt", \.validTgt, "validation target text"),
+        corpusPath("train_src", \.trainSrc, replacing: [\.trainTsv], "training source text, one sentence per line"),
+        corpusPath("train_tgt", \.trainTgt, replacing: [\.trainTsv], "training target text, line-aligned with train_src"),
+        corpusPath("valid_src", \.validSrc, replacing: [\.validTsv], "validation source text"),
+        corpusPath("valid_tgt", \.validTgt, replacing: [\.validTsv], "validation target text"),
+        corpusPath("train_tsv", \.trainTsv, replacing: [\.trainSrc, \.trainTgt],
+                   "training pairs as one file of source<TAB>target lines, instead of train_src and train_tgt"),
+        corpusPath("valid_tsv", \.validTsv, replacing: [\.validSrc, \.validTgt],
+                   "validation pairs as source<TAB>target lines, instead of valid_src and valid_tgt"),
+        bool("skip_invalid", \.skipInvalid,
+             "skip and count pairs whose line is not UTF-8 or, in a TSV file, lacks exactly one tab (default: an error naming the line)"),
+        bool("filter_empty", \.filterEmpty, "drop training pairs with an empty (or all-white-space) side"),
+        ratio("filter_length_ratio", \.filterLengthRatio,
+              "drop training pairs whose longer side has more than this many times the words of the shorter (0: off)"),
+        bool("filter_identical", \.filterIdentical, "drop training pairs whose source equals their target (surrounding white space aside)"),
+        bool("filter_duplicates", \.filterDuplicates, "drop training pairs equal on both sides to an earlier pair"),
         string("spm_model", \.spmModel, "SentencePiece model to use (default: train one on the training data)"),
         int("vocab_size", \.vocabSize, 8...1_000_000, "vocabulary size of a trained SentencePiece model"),
         choice("spm_model_type", \.spmModelType, ["unigram", "bpe"], "SentencePiece model type"),
@@ -148,6 +162,16 @@ extension TrainingConfig {
         }
     }
 
+    /// A length-ratio limit: 0 (off) or a number ≥ 1 (a ratio below 1 would drop every pair).
+    static func ratio(_ name: String, _ path: WritableKeyPath<TrainingConfig, Double> & Sendable, _ help: String) -> ConfigKey {
+        let allowed = "0 (off) or a number in [1, 1e9]"
+        return ConfigKey(name: name, help: help, allowed: allowed) { config, text in
+            let value = try number(name, text, 0, 1e9, allowed: allowed)
+            guard value == 0 || value >= 1 else { throw invalid(name, text, allowed) }
+            config[keyPath: path] = value
+        }
+    }
+
     static func bool(_ name: String, _ path: WritableKeyPath<TrainingConfig, Bool> & Sendable, _ help: String) -> ConfigKey {
         ConfigKey(name: name, help: help, allowed: "true or false", isBoolean: true) { config, text in
             switch text.lowercased() {
@@ -172,6 +196,29 @@ extension TrainingConfig {
         ConfigKey(name: name, help: help, allowed: "a path") { config, text in
             guard !text.isEmpty else { throw invalid(name, text, "a non-empty path") }
             config[keyPath: path] = text
+        }
+    }
+
+    /// A corpus file. The two ways of giving a corpus (two aligned files, one TSV file)
+    /// replace each other, so that a flag overrides a config file's corpus in the other
+    /// form; one file or command line giving both is refused (`requireOneCorpusForm`).
+    static func corpusPath(_ name: String, _ path: WritableKeyPath<TrainingConfig, String?> & Sendable,
+                           replacing others: [WritableKeyPath<TrainingConfig, String?> & Sendable], _ help: String) -> ConfigKey {
+        ConfigKey(name: name, help: help, allowed: "a path") { config, text in
+            guard !text.isEmpty else { throw invalid(name, text, "a non-empty path") }
+            config[keyPath: path] = text
+            for other in others { config[keyPath: other] = nil }
+        }
+    }
+
+    /// Refuses a config file or command line (`source`) that gives a corpus both as
+    /// aligned files and as a TSV file; `given` are the keys it sets.
+    static func requireOneCorpusForm(given: Set<String>, source: String) throws {
+        for split in ["train", "valid"] where given.contains("\(split)_tsv") {
+            let aligned = ["\(split)_src", "\(split)_tgt"].filter(given.contains)
+            guard aligned.isEmpty else {
+                throw ConfigError.conflicting("\(source) gives both \(split)_tsv and \(aligned.joined(separator: " and ")); give one")
+            }
         }
     }
 

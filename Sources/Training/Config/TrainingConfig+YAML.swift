@@ -24,18 +24,22 @@ extension TrainingConfig {
         guard case .mapping(let mapping) = root else {
             throw ConfigError.unreadable(path: source, reason: "the top level must be a mapping of keys to values")
         }
-        try apply(mapping, to: &config, source: source)
+        var given: Set<String> = []
+        try apply(mapping, to: &config, given: &given, source: source)
+        try requireOneCorpusForm(given: given, source: source)
         return config
     }
 
-    private static func apply(_ mapping: Node.Mapping, to config: inout TrainingConfig, source: String) throws {
+    private static func apply(_ mapping: Node.Mapping, to config: inout TrainingConfig, given: inout Set<String>,
+                              source: String) throws {
         for (keyNode, valueNode) in mapping {
             guard let key = keyNode.string else { throw ConfigError.unreadable(path: source, reason: "a key is not a string") }
             switch valueNode {
             case .mapping(let nested):
-                try apply(nested, to: &config, source: source)
+                try apply(nested, to: &config, given: &given, source: source)
             case .scalar(let scalar):
                 try config.set(key, to: scalar.string, source: source)
+                given.insert(key.replacingOccurrences(of: "-", with: "_"))
             case .sequence:
                 throw ConfigError.invalidValue(key: key, value: "a list", allowed: TrainingConfig.key(named: key)?.allowed ?? "a single value")
             }

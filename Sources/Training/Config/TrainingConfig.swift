@@ -12,6 +12,20 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     public var trainTgt: String? = nil
     public var validSrc: String? = nil
     public var validTgt: String? = nil
+    /// One file of tab-separated pairs (source, target) instead of train_src and train_tgt.
+    public var trainTsv: String? = nil
+    /// One file of tab-separated pairs instead of valid_src and valid_tgt.
+    public var validTsv: String? = nil
+    /// Skip (and count) a pair whose line is not UTF-8 or, in a TSV file, has the wrong
+    /// number of fields, instead of stopping with an error naming it.
+    public var skipInvalid = false
+    /// Cleaning of the training pairs (OpusFilter's and Moses's clean-corpus-n rules), each
+    /// off by default (`CorpusCleaning`).
+    public var filterEmpty = false
+    /// 0: off.
+    public var filterLengthRatio: Double = 0
+    public var filterIdentical = false
+    public var filterDuplicates = false
     /// A SentencePiece model to use; when nil one is trained on the training data.
     public var spmModel: String? = nil
     public var vocabSize = 8000

@@ -133,24 +133,38 @@ public final class Trainer {
             model = try SentencePieceModel(contentsOf: path)
             try model.requireProjectSpecialIDs(source: path)
         } else {
-            guard let src = config.trainSrc, let tgt = config.trainTgt else { throw ConfigError.missing(key: "train_src") }
+            let files = try config.corpusFiles(.train), cleaning = config.cleaning(.train)
             var options = TrainingOptions()
             options.vocabularySize = config.vocabSize
             options.modelType = config.spmModelType == "bpe" ? .bpe : .unigram
             options.seed = UInt32(truncatingIfNeeded: config.seed)
-            log.message("training a \(config.spmModelType) SentencePiece model of \(config.vocabSize) pieces on \(src) and \(tgt)")
-            model = try SentencePieceModel.train(inputs: [src, tgt], options: options)
+            log.message("training a \(config.spmModelType) SentencePiece model of \(config.vocabSize) pieces on \(files)")
+            if cleaning.isOff, case let .aligned(source, target) = files {
+                model = try SentencePieceModel.train(inputs: [source, target], options: options)
+            } else {
+                // The pairs the run trains on (both columns of a TSV file, what cleaning
+                // keeps), sources then targets as the two files would give them.
+                let pairs = try ParallelCorpus.read(files, cleaning: cleaning)
+                model = try SentencePieceModel.train(sentences: pairs.source + pairs.target, options: options, names: files.paths)
+            }
         }
         let data = model.serialized()
         try AtomicFile.write(data, to: saved)
         return (model, data)
     }
 
-    func corpus(_ source: String?, _ target: String?, _ name: String, _ tokenizer: SentencePieceModel) throws -> EncodedCorpus {
-        guard let s = source else { throw ConfigError.missing(key: "\(name)_src") }
-        guard let t = target else { throw ConfigError.missing(key: "\(name)_tgt") }
-        return try EncodedCorpus.load(source: s, target: t, tokenizer: tokenizer, threads: config.threads,
-                                      cacheDirectory: output.deletingLastPathComponent().appendingPathComponent(".nmt-cache"))
+    /// The training or validation pairs, encoded; what cleaning dropped goes to the log
+    /// (a `"kind": "corpus"` record) when any rule is on.
+    func corpus(_ split: CorpusSplit, _ tokenizer: SentencePieceModel) throws -> EncodedCorpus {
+        let files = try config.corpusFiles(split)
+        let (corpus, report) = try EncodedCorpus.load(
+            files, cleaning: config.cleaning(split), tokenizer: tokenizer, threads: config.threads,
+            cacheDirectory: output.deletingLastPathComponent().appendingPathComponent(".nmt-cache"))
+        if let report, !report.rules.isEmpty {
+            log.message("\(split.rawValue) corpus \(files): \(report.summary)")
+            log.record(report.fields, text: ["corpus": split.rawValue, "files": files.description], kind: "corpus")
+        }
+        return corpus
     }
 
     // MARK: The run
@@ -166,7 +180,7 @@ public final class Trainer {
         let (tokenizer, tokenizerData) = try tokenizer()
         // Rank 0 encodes first (and caches); the others then find the cache (on one machine).
         let (train, valid) = try group.rootFirst("barrier after encoding the corpus") {
-            (try corpus(config.trainSrc, config.trainTgt, "train", tokenizer), try corpus(config.validSrc, config.validTgt, "valid", tokenizer))
+            (try corpus(.train, tokenizer), try corpus(.valid, tokenizer))
         }
         let batcher = Batcher(corpus: train, maxTokens: config.maxTokens, maxPositions: config.maxPositions, seed: UInt64(config.seed))
         if batcher.skipped > 0 {

@@ -20,7 +20,7 @@ struct TokenizerDecode: ParsableCommand {
     @Option(help: "Write here instead of standard output.")
     var output: String?
 
-    @Argument(help: "Files of ids to decode; standard input when none (or '-').")
+    @Argument(help: "Files of ids to decode (plain or gzip-compressed); standard input when none (or '-').")
     var inputs: [String] = []
 
     func run() throws {

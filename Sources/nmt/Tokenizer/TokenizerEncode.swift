@@ -20,7 +20,7 @@ struct TokenizerEncode: ParsableCommand {
     @Option(help: "Threads that encode each block of lines (the output order is the input's).")
     var threads = 1
 
-    @Argument(help: "Text files to encode; standard input when none (or '-').")
+    @Argument(help: "Text files to encode (plain or gzip-compressed); standard input when none (or '-').")
     var inputs: [String] = []
 
     func validate() throws {

@@ -9,7 +9,7 @@ struct TokenizerTrain: ParsableCommand {
         abstract: "Train a SentencePiece model on text files (one joint model for all of them).")
 
     @Option(name: .long, parsing: .singleValue,
-            help: "A training text file; repeat the flag or separate files with commas.")
+            help: "A training text file (plain or gzip-compressed); repeat the flag or separate files with commas.")
     var input: [String] = []
 
     @Option(name: [.customLong("model-prefix"), .customLong("model_prefix")],

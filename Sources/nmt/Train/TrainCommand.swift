@@ -26,6 +26,11 @@ struct TrainCommand: ParsableCommand {
             --share-decoder-input-output-embed, --encoder-normalize-before and \
             --decoder-normalize-before (both, this model normalizes them alike) are accepted.
 
+            Corpus files may be gzip-compressed (recognised by their first bytes, 1f 8b, \
+            whatever their name). The cleaning keys (--filter-*) apply to the training pairs \
+            only and are off by default; what they and --skip-invalid drop is counted in the \
+            log and in train.jsonl ("kind": "corpus").
+
             Started by mpirun (mpirun -np N nmt train …), it trains data-parallel: each update \
             takes update_freq batches per rank, the gradients are all-reduced, and rank 0 writes \
             the log and checkpoints. Keys:

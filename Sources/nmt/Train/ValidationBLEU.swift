@@ -4,11 +4,13 @@ import Translation
 
 /// Validation BLEU for `nmt train`: greedy translations of the validation sources,
 /// detokenized, scored with sacreBLEU's default corpus BLEU (13a, exp smoothing) against
-/// the raw validation references.
+/// the raw validation references (`valid_src`/`valid_tgt` or `valid_tsv`, plain or gzip).
 enum ValidationBLEU {
     static func validator(config: TrainingConfig) throws -> BLEUValidator? {
-        guard let sourcePath = config.validSrc, let referencePath = config.validTgt else { return nil }
-        var (sources, references) = try ParallelCorpus.read(source: sourcePath, target: referencePath)
+        // Without a validation corpus the trainer itself stops with the missing key.
+        guard config.validTsv != nil || config.validSrc != nil else { return nil }
+        // The pairs the validation loss is computed on (TSV, skip_invalid alike).
+        var (sources, references, _) = try ParallelCorpus.read(try config.corpusFiles(.valid), cleaning: config.cleaning(.valid))
         if config.validBleuSentences > 0 && config.validBleuSentences < sources.count {
             sources = Array(sources.prefix(config.validBleuSentences))
             references = Array(references.prefix(config.validBleuSentences))

@@ -15,9 +15,9 @@ struct ScoreCommand: ParsableCommand {
 
     @Option(help: "Checkpoint directory.")
     var model: String
-    @Option(help: "Source text file.")
+    @Option(help: "Source text file (plain or gzip-compressed).")
     var src: String
-    @Option(help: "Target text file, line-aligned with --src.")
+    @Option(help: "Target text file, line-aligned with --src (plain or gzip-compressed).")
     var tgt: String
     @Option(name: .shortAndLong, help: "Write the scores here (default: standard output).")
     var output: String?

@@ -32,7 +32,7 @@ struct TranslateCommand: ParsableCommand {
     @Option(help: "Checkpoint directory (e.g. runs/NAME/checkpoints/best).")
     var model: String
 
-    @Option(name: .shortAndLong, help: "Source text file (default: standard input).")
+    @Option(name: .shortAndLong, help: "Source text file, plain or gzip-compressed (default: standard input, which may be gzip too).")
     var input: String?
 
     @Option(name: .shortAndLong, help: "Write translations here (default: standard output); written atomically.")
