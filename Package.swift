@@ -119,7 +119,7 @@ let package = Package(
         .testTarget(
             name: "TrainingTests",
             // nmt is a dependency so that it is built before the tests run it.
-            dependencies: ["Training", "Checkpoints", "Tokenizer", "Transformer", "Tensor", "TestSupport", "nmt"],
+            dependencies: ["Basics", "Training", "Checkpoints", "Tokenizer", "Transformer", "Tensor", "TestSupport", "nmt"],
             exclude: ["Fixtures"]
         ),
 
@@ -148,7 +148,7 @@ let package = Package(
         // MARK: Executables
         .executableTarget(
             name: "nmt",
-            dependencies: ["FileIO", "Checkpoints", "Distributed", "Export", "Serving", "Tokenizer", "Training", "Translation", "Transformer", "Tensor",
+            dependencies: ["Basics", "FileIO", "Checkpoints", "Distributed", "Export", "Serving", "Tokenizer", "Training", "Translation", "Transformer", "Tensor",
                            "Evaluation", argumentParser]
         ),
         // FileIO reads gzip-compressed files for bleu (Evaluation itself depends on nothing).
@@ -165,7 +165,7 @@ let package = Package(
         // MARK: Benchmarks
         .executableTarget(
             name: "nmt-bench",
-            dependencies: ["Tensor", "Kernels", "Transformer", "Training", "Translation", "Distributed", argumentParser],
+            dependencies: ["Basics", "Tensor", "Kernels", "Transformer", "Training", "Translation", "Distributed", argumentParser],
             path: "Benchmarks/nmt-bench",
             swiftSettings: kernelSettings
         ),

@@ -1,3 +1,4 @@
+import Basics
 import ArgumentParser
 import Foundation
 import Tensor
@@ -41,7 +42,10 @@ struct Bench: ParsableCommand {
     }
 
     func run() throws {
-        CPUFeatures.requireAVX2FMA(program: "nmt-bench")
+        do { try Runtime.prepare() } catch {
+            FileHandle.standardError.write(Data("nmt-bench: error: \(error.localizedDescription)\n".utf8))
+            throw ExitCode(error is MachineUnavailable ? ExitStatus.unavailable : ExitStatus.usage)
+        }
         if scenario == ["allreduce"] {
             // Every rank takes part; rank 0 prints.
             let rows = try AllReduceBenchmarks.run(presets: preset, rounds: rounds)

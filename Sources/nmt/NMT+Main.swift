@@ -1,4 +1,5 @@
 import ArgumentParser
+import Basics
 import Foundation
 import Tensor
 
@@ -6,10 +7,11 @@ extension NMT {
     /// Runs the command line, reporting any failure as one `nmt: error: …` line on
     /// standard error with a non-zero exit status, and help on standard output.
     static func main() {
-        #if !DEBUG
-        CPUFeatures.requireAVX2FMA(program: "nmt")
-        #endif
         unblockTerminationSignals()
+        do { try Runtime.prepare() } catch {
+            FileHandle.standardError.write(Data("nmt: error: \(error.localizedDescription)\n".utf8))
+            Foundation.exit(error is MachineUnavailable ? ExitStatus.unavailable : ExitStatus.usage)
+        }
         // Before parsing, so that the machine report replaces ArgumentParser's version line.
         if CommandLine.arguments.dropFirst() == ["--version"] {
             print(Version.report)

@@ -19,16 +19,23 @@ public final class OpenBLAS: @unchecked Sendable {
     private typealias SetThreads = @convention(c) (Int32) -> Void
     private typealias Text = @convention(c) () -> UnsafePointer<CChar>?
 
-    /// The library, loaded and its core chosen on first use. A process that cannot load it
-    /// stops with a message naming the package to install.
-    public static let library: OpenBLAS = {
-        do {
-            return try OpenBLAS(features: .current, environment: ProcessInfo.processInfo.environment)
-        } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            exit(ExitStatus.unavailable)
+    /// The library, loaded and its core chosen on first use. Executables load it in
+    /// `Runtime.prepare()`, which reports a failure as an error; `library` after a failed
+    /// load is a programming error.
+    public static var library: OpenBLAS {
+        guard case .success(let library) = loading else {
+            preconditionFailure("OpenBLAS did not load; call Runtime.prepare() first, which says why")
         }
-    }()
+        return library
+    }
+
+    /// Loads the library (once) or says why it cannot: the message names the package to install.
+    /// - Throws: `MachineUnavailable`.
+    public static func prepare() throws -> OpenBLAS {
+        do { return try loading.get() } catch { throw MachineUnavailable(reason: "\(error)") }
+    }
+
+    private static let loading = Result { try OpenBLAS(features: .current, environment: ProcessInfo.processInfo.environment) }
 
     /// The variable OpenBLAS reads its core from.
     public static let coreVariable = "OPENBLAS_CORETYPE"

@@ -65,13 +65,12 @@ public struct CPUFeatures: Equatable, Sendable {
         return ["avx2", "fma"].filter { !flags.contains($0) }
     }
 
-    /// Exits with a clear message if this CPU lacks AVX2 or FMA: release builds are
-    /// compiled for Haswell and would otherwise die on an illegal instruction.
-    public static func requireAVX2FMA(program: String) {
-        let missing = current.missingKernelFeatures
+    /// Refuses a CPU without AVX2 or FMA: release builds are compiled for Haswell and
+    /// would otherwise die on an illegal instruction.
+    /// - Throws: `MachineUnavailable` naming the missing features.
+    public func requireAVX2FMA() throws {
+        let missing = missingKernelFeatures
         guard !missing.isEmpty else { return }
-        FileHandle.standardError.write(Data(
-            "\(program): this build needs a CPU with AVX2 and FMA (x86-64 haswell or later); this CPU lacks \(missing.joined(separator: ", ")). Build without -target-cpu haswell to run here.\n".utf8))
-        exit(ExitStatus.unavailable)
+        throw MachineUnavailable(reason: "this build needs a CPU with AVX2 and FMA (x86-64 haswell or later); this CPU lacks \(missing.joined(separator: ", ")). Build without -target-cpu haswell to run here.")
     }
 }

@@ -40,27 +40,34 @@ public enum VectorISA: String, CaseIterable, Sendable {
     }
 
     /// A value of NMT_ISA that cannot be honoured.
-    public struct SelectionError: Error, CustomStringConvertible {
+    public struct SelectionError: Error, LocalizedError, CustomStringConvertible {
         public let message: String
         public var description: String { message }
+        public var errorDescription: String? { message }
     }
 
-    /// The path in use. Set from CPUID and NMT_ISA on first use; a bad NMT_ISA stops the
-    /// process with a message (a configuration error, found before any work).
+    /// The path in use: the one `prepare()` chose, or on first use without it, the one
+    /// NMT_ISA asks for where it can be honoured and the best for this CPU otherwise
+    /// (executables call `Runtime.prepare()`, so a bad NMT_ISA is reported there).
     public static var active: VectorISA {
         switch chosen.load(ordering: .relaxed) {
         case 1: return .avx2
         case 2: return .avx512
         default: break
         }
-        do {
-            let isa = try choose(for: .current, requested: ProcessInfo.processInfo.environment[environmentVariable])
-            use(isa)
-            return isa
-        } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            exit(ExitStatus.usage)
-        }
+        let requested = ProcessInfo.processInfo.environment[environmentVariable]
+        let isa = (try? choose(for: .current, requested: requested)) ?? (try? choose(for: .current, requested: nil)) ?? .avx2
+        use(isa)
+        return isa
+    }
+
+    /// Chooses the path from CPUID and NMT_ISA and switches every kernel to it.
+    /// - Throws: `SelectionError` for an NMT_ISA this CPU cannot honour (a setting error).
+    @discardableResult
+    public static func prepare() throws -> VectorISA {
+        let isa = try choose(for: .current, requested: ProcessInfo.processInfo.environment[environmentVariable])
+        use(isa)
+        return isa
     }
 
     /// Switches every kernel to `isa` (which the CPU must support). Not for use while
