@@ -119,7 +119,7 @@ let package = Package(
         .testTarget(
             name: "TrainingTests",
             // nmt is a dependency so that it is built before the tests run it.
-            dependencies: ["Basics", "Training", "Checkpoints", "Tokenizer", "Transformer", "Tensor", "TestSupport", "nmt"],
+            dependencies: ["Basics", "Training", "Checkpoints", "Plotting", "Tokenizer", "Transformer", "Tensor", "TestSupport", "nmt"],
             exclude: ["Fixtures"]
         ),
 
@@ -136,6 +136,9 @@ let package = Package(
         ),
         .testTarget(name: "ServingTests", dependencies: ["Serving", "Checkpoints", "Training", "Translation", "TestSupport", "nmt"]),
 
+        // MARK: Plotting (training curves from train.jsonl as SVG, for nmt plot)
+        .target(name: "Plotting"),
+
         // MARK: Evaluation (depends on Basics only, so bleu stays small)
         .target(name: "Evaluation", dependencies: ["Basics"]),
         .testTarget(
@@ -148,7 +151,7 @@ let package = Package(
         // MARK: Executables
         .executableTarget(
             name: "nmt",
-            dependencies: ["Basics", "FileIO", "Checkpoints", "Distributed", "Export", "Serving", "Tokenizer", "Training", "Translation", "Transformer", "Tensor",
+            dependencies: ["Basics", "FileIO", "Checkpoints", "Distributed", "Export", "Plotting", "Serving", "Tokenizer", "Training", "Translation", "Transformer", "Tensor",
                            "Evaluation", argumentParser]
         ),
         // FileIO reads gzip-compressed files for bleu (Evaluation itself depends on nothing).

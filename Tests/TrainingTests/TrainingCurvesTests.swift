@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import Training
+@testable import Plotting
 
 @Suite(.timeLimit(.minutes(10))) struct TrainingCurvesTests {
     static func log(_ text: String) throws -> String {

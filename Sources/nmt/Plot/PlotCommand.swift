@@ -1,7 +1,7 @@
 import ArgumentParser
 import FileIO
 import Foundation
-import Training
+import Plotting
 import Transformer
 
 /// `nmt plot`: training curves of one or more runs as an SVG.
