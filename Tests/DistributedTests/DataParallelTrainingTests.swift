@@ -45,7 +45,7 @@ struct DataParallelTrainingTests {
 
     /// `mpirun -np ranks nmt train …`.
     static func trainParallel(_ run: URL, ranks: Int, updates: Int, updateFreq: Int, resume: Bool = false,
-                              extra: [String] = [], killWhen: (() -> Bool)? = nil, killSignal: Int32 = SIGKILL) throws -> ProcessResult {
+                              extra: [String] = [], killWhen: ((String) -> Bool)? = nil, killSignal: Int32 = SIGKILL) throws -> ProcessResult {
         try runProcess(URL(fileURLWithPath: mpirun!), ["-np", String(ranks), builtProduct("nmt").path]
                        + trainArguments(run, updates: updates, updateFreq: updateFreq, resume: resume) + extra,
                        environment: mpiEnvironment, killWhen: killWhen, killSignal: killSignal)
@@ -110,7 +110,7 @@ struct DataParallelTrainingTests {
         let run = Self.scratch.appendingPathComponent("killed")
         let last = run.appendingPathComponent("checkpoints/last")
         let started = Date()
-        let result = try Self.trainParallel(run, ranks: 2, updates: 100_000, updateFreq: 1, killWhen: {
+        let result = try Self.trainParallel(run, ranks: 2, updates: 100_000, updateFreq: 1, killWhen: { _ in
             guard FileManager.default.fileExists(atPath: last.path), let pid = Self.rankProcess(1) else { return false }
             kill(pid, SIGKILL)
             return false      // mpirun itself is not killed: it must notice and stop the job
@@ -131,7 +131,7 @@ struct DataParallelTrainingTests {
         let result = try Self.trainParallel(run, ranks: 2, updates: 100_000, updateFreq: 1,
                                             extra: ["--collective-timeout", "10", "--save-interval-updates", "2",
                                                     "--validate-interval-updates", "100000"],
-                                            killWhen: {
+                                            killWhen: { _ in
             // SIGSTOP: the rank neither exits nor answers, which mpirun cannot see.
             if stopped == nil, FileManager.default.fileExists(atPath: last.path), let pid = Self.rankProcess(1) {
                 kill(pid, SIGSTOP)

@@ -23,11 +23,14 @@ public func builtProduct(_ name: String) -> URL {
 ///     variable).
 ///   - standardInput: what the process reads (nothing when nil).
 ///   - directory: the working directory (the test process's when nil).
-///   - killWhen: polled every 20 ms while the process runs; when it returns true the
-///     process is sent `killSignal` (fault tests), once.
+///   - killWhen: polled every 20 ms while the process runs, with its standard error so
+///     far; when it returns true the process is sent `killSignal` (fault tests), once.
+///   - timeLimit: seconds after which a process still running is killed and the call
+///     throws `ProcessTimedOut`, so that a hung child fails its test instead of hanging it.
 public func runProcess(_ executable: URL, _ arguments: [String], environment: [String: String?] = [:],
                        standardInput: Data? = nil, directory: URL? = nil,
-                       killWhen: (() -> Bool)? = nil, killSignal: Int32 = SIGKILL) throws -> ProcessResult {
+                       killWhen: ((_ standardErrorSoFar: String) -> Bool)? = nil, killSignal: Int32 = SIGKILL,
+                       timeLimit: TimeInterval = 480) throws -> ProcessResult {
     let process = Process()
     process.executableURL = executable
     process.arguments = arguments
@@ -41,22 +44,52 @@ public func runProcess(_ executable: URL, _ arguments: [String], environment: [S
     process.standardInput = input
     try process.run()
     // Both pipes are drained on their own threads while this one feeds standard input,
-    // so a child writing much output can never block on a full pipe.
-    final class Collected: @unchecked Sendable { var data = Data() }
+    // so a child writing much output can never block on a full pipe; standard error is
+    // read as it comes, for `killWhen`.
+    final class Collected: @unchecked Sendable {
+        // @unchecked: `data` is guarded by `lock`.
+        let lock = NSLock()
+        var data = Data()
+        var snapshot: Data { lock.withLock { data } }
+    }
     let outputData = Collected(), errorData = Collected()
     let readers = [Thread { outputData.data = output.fileHandleForReading.readDataToEndOfFile() },
-                   Thread { errorData.data = errors.fileHandleForReading.readDataToEndOfFile() }]
+                   Thread {
+                       let handle = errors.fileHandleForReading
+                       while case let chunk = handle.availableData, !chunk.isEmpty {
+                           errorData.lock.withLock { errorData.data.append(chunk) }
+                       }
+                   }]
     readers.forEach { $0.start() }
     if let standardInput { input.fileHandleForWriting.write(standardInput) }
     try input.fileHandleForWriting.close()
-    if let killWhen {
-        while process.isRunning && !killWhen() { usleep(20_000) }
-        if process.isRunning { kill(process.processIdentifier, killSignal) }
+    let deadline = Date().addingTimeInterval(timeLimit)
+    var killed = false
+    while process.isRunning {
+        if Date() > deadline {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            throw ProcessTimedOut(command: ([executable.lastPathComponent] + arguments).joined(separator: " "), seconds: timeLimit,
+                                  standardError: String(decoding: errorData.snapshot, as: UTF8.self))
+        }
+        if !killed, let killWhen, killWhen(String(decoding: errorData.snapshot, as: UTF8.self)) {
+            kill(process.processIdentifier, killSignal)
+            killed = true
+        }
+        usleep(20_000)
     }
     process.waitUntilExit()
     while readers.contains(where: { !$0.isFinished }) { usleep(1000) }
     return ProcessResult(status: process.terminationStatus, output: outputData.data,
                          error: String(decoding: errorData.data, as: UTF8.self))
+}
+
+/// A child process ran past its time limit and was killed.
+public struct ProcessTimedOut: Error, CustomStringConvertible {
+    public let command: String
+    public let seconds: TimeInterval
+    public let standardError: String
+    public var description: String { "\(command) still ran after \(Int(seconds)) s and was killed; its standard error: \(standardError)" }
 }
 
 /// `bytes` compressed by the system's gzip (`gzip -c -n`), as users' `.gz` files are made.

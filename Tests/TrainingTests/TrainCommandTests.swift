@@ -32,7 +32,7 @@ import Transformer
     @discardableResult
     static func run(_ arguments: [String], killWhen: ((URL) -> Bool)? = nil, output: URL? = nil,
                     signal: Int32 = SIGKILL) throws -> (status: Int32, stderr: String) {
-        let stop: (() -> Bool)? = killWhen.flatMap { condition in output.map { out in { condition(out) } } }
+        let stop: ((String) -> Bool)? = killWhen.flatMap { condition in output.map { out in { _ in condition(out) } } }
         let result = try runProcess(nmt, arguments, directory: repository, killWhen: stop, killSignal: signal)
         return (result.status, result.error)
     }
@@ -107,9 +107,9 @@ import Transformer
     }
 
     /// Straight N updates and the same run killed twice (SIGKILL: after update 6, then as soon
-    /// as a checkpoint's temporary directory is seen, that is inside a checkpoint write when
-    /// the 20 ms poll catches one, else at the latest once update 12's checkpoint exists) and
-    /// resumed give bitwise-identical weights.
+    /// as a checkpoint's temporary directory is seen — inside a checkpoint write, when the
+    /// 20 ms poll catches one — else once update 12's checkpoint exists) and resumed give
+    /// bitwise-identical weights.
     @Test func resumeAfterSIGKILLIsBitwiseIdentical() throws {
         let straight = try Self.temporaryDirectory("straight"), interrupted = try Self.temporaryDirectory("interrupted")
         defer { try? FileManager.default.removeItem(at: straight); try? FileManager.default.removeItem(at: interrupted) }
@@ -123,7 +123,9 @@ import Transformer
                                        killWhen: { run in
                                            let checkpoints = run.appendingPathComponent("checkpoints")
                                            let names = (try? FileManager.default.contentsOfDirectory(atPath: checkpoints.path)) ?? []
-                                           return names.contains { $0.hasPrefix(".tmp-") } || names.contains("update-00000012")
+                                           // AtomicDirectory's temporary name: .update-NNNNNNNN.tmp-PID-RANDOM.
+                                           return names.contains { $0.hasPrefix(".update-") && $0.contains(".tmp-") }
+                                               || names.contains("update-00000012")
                                        },
                                        output: interrupted)
         #expect(killedAgain.status != 0, "the second kill landed before the run's end: \(killedAgain.stderr)")

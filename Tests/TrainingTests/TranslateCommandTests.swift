@@ -118,23 +118,33 @@ import TestSupport
         }
     }
 
-    /// SIGTERM while `nmt translate --output` runs leaves neither the output file nor a
-    /// temporary one: the output is published by rename only when complete.
-    @Test func sigtermLeavesNoPartialOutput() throws {
+    /// SIGTERM while `nmt translate --output` translates (after a seeded number of its
+    /// progress lines) leaves no output at all, not the lines translated so far: the
+    /// output is published by rename only when complete. A build that wrote the file as
+    /// it went fails here.
+    @Test func sigtermWhileTranslatingLeavesNoOutput() throws {
         let checkpoint = try Self.trainedCheckpoint()
         let run = checkpoint.deletingLastPathComponent().deletingLastPathComponent()
         defer { try? FileManager.default.removeItem(at: run) }
         let outputDirectory = run.appendingPathComponent("out")
         try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
         let output = outputDirectory.appendingPathComponent("hyp.txt")
-        let input = String(repeating: "¿Dónde está la estación de tren más cercana?\n", count: 20_000)
-        let started = Date()
-        let result = try runProcess(TrainCommandTests.nmt, ["translate", "--model", checkpoint.path, "--beam", "4",
-                                                            "--threads", "1", "--output", output.path],
-                                    standardInput: Data(input.utf8),
-                                    killWhen: { Date().timeIntervalSince(started) > 1.5 }, killSignal: SIGTERM)
-        #expect(result.status != 0, "still translating after 1.5 s, then terminated")
+        let lines = 20_000, chunk = 256       // the command's chunk at --batch-size 32
+        let input = String(repeating: "¿Dónde está la estación de tren más cercana?\n", count: lines)
+        var rng = TestRandom(seed: 26)
+        let killAfter = chunk * (1 + Int(rng.next() % 4))
+        func translated(_ standardError: String) -> Int {
+            // "\rtranslated N/M lines" after each chunk.
+            let last = standardError.components(separatedBy: "translated ").last ?? ""
+            return Int(last.prefix { $0.isNumber }) ?? 0
+        }
+        let result = try runProcess(TrainCommandTests.nmt, ["translate", "--model", checkpoint.path, "--beam", "1", "--progress",
+                                                            "--batch-size", "32", "--threads", "1", "--output", output.path],
+                                    standardInput: Data(input.utf8), killWhen: { translated($0) >= killAfter }, killSignal: SIGTERM)
+        let reached = translated(result.error)
+        #expect(reached >= killAfter && reached < lines, "terminated after \(reached) of \(lines) lines (asked: \(killAfter))")
+        #expect(result.status == SIGTERM, "ended by the signal: \(result.error)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: outputDirectory.path).isEmpty,
-                "no output and no temporary file")
+                "no output (not even the \(reached) lines translated) and no temporary file")
     }
 }
