@@ -38,59 +38,46 @@ public enum CTranslate2Transformer {
 
     /// The model file of `checkpoint`'s weights (float32, duplicates aliased).
     public static func modelFile(of checkpoint: ModelCheckpoint) -> CTranslate2ModelFile {
-        let model = checkpoint.model, config = model.config
-        var variables: [CTranslate2Variable] = []
+        var spec = SpecVariables(model: checkpoint.model)
+        spec.addSides()
+        spec.addEncoder()
+        spec.addDecoder()
+        var file = CTranslate2ModelFile(specName: specName, revision: revision, variables: spec.variables)
+        file.aliasDuplicates()
+        return file
+    }
+}
 
-        /// Parameters concatenated along their first dimension (the converter's fuse_linear).
-        func stacked(_ scope: String, _ parameters: [String]) -> CTranslate2Variable {
-            let tensors = parameters.map { model.parameters.view($0) }
-            var shape = tensors[0].shape.dims
-            shape[0] = tensors.reduce(0) { $0 + $1.shape[0] }
-            var bytes = Data()
-            for tensor in tensors { bytes.append(UnsafeBufferPointer(start: tensor.data, count: tensor.count)) }
-            return CTranslate2Variable(name: scope, shape: shape, type: .float32, bytes: bytes)
-        }
-        func linear(_ scope: String, _ fairseq: [String], bias: Bool = true) {
-            variables.append(stacked(scope + "/weight", fairseq.map { $0 + ".weight" }))
-            if bias { variables.append(stacked(scope + "/bias", fairseq.map { $0 + ".bias" })) }
-        }
-        func layerNorm(_ scope: String, _ fairseq: String) {
-            variables.append(stacked(scope + "/gamma", [fairseq + ".weight"]))
-            variables.append(stacked(scope + "/beta", [fairseq + ".bias"]))
-        }
-        func feedForward(_ scope: String, _ fairseq: String) {
-            linear(scope + "/ffn/linear_0", [fairseq + ".fc1"])
-            linear(scope + "/ffn/linear_1", [fairseq + ".fc2"])
-            layerNorm(scope + "/ffn/layer_norm", fairseq + ".final_layer_norm")
-        }
-        func selfAttention(_ scope: String, _ fairseq: String) {
-            let p = fairseq + ".self_attn"
-            linear(scope + "/self_attention/linear_0", [p + ".q_proj", p + ".k_proj", p + ".v_proj"])
-            linear(scope + "/self_attention/linear_1", [p + ".out_proj"])
-            layerNorm(scope + "/self_attention/layer_norm", fairseq + ".self_attn_layer_norm")
-        }
+/// The variables of CTranslate2's TransformerSpec, in the converter's order, taken from
+/// the model's fairseq-named parameters.
+private struct SpecVariables {
+    let model: TransformerModel
+    var variables: [CTranslate2Variable] = []
+    var config: TransformerConfig { model.config }
 
+    /// What each side declares: positions, heads, pre-norm, activation, embedding scale,
+    /// and with pre-norm the final layer norm.
+    mutating func addSides() {
         let positions = SinusoidalPositions(dim: config.modelDim, maxPositions: config.maxPositions, padID: Int(config.padID))
         let encodings = CTranslate2Variable(
             name: "", shape: [config.maxPositions, config.modelDim],
             floats: UnsafeBufferPointer(start: positions.row(0), count: config.maxPositions * config.modelDim))
-        let heads = Int16(config.heads)
-        let activation = activationID(config.activation)
         let scale = Float(config.modelDim).squareRoot()   // fairseq's embed_scale, as the project applies it
-
         for side in ["encoder", "decoder"] {
             var position = encodings
             position.name = side + "/position_encodings/encodings"
             variables += [
                 position,
-                .int16(side + "/num_heads", heads),
+                .int16(side + "/num_heads", Int16(config.heads)),
                 .flag(side + "/pre_norm", config.normalizeBefore),
-                .int8(side + "/activation", activation),
+                .int8(side + "/activation", CTranslate2Transformer.activationID(config.activation)),
                 .float32(side + "/scale_embeddings", scale),
             ]
             if config.normalizeBefore { layerNorm(side + "/layer_norm", side + ".layer_norm") }
         }
+    }
 
+    mutating func addEncoder() {
         variables.append(stacked("encoder/embeddings_0/weight", ["encoder.embed_tokens.weight"]))
         variables += [.int8("encoder/embeddings_merge", 0), .flag("encoder/multi_query_attention", false)]
         for i in 0..<config.encoderLayers {
@@ -98,7 +85,9 @@ public enum CTranslate2Transformer {
             selfAttention(scope, fairseq)
             feedForward(scope, fairseq)
         }
+    }
 
+    mutating func addDecoder() {
         variables.append(stacked("decoder/embeddings/weight", ["decoder.embed_tokens.weight"]))
         linear("decoder/projection", ["decoder.output_projection"], bias: false)
         variables += [
@@ -116,9 +105,38 @@ public enum CTranslate2Transformer {
             layerNorm(scope + "/attention/layer_norm", fairseq + ".encoder_attn_layer_norm")
             feedForward(scope, fairseq)
         }
+    }
 
-        var file = CTranslate2ModelFile(specName: specName, revision: revision, variables: variables)
-        file.aliasDuplicates()
-        return file
+    /// Parameters concatenated along their first dimension (the converter's fuse_linear).
+    func stacked(_ scope: String, _ parameters: [String]) -> CTranslate2Variable {
+        let tensors = parameters.map { model.parameters.view($0) }
+        var shape = tensors[0].shape.dims
+        shape[0] = tensors.reduce(0) { $0 + $1.shape[0] }
+        var bytes = Data()
+        for tensor in tensors { bytes.append(UnsafeBufferPointer(start: tensor.data, count: tensor.count)) }
+        return CTranslate2Variable(name: scope, shape: shape, type: .float32, bytes: bytes)
+    }
+
+    mutating func linear(_ scope: String, _ fairseq: [String], bias: Bool = true) {
+        variables.append(stacked(scope + "/weight", fairseq.map { $0 + ".weight" }))
+        if bias { variables.append(stacked(scope + "/bias", fairseq.map { $0 + ".bias" })) }
+    }
+
+    mutating func layerNorm(_ scope: String, _ fairseq: String) {
+        variables.append(stacked(scope + "/gamma", [fairseq + ".weight"]))
+        variables.append(stacked(scope + "/beta", [fairseq + ".bias"]))
+    }
+
+    mutating func feedForward(_ scope: String, _ fairseq: String) {
+        linear(scope + "/ffn/linear_0", [fairseq + ".fc1"])
+        linear(scope + "/ffn/linear_1", [fairseq + ".fc2"])
+        layerNorm(scope + "/ffn/layer_norm", fairseq + ".final_layer_norm")
+    }
+
+    mutating func selfAttention(_ scope: String, _ fairseq: String) {
+        let p = fairseq + ".self_attn"
+        linear(scope + "/self_attention/linear_0", [p + ".q_proj", p + ".k_proj", p + ".v_proj"])
+        linear(scope + "/self_attention/linear_1", [p + ".out_proj"])
+        layerNorm(scope + "/self_attention/layer_norm", fairseq + ".self_attn_layer_norm")
     }
 }

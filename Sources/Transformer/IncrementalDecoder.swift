@@ -85,67 +85,84 @@ public final class IncrementalDecoder {
         precondition(position < capacity, "step: all \(capacity) positions are decoded")
         precondition(logits.shape.rows == rows && logits.shape.last == model.config.targetVocabularySize,
                      "step: logits \(logits.shape) should be (\(rows), \(model.config.targetVocabularySize))")
-        let config = model.config, d = config.modelDim, t = position, capacity = capacity
+        let d = model.config.modelDim, t = position
         let ws = workspace
         ws.reset()
         let ids = ws.buffer(Int32.self, count: rows)
         for (i, id) in tokens.enumerated() { ids[i] = id }
         var x = ws.tensor(rows, d)
         model.embed(ids: ids, count: rows, table: model.weights.decoderEmbedding, into: x) { _ in t }
+        let keys = stepKeys(position: t)
+        for l in model.weights.decoderLayers.indices { x = decoderLayer(l, x, keys: keys) }
+        if let norm = model.weights.decoderNorm { x = ResidualBlock.normalize(x, norm, ws).0 }
+        weights.output.forward(x, into: logits)
+        position += 1
+    }
 
-        let maxKeys = max(t + 1, sourceLength)
-        let scores = ws.buffer(Float.self, count: rows * maxKeys)
-        let rows = rows, entry = 2 * d
-        // Self-attention's key entries this step: position j of row r is entry slot·capacity + j.
+    /// What this step's attention reads besides the caches: each row's self-attention key
+    /// entries (position j of row r is entry slot·capacity + j) and their counts, and one
+    /// scores buffer for every attention of the step.
+    private struct StepKeys {
+        var selfEntries: UnsafeMutablePointer<Int32>
+        var selfCounts: UnsafeMutablePointer<Int32>
+        var scores: UnsafeMutablePointer<Float>
+    }
+
+    private func stepKeys(position t: Int) -> StepKeys {
+        let ws = workspace, rows = rows, capacity = capacity
         for r in 0..<rows { slots[r * capacity + t] = Int32(r) }
         let selfEntries = ws.buffer(Int32.self, count: rows * (t + 1)), selfCounts = ws.buffer(Int32.self, count: rows)
         for r in 0..<rows {
             for j in 0...t { selfEntries[r * (t + 1) + j] = slots[r * capacity + j] * Int32(capacity) + Int32(j) }
             selfCounts[r] = Int32(t + 1)
         }
+        return StepKeys(selfEntries: selfEntries, selfCounts: selfCounts,
+                        scores: ws.buffer(Float.self, count: rows * max(t + 1, sourceLength)))
+    }
 
-        for (l, w) in model.weights.decoderLayers.enumerated() {
-            let packed = weights.layers[l], cache = selfKeyValues[l].tensor.data
-            (x, _) = ResidualBlock.forward(x, norm: w.selfAttentionNorm, preNorm: config.normalizeBefore,
-                                           dropout: .off, workspace: ws) { input in
-                let qkv = ws.tensor(rows, 3 * d)
-                packed.selfQKV.forward(input, into: qkv)
-                for r in 0..<rows {
-                    (cache + (r * capacity + t) * entry).update(from: qkv.data + r * 3 * d + d, count: entry)
-                }
-                let context = ws.tensor(rows, d), out = ws.tensor(rows, d)
-                StepAttention.attend(q: qkv.data, queryStride: 3 * d, rows: rows, heads: config.heads,
-                                     headDim: config.headDim, keyValues: cache,
-                                     entries: selfEntries, counts: selfCounts,
-                                     scores: scores, maxKeys: t + 1, context: context)
-                packed.selfOut.forward(context, into: out)
-                return out
+    /// Decoder layer `l` for this step's rows: self-attention over the cache (which gets
+    /// this position's keys and values), attention over the source, feed-forward.
+    private func decoderLayer(_ l: Int, _ x: Tensor, keys: StepKeys) -> Tensor {
+        let config = model.config, d = config.modelDim, t = position, capacity = capacity, rows = rows, entry = 2 * d
+        let ws = workspace, w = model.weights.decoderLayers[l], packed = weights.layers[l], cache = selfKeyValues[l].tensor.data
+        var x = x
+        (x, _) = ResidualBlock.forward(x, norm: w.selfAttentionNorm, preNorm: config.normalizeBefore,
+                                       dropout: .off, workspace: ws) { input in
+            let qkv = ws.tensor(rows, 3 * d)
+            packed.selfQKV.forward(input, into: qkv)
+            for r in 0..<rows {
+                (cache + (r * capacity + t) * entry).update(from: qkv.data + r * 3 * d + d, count: entry)
             }
-            (x, _) = ResidualBlock.forward(x, norm: w.crossAttentionNorm, preNorm: config.normalizeBefore,
-                                           dropout: .off, workspace: ws) { input in
-                let q = ws.tensor(rows, d), context = ws.tensor(rows, d), out = ws.tensor(rows, d)
-                packed.crossQ.forward(input, into: q)
-                StepAttention.attend(q: q.data, queryStride: d, rows: rows, heads: config.heads,
-                                     headDim: config.headDim, keyValues: crossKeyValues[l].tensor.data,
-                                     entries: crossEntries, counts: sourceLengths,
-                                     scores: scores, maxKeys: sourceLength, context: context)
-                packed.crossOut.forward(context, into: out)
-                return out
-            }
-            (x, _) = ResidualBlock.forward(x, norm: w.finalNorm, preNorm: config.normalizeBefore,
-                                           dropout: .off, workspace: ws) { input in
-                let hidden = ws.tensor(rows, packed.fc1.outputs), out = ws.tensor(rows, d)
-                // ReLU runs in the packed product's epilogue; another activation after it.
-                let fused = config.activation == .relu
-                packed.fc1.forward(input, into: hidden, relu: fused)
-                if !fused { config.activation.apply(hidden, into: hidden) }
-                packed.fc2.forward(hidden, into: out)
-                return out
-            }
+            let context = ws.tensor(rows, d), out = ws.tensor(rows, d)
+            StepAttention.attend(q: qkv.data, queryStride: 3 * d, rows: rows, heads: config.heads,
+                                 headDim: config.headDim, keyValues: cache,
+                                 entries: keys.selfEntries, counts: keys.selfCounts,
+                                 scores: keys.scores, maxKeys: t + 1, context: context)
+            packed.selfOut.forward(context, into: out)
+            return out
         }
-        if let norm = model.weights.decoderNorm { x = ResidualBlock.normalize(x, norm, ws).0 }
-        weights.output.forward(x, into: logits)
-        position += 1
+        (x, _) = ResidualBlock.forward(x, norm: w.crossAttentionNorm, preNorm: config.normalizeBefore,
+                                       dropout: .off, workspace: ws) { input in
+            let q = ws.tensor(rows, d), context = ws.tensor(rows, d), out = ws.tensor(rows, d)
+            packed.crossQ.forward(input, into: q)
+            StepAttention.attend(q: q.data, queryStride: d, rows: rows, heads: config.heads,
+                                 headDim: config.headDim, keyValues: crossKeyValues[l].tensor.data,
+                                 entries: crossEntries, counts: sourceLengths,
+                                 scores: keys.scores, maxKeys: sourceLength, context: context)
+            packed.crossOut.forward(context, into: out)
+            return out
+        }
+        (x, _) = ResidualBlock.forward(x, norm: w.finalNorm, preNorm: config.normalizeBefore,
+                                       dropout: .off, workspace: ws) { input in
+            let hidden = ws.tensor(rows, packed.fc1.outputs), out = ws.tensor(rows, d)
+            // ReLU runs in the packed product's epilogue; another activation after it.
+            let fused = config.activation == .relu
+            packed.fc1.forward(input, into: hidden, relu: fused)
+            if !fused { config.activation.apply(hidden, into: hidden) }
+            packed.fc2.forward(hidden, into: out)
+            return out
+        }
+        return x
     }
 
     /// Keeps, for each row r, the cached keys/values of row `order[r]` (beam search's

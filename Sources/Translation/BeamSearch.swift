@@ -46,39 +46,12 @@ public struct BeamSearch {
         var partials = [Partial](repeating: Partial(), count: sources.count * beam)
         for step in 0... {
             let logProbabilities = scorer.step(tokens: partials.map { $0.tokens.last ?? eos })
+            let tops = candidates(logProbabilities, v: v, live: live, partials: partials, step: step, constraints: constraints,
+                                  maxLengths: maxLengths, pad: pad)
             var nextPartials: [Partial] = [], kept: [Int32] = [], nextLive: [Int] = []
-            // Sentences' candidates are independent: constraints and the scan for the top
-            // 2·beam run in parallel over sentences; the bookkeeping below stays in order.
-            var tops = [TopCandidates](repeating: TopCandidates(k: 2 * beam), count: live.count)
-            tops.withUnsafeMutableBufferPointer { tops in
-                Threads.parallelFor(live.count, minPerChunk: 1) { blocks in
-                    for block in blocks {
-                        for j in 0..<(step == 0 ? 1 : beam) {
-                            let row = block * beam + j, p = logProbabilities.data + row * v
-                            constraints.apply(p, vocabularySize: v, step: step, maxLength: maxLengths[live[block]],
-                                              history: partials[row].tokens)
-                            tops[block].offerRow(p, v, base: partials[row].score, indexOffset: j * v, skip: pad)
-                        }
-                    }
-                }
-            }
             for (block, s) in live.enumerated() {
-                let top = tops[block]
-                var active: [(row: Int, token: Int32, score: Float)] = []
-                for (rank, (score, index)) in zip(top.scores, top.indices).enumerated() {
-                    let row = block * beam + index / v, token = Int32(index % v)
-                    if token == eos {
-                        guard rank < beam && score > -.infinity else { continue }
-                        let partial = partials[row]
-                        let hypothesis = Hypothesis(
-                            tokens: partial.tokens,
-                            score: Hypothesis.normalized(score, length: step + 1, lenpen: options.lenpen),
-                            positionalScores: partial.positional + [logProbabilities.data[row * v + Int(eos)]])
-                        keep(hypothesis, in: &finished[s])
-                    } else if active.count < beam {
-                        active.append((row, token, score))
-                    }
-                }
+                let active = finishOrContinue(tops[block], block: block, partials: partials, logProbabilities: logProbabilities,
+                                              v: v, eos: eos, step: step, finished: &finished[s])
                 if isDone(finished[s], active: active.map(\.score), step: step, maxLength: maxLengths[s]) { continue }
                 nextLive.append(s)
                 for (row, token, score) in active {
@@ -100,6 +73,52 @@ public struct BeamSearch {
                 .sorted { $0.element.score != $1.element.score ? $0.element.score > $1.element.score : $0.offset < $1.offset }
                 .prefix(options.nbest).map(\.element)
         }
+    }
+
+    /// Each live sentence's best 2·beam candidates of this step, after the constraints.
+    /// Sentences are independent, so the scan runs in parallel over them; the bookkeeping
+    /// that follows stays in order.
+    private func candidates(_ logProbabilities: Tensor, v: Int, live: [Int], partials: [Partial], step: Int,
+                            constraints: StepConstraints, maxLengths: [Int], pad: Int) -> [TopCandidates] {
+        let beam = options.beam
+        var tops = [TopCandidates](repeating: TopCandidates(k: 2 * beam), count: live.count)
+        tops.withUnsafeMutableBufferPointer { tops in
+            Threads.parallelFor(live.count, minPerChunk: 1) { blocks in
+                for block in blocks {
+                    for j in 0..<(step == 0 ? 1 : beam) {
+                        let row = block * beam + j, p = logProbabilities.data + row * v
+                        constraints.apply(p, vocabularySize: v, step: step, maxLength: maxLengths[live[block]],
+                                          history: partials[row].tokens)
+                        tops[block].offerRow(p, v, base: partials[row].score, indexOffset: j * v, skip: pad)
+                    }
+                }
+            }
+        }
+        return tops
+    }
+
+    /// One sentence's candidates, best first: those ending in eos among the first `beam`
+    /// finish (kept in `finished`); the first `beam` others go on, returned as (row,
+    /// token, score).
+    private func finishOrContinue(_ top: TopCandidates, block: Int, partials: [Partial], logProbabilities: Tensor, v: Int,
+                                  eos: Int32, step: Int, finished: inout [Hypothesis]) -> [(row: Int, token: Int32, score: Float)] {
+        let beam = options.beam
+        var active: [(row: Int, token: Int32, score: Float)] = []
+        for (rank, (score, index)) in zip(top.scores, top.indices).enumerated() {
+            let row = block * beam + index / v, token = Int32(index % v)
+            if token == eos {
+                guard rank < beam && score > -.infinity else { continue }
+                let partial = partials[row]
+                let hypothesis = Hypothesis(
+                    tokens: partial.tokens,
+                    score: Hypothesis.normalized(score, length: step + 1, lenpen: options.lenpen),
+                    positionalScores: partial.positional + [logProbabilities.data[row * v + Int(eos)]])
+                keep(hypothesis, in: &finished)
+            } else if active.count < beam {
+                active.append((row, token, score))
+            }
+        }
+        return active
     }
 
     /// Adds a finished hypothesis while the sentence has fewer than `beam`; later, when

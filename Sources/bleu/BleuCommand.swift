@@ -138,14 +138,13 @@ struct BleuCommand: ParsableCommand {
             guard let metric = Metric(rawValue: name.lowercased()) else { throw EvaluationError.unknownMetric(name) }
             return metric
         }
-        let bleuOptions = BLEU.Options(tokenize: try Tokenization(name: tokenize), lowercase: lowercase,
-                                       smoothing: try BLEU.Smoothing(name: smoothMethod, value: smoothValue),
-                                       effectiveOrder: sentenceLevel)
-        let chrfOptions = CHRF.Options(charOrder: chrfCharOrder, wordOrder: chrfWordOrder, beta: chrfBeta,
-                                       lowercase: chrfLowercase, whitespace: chrfWhitespace,
-                                       epsSmoothing: chrfEpsSmoothing)
-        let terOptions = TER.Options(normalized: terNormalized, noPunct: terNoPunct, asianSupport: terAsianSupport,
-                                     caseSensitive: terCaseSensitive)
+        let settings = MetricSettings(
+            bleu: BLEU.Options(tokenize: try Tokenization(name: tokenize), lowercase: lowercase,
+                               smoothing: try BLEU.Smoothing(name: smoothMethod, value: smoothValue), effectiveOrder: sentenceLevel),
+            chrf: CHRF.Options(charOrder: chrfCharOrder, wordOrder: chrfWordOrder, beta: chrfBeta, lowercase: chrfLowercase,
+                               whitespace: chrfWhitespace, epsSmoothing: chrfEpsSmoothing),
+            ter: TER.Options(normalized: terNormalized, noPunct: terNoPunct, asianSupport: terAsianSupport,
+                             caseSensitive: terCaseSensitive))
         guard !references.isEmpty else { throw EvaluationError.noReferences }
         let refs = try references.map { try TextLines.read(file: $0) }
         let systems = try readSystems(references: refs)
@@ -153,59 +152,23 @@ struct BleuCommand: ParsableCommand {
         let json = (Self.environmentFormat ?? format) == "json"
         let report = Report(width: width, scoreOnly: scoreOnly, short: short)
         if sentenceLevel {
-            let hyps = systems[0].lines
-            let lines: [String]
-            switch metricList[0] {
-            case .bleu:
-                let signature = BLEU.signature(options: bleuOptions, referenceCount: refs.count)
-                lines = try BLEU.sentenceScores(hypotheses: hyps, references: refs, options: bleuOptions)
-                    .map { report.line($0, signature) }
-            case .chrf:
-                let signature = CHRF.signature(options: chrfOptions, referenceCount: refs.count)
-                lines = try CHRF.sentenceScores(hypotheses: hyps, references: refs, options: chrfOptions)
-                    .map { report.line($0, signature) }
-            case .ter:
-                let signature = TER.signature(options: terOptions, referenceCount: refs.count)
-                lines = try TER.sentenceScores(hypotheses: hyps, references: refs, options: terOptions)
-                    .map { report.line($0, signature) }
-            }
+            let lines = try settings.sentenceLines(metricList[0], hypotheses: systems[0].lines, references: refs, report: report)
             print(lines.joined(separator: "\n"))
-            return
-        }
-        func resampling(_ metric: Metric) -> ResamplingMetric {
-            switch metric {
-            case .bleu: return .bleu(bleuOptions)
-            case .chrf: return .chrf(chrfOptions)
-            case .ter: return .ter(terOptions)
+        } else if systems.count > 1 {
+            print(try systemsReport(systems, references: refs, metrics: metricList.map(settings.resampling), json: json))
+        } else {
+            // sacreBLEU prints metrics sorted by their upper-case names (BLEU, CHRF, TER).
+            let sorted = Set(metricList).sorted(by: { $0.rawValue < $1.rawValue })
+            if confidence && confidenceN > 1 {
+                print(try confidenceReport(systems[0].lines, references: refs, metrics: sorted.map(settings.resampling),
+                                           report: report, json: json))
+            } else {
+                let results = try sorted.map {
+                    try settings.corpusLine($0, hypotheses: systems[0].lines, references: refs, report: report, json: json)
+                }
+                print(report.combine(results, json: json))
             }
         }
-        if systems.count > 1 {
-            print(try systemsReport(systems, references: refs, metrics: metricList.map(resampling), json: json))
-            return
-        }
-        // sacreBLEU prints metrics sorted by their upper-case names (BLEU, CHRF, TER).
-        let sorted = Set(metricList).sorted(by: { $0.rawValue < $1.rawValue })
-        if confidence && confidenceN > 1 {
-            print(try confidenceReport(systems[0].lines, references: refs, metrics: sorted.map(resampling),
-                                       report: report, json: json))
-            return
-        }
-        let hyps = systems[0].lines
-        var results: [String] = []
-        for metric in sorted {
-            switch metric {
-            case .bleu:
-                let score = try BLEU.corpusScore(hypotheses: hyps, references: refs, options: bleuOptions)
-                results.append(report.corpus(score, BLEU.signature(options: bleuOptions, referenceCount: refs.count), json: json))
-            case .chrf:
-                let score = try CHRF.corpusScore(hypotheses: hyps, references: refs, options: chrfOptions)
-                results.append(report.corpus(score, CHRF.signature(options: chrfOptions, referenceCount: refs.count), json: json))
-            case .ter:
-                let score = try TER.corpusScore(hypotheses: hyps, references: refs, options: terOptions)
-                results.append(report.corpus(score, TER.signature(options: terOptions, referenceCount: refs.count), json: json))
-            }
-        }
-        print(report.combine(results, json: json))
     }
 
     /// sacreBLEU lets `SACREBLEU_FORMAT` override `--format` when it names a valid format.
@@ -253,5 +216,51 @@ struct BleuCommand: ParsableCommand {
         var line = "bleu: error: \(message)\n"
         line.withUTF8 { _ = write(STDERR_FILENO, $0.baseAddress, $0.count) }
         Glibc.exit(status)
+    }
+}
+
+/// The three metrics' options from the command line, and what each report needs of them.
+struct MetricSettings {
+    var bleu: BLEU.Options
+    var chrf: CHRF.Options
+    var ter: TER.Options
+
+    /// One line per hypothesis (sacreBLEU's --sentence-level).
+    func sentenceLines(_ metric: BleuCommand.Metric, hypotheses: TextLines, references: [TextLines], report: Report) throws -> [String] {
+        switch metric {
+        case .bleu:
+            let signature = BLEU.signature(options: bleu, referenceCount: references.count)
+            return try BLEU.sentenceScores(hypotheses: hypotheses, references: references, options: bleu).map { report.line($0, signature) }
+        case .chrf:
+            let signature = CHRF.signature(options: chrf, referenceCount: references.count)
+            return try CHRF.sentenceScores(hypotheses: hypotheses, references: references, options: chrf).map { report.line($0, signature) }
+        case .ter:
+            let signature = TER.signature(options: ter, referenceCount: references.count)
+            return try TER.sentenceScores(hypotheses: hypotheses, references: references, options: ter).map { report.line($0, signature) }
+        }
+    }
+
+    /// The corpus score's line (or JSON object).
+    func corpusLine(_ metric: BleuCommand.Metric, hypotheses: TextLines, references: [TextLines], report: Report, json: Bool) throws -> String {
+        switch metric {
+        case .bleu:
+            let score = try BLEU.corpusScore(hypotheses: hypotheses, references: references, options: bleu)
+            return report.corpus(score, BLEU.signature(options: bleu, referenceCount: references.count), json: json)
+        case .chrf:
+            let score = try CHRF.corpusScore(hypotheses: hypotheses, references: references, options: chrf)
+            return report.corpus(score, CHRF.signature(options: chrf, referenceCount: references.count), json: json)
+        case .ter:
+            let score = try TER.corpusScore(hypotheses: hypotheses, references: references, options: ter)
+            return report.corpus(score, TER.signature(options: ter, referenceCount: references.count), json: json)
+        }
+    }
+
+    /// The metric for the significance tests and confidence intervals.
+    func resampling(_ metric: BleuCommand.Metric) -> ResamplingMetric {
+        switch metric {
+        case .bleu: .bleu(bleu)
+        case .chrf: .chrf(chrf)
+        case .ter: .ter(ter)
+        }
     }
 }
