@@ -1,6 +1,7 @@
 import Foundation
 @testable import Serving
 import Testing
+import TestSupport
 import Translation
 
 /// The batcher on its own, with a stand-in model: shared batches, results back to their
@@ -18,7 +19,7 @@ import Translation
             for i in 0..<16 {
                 group.addTask { (i, try await batcher.translate(["frase \(i)", "otra \(i)"], options: SearchOptions())) }
             }
-            while batcher.queued < 32 { try await Task.sleep(nanoseconds: 1_000_000) }
+            try await awaitUntil("32 queued sentences") { batcher.queued >= 32 }
             fake.release()
             return try await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
         }
@@ -38,7 +39,7 @@ import Translation
         try await withThrowingTaskGroup(of: Void.self) { group in
             for i in 0..<4 {
                 group.addTask { _ = try await batcher.translate(["a\(i)", "b\(i)", "c\(i)"], options: SearchOptions()) }
-                while batcher.queued < 3 * (i + 1) { try await Task.sleep(nanoseconds: 1_000_000) }
+                try await awaitUntil("\(3 * (i + 1)) queued sentences") { batcher.queued >= 3 * (i + 1) }
             }
             fake.release()
             try await group.waitForAll()
@@ -54,7 +55,7 @@ import Translation
         async let running = batcher.translate(["en curso"], options: SearchOptions())
         try await fake.waitForBatches(1)
         async let waiting = batcher.translate(["a", "b", "c"], options: SearchOptions())
-        while batcher.queued < 3 { try await Task.sleep(nanoseconds: 1_000_000) }
+        try await awaitUntil("3 queued sentences") { batcher.queued >= 3 }
         await #expect(throws: BatcherError.queueFull(queued: 3, requested: 1, capacity: 3)) {
             try await batcher.translate(["d"], options: SearchOptions())
         }
@@ -72,7 +73,7 @@ import Translation
         async let running = batcher.translate(["primero"], options: SearchOptions())
         try await fake.waitForBatches(1)
         let cancelled = Task { try await batcher.translate(["cancelada"], options: SearchOptions()) }
-        while batcher.queued < 1 { try await Task.sleep(nanoseconds: 1_000_000) }
+        try await awaitUntil("1 queued sentences") { batcher.queued >= 1 }
         cancelled.cancel()
         await #expect(throws: CancellationError.self) { try await cancelled.value }
         #expect(batcher.queued == 0)
@@ -93,11 +94,11 @@ import Translation
         // One at a time: `async let` children start in no fixed order, and the batch keeps
         // the order of arrival.
         async let a = batcher.translate(["a"], options: SearchOptions())
-        while batcher.queued < 1 { try await Task.sleep(nanoseconds: 1_000_000) }
+        try await awaitUntil("1 queued sentences") { batcher.queued >= 1 }
         async let b = batcher.translate(["b"], options: beam2)
-        while batcher.queued < 2 { try await Task.sleep(nanoseconds: 1_000_000) }
+        try await awaitUntil("2 queued sentences") { batcher.queued >= 2 }
         async let c = batcher.translate(["c"], options: SearchOptions())
-        while batcher.queued < 3 { try await Task.sleep(nanoseconds: 1_000_000) }
+        try await awaitUntil("3 queued sentences") { batcher.queued >= 3 }
         fake.release()
         #expect(try await b.first?.hypotheses.map(\.text) == ["B", "B#1"])
         #expect(try await a.map(\.best) == ["A"])
@@ -117,7 +118,7 @@ import Translation
         try await fake.waitForBatches(1)
         async let good = batcher.translate(["bien"], options: SearchOptions())
         let bad = Task { try await batcher.translate(["FAIL"], options: SearchOptions()) }
-        while batcher.queued < 2 { try await Task.sleep(nanoseconds: 1_000_000) }
+        try await awaitUntil("2 queued sentences") { batcher.queued >= 2 }
         fake.release()
         #expect(try await good.map(\.best) == ["BIEN"])
         await #expect(throws: FakeTranslator.Failure.self) { try await bad.value }

@@ -1,6 +1,7 @@
 import Foundation
 @testable import Serving
 import Testing
+import TestSupport
 import Translation
 
 /// Runs a server on 127.0.0.1 (a free port) in this process around `body`, with the
@@ -181,19 +182,17 @@ final class LogLines: @unchecked Sendable {
             // One request held in the model, one filling the queue, then one too many.
             let answers = Answers()
             Thread { answers.add(try? HTTPTestClient.post(port: port, "/v1/translate", json: ["texts": ["uno"]])) }.start()
-            while fake.started < 1 { usleep(1000) }
+            try waitUntil("the first request in the model") { fake.started >= 1 }
             Thread { answers.add(try? HTTPTestClient.post(port: port, "/v1/translate", json: ["texts": ["dos", "tres"]])) }.start()
-            while true {
-                let health = try HTTPTestClient.request(port: port, method: "GET", path: "/health")
-                if health.json?["queued_sentences"] as? Int == 2 { break }
-                usleep(2000)
+            try waitUntil("2 queued sentences") {
+                try HTTPTestClient.request(port: port, method: "GET", path: "/health").json?["queued_sentences"] as? Int == 2
             }
             let refused = try HTTPTestClient.post(port: port, "/v1/translate", json: ["texts": ["cuatro"]])
             #expect(refused.status == 503)
             #expect(refused.headers["retry-after"] == "1")
             #expect((refused.json?["error"] as? String)?.contains("queue is full") == true)
             fake.release()
-            while answers.all.count < 2 { usleep(1000) }
+            try waitUntil("both answers") { answers.all.count >= 2 }
             #expect(answers.all.map { $0?.status } == [200, 200])
         }
     }

@@ -20,10 +20,10 @@ import TestSupport
             input.fileHandleForWriting.write(Data((line + "\n").utf8))
             // Blocks until the translation arrives; standard input stays open, so only
             // streaming can answer.
-            answers.append(try readLine(output.fileHandleForReading))
+            answers.append(try readLine(from: output.fileHandleForReading))
         }
         try input.fileHandleForWriting.close()
-        process.waitUntilExit()
+        try waitUntil("nmt translate to exit") { !process.isRunning }
         #expect(process.terminationStatus == 0)
         // A line alone is the same batch as in a file of that one line.
         for (line, answer) in zip(lines, answers) {
@@ -56,15 +56,5 @@ import TestSupport
         #expect(result.status != 0)
         #expect(result.error.contains("<stdin>:3"), "\(result.error)")
         #expect(result.standardOutput.split(separator: "\n", omittingEmptySubsequences: false).count == 3)
-    }
-
-    private func readLine(_ handle: FileHandle) throws -> String {
-        var bytes: [UInt8] = []
-        while true {
-            let byte = handle.readData(ofLength: 1)
-            guard let first = byte.first else { throw CocoaError(.fileReadUnknown) }
-            if first == 0x0A { return String(decoding: bytes, as: UTF8.self) }
-            bytes.append(first)
-        }
     }
 }
