@@ -12,10 +12,14 @@ swift build --build-tests
 # The serving tests run an HTTP server inside the test process, on Swift's concurrency
 # pool (one thread per core); beside the long CPU-bound suites that pool is taken and the
 # server stalls. So they run afterwards, on their own and one at a time.
-swift test --skip-build --skip 'ServingTests\.'
-swift test --skip-build --no-parallel --filter 'ServingTests\.'
+# Every pass has a deadline, so that a test that hangs (XCTest on Linux has no per-test
+# time limit; Swift Testing's limits cannot stop a blocked thread) fails CI instead of
+# stalling it. A pass takes 0.5–5 minutes on 2 cores; the limits leave ample margin.
+swift_test() { timeout --kill-after=30 "$1" swift test --skip-build "${@:2}"; }
+swift_test 1200 --skip 'ServingTests\.'
+swift_test 600 --no-parallel --filter 'ServingTests\.'
 if grep -qw avx512f /proc/cpuinfo && grep -qw avx512bw /proc/cpuinfo && grep -qw avx512vl /proc/cpuinfo && grep -qw avx512dq /proc/cpuinfo \
    && grep -qw avx512cd /proc/cpuinfo; then
   echo "== kernel suites again on the AVX2 path (NMT_ISA=avx2) =="
-  NMT_ISA=avx2 swift test --skip-build --filter '^(TensorTests|TransformerTests|TrainingTests|TranslationTests)\.'
+  NMT_ISA=avx2 swift_test 1200 --filter '^(TensorTests|TransformerTests|TrainingTests|TranslationTests)\.'
 fi
