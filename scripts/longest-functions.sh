@@ -39,7 +39,9 @@ report=$(find Sources -name '*.swift' -print0 | sort -z | xargs -0 awk '
     } else if (inside && !opened && line ~ /^[[:space:]]*$/ ) { inside = 0 }   # a declaration without a body
   }' | sort -t$'\t' -k1,1nr)
 echo "longest functions in Sources (lines, place, name):"
-echo "$report" | head -n "$top"
+# A here-string, not a pipe: head stops reading after N lines, and under pipefail the
+# writer's SIGPIPE would fail the script once the report outgrows the pipe's buffer.
+head -n "$top" <<< "$report"
 if [ "$max" -gt 0 ]; then
   over=$(echo "$report" | awk -F'\t' -v max="$max" '$1 > max' | wc -l)
   if [ "$over" -gt 0 ]; then echo "$over functions are longer than $max lines" >&2; exit 1; fi
