@@ -32,7 +32,8 @@ public final class TextTranslator {
     /// The first of the three steps `translate` takes, for callers that overlap them
     /// (`nmt translate` detokenizes one chunk while the next one is searched).
     public func encode(_ sentences: [String]) throws -> [[Int32]] {
-        encodingThreads > 1 ? try tokenizer.encode(sentences, threads: encodingThreads) : try sentences.map(tokenizer.encode)
+        // One thread is one chunk there, with one set of coding buffers for every sentence.
+        try tokenizer.encode(sentences, threads: encodingThreads)
     }
 
     /// The second step: the hypotheses (ids) of encoded sentences.
