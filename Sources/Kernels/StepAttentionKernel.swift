@@ -6,7 +6,9 @@
 public enum StepAttentionKernel {
     /// The operands of one step's attention. Shapes: q (rows, d) scaled queries
     /// `queryStride` floats apart; entries (rows, maxKeys) of indices into keyValues;
-    /// counts (rows); scores, scratch of rows × maxKeys; context (rows, d).
+    /// counts (rows); scores, scratch of rows × maxKeys; context (rows, d); averaged, when
+    /// set, (rows, maxKeys) receives each row's probabilities averaged over the heads
+    /// (zeros past counts[r]), what alignments read.
     public struct Operands {
         public let q: UnsafePointer<Float>
         public let queryStride: Int
@@ -18,13 +20,14 @@ public enum StepAttentionKernel {
         public let scores: UnsafeMutablePointer<Float>
         public let maxKeys: Int
         public let context: UnsafeMutablePointer<Float>
+        public let averaged: UnsafeMutablePointer<Float>?
 
         public init(q: UnsafePointer<Float>, queryStride: Int, heads: Int, headDim: Int, keyValues: UnsafePointer<Float>,
                     entries: UnsafePointer<Int32>, counts: UnsafePointer<Int32>, scores: UnsafeMutablePointer<Float>,
-                    maxKeys: Int, context: UnsafeMutablePointer<Float>) {
+                    maxKeys: Int, context: UnsafeMutablePointer<Float>, averaged: UnsafeMutablePointer<Float>? = nil) {
             self.q = q; self.queryStride = queryStride; self.heads = heads; self.headDim = headDim
             self.keyValues = keyValues; self.entries = entries; self.counts = counts; self.scores = scores
-            self.maxKeys = maxKeys; self.context = context
+            self.maxKeys = maxKeys; self.context = context; self.averaged = averaged
         }
     }
 
@@ -36,6 +39,7 @@ public enum StepAttentionKernel {
             let n = Int(o.counts[r]), p = o.scores + r * o.maxKeys, out = o.context + r * d
             let entry = o.entries + r * o.maxKeys
             @inline(__always) func offset(_ j: Int) -> Int { Int(entry[j]) * entrySize }
+            if let averaged = o.averaged { (averaged + r * o.maxKeys).update(repeating: 0, count: o.maxKeys) }
             guard n > 0 else { out.update(repeating: 0, count: d); continue }   // nothing to attend to
             for h in 0..<o.heads {
                 let query = o.q + r * o.queryStride + h * o.headDim, head = o.keyValues + h * o.headDim
@@ -48,6 +52,10 @@ public enum StepAttentionKernel {
                 }
                 while j < n { p[j] = V.dotRow(query, head + offset(j), o.headDim); j += 1 }
                 V.softmaxRow(p, p, n)
+                if let averaged = o.averaged {
+                    let a = averaged + r * o.maxKeys, share = 1 / Float(o.heads)
+                    for j in 0..<n { a[j] += share * p[j] }
+                }
                 weightedSum(V.self, p, n, values: head + d, entries: entry, entrySize: entrySize, headDim: o.headDim,
                             into: out + h * o.headDim)
             }

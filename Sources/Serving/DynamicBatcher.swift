@@ -68,13 +68,16 @@ public final class DynamicBatcher: @unchecked Sendable {
         // @unchecked: `continuation` and `cancelled` are read and written under the
         // batcher's `condition` only.
         let sentences: [String]
+        /// One target prefix per sentence ("" for none).
+        let prefixes: [String]
         let options: SearchOptions
         let enqueued: Date
         var continuation: CheckedContinuation<[SentenceTranslation], any Error>?
         var cancelled = false
 
-        init(sentences: [String], options: SearchOptions) {
+        init(sentences: [String], prefixes: [String], options: SearchOptions) {
             self.sentences = sentences
+            self.prefixes = prefixes.isEmpty ? Array(repeating: "", count: sentences.count) : prefixes
             self.options = options
             enqueued = Date()
         }
@@ -117,8 +120,16 @@ public final class DynamicBatcher: @unchecked Sendable {
     /// - Throws: `BatcherError.queueFull` at once when the queue cannot take the
     ///   sentences, `.stopped` after `stop()`, or the translator's error.
     public func translate(_ sentences: [String], options: SearchOptions) async throws -> [SentenceTranslation] {
+        try await translate(sentences, prefixes: [], options: options)
+    }
+
+    /// `translate(_:options:)` with target prefixes: one per sentence ("" for none), or
+    /// none at all.
+    public func translate(_ sentences: [String], prefixes: [String], options: SearchOptions) async throws -> [SentenceTranslation] {
+        precondition(prefixes.isEmpty || prefixes.count == sentences.count,
+                     "\(prefixes.count) prefixes for \(sentences.count) sentences")
         if sentences.isEmpty { return [] }
-        let job = Job(sentences: sentences, options: options)
+        let job = Job(sentences: sentences, prefixes: prefixes, options: options)
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 condition.lock()
@@ -207,7 +218,7 @@ public final class DynamicBatcher: @unchecked Sendable {
         let sentences = batch.flatMap(\.sentences)
         var outcomes: [Result<[SentenceTranslation], any Error>]
         do {
-            let all = try translator.translate(sentences, options: options)
+            let all = try translate(sentences, prefixes: batch.flatMap(\.prefixes), options: options)
             var start = 0
             outcomes = batch.map { job in
                 defer { start += job.sentences.count }
@@ -215,7 +226,7 @@ public final class DynamicBatcher: @unchecked Sendable {
             }
         } catch {
             // One request's fault must not fail the others: translate each alone.
-            outcomes = batch.map { job in Result { try translator.translate(job.sentences, options: options) } }
+            outcomes = batch.map { job in Result { try translate(job.sentences, prefixes: job.prefixes, options: options) } }
         }
         condition.lock()
         decodingSentences = 0
@@ -228,5 +239,11 @@ public final class DynamicBatcher: @unchecked Sendable {
         }
         condition.unlock()
         for (continuation, outcome) in zip(continuations, outcomes) { continuation?.resume(with: outcome) }
+    }
+
+    /// The translator's call with prefixes only when some sentence has one.
+    private func translate(_ sentences: [String], prefixes: [String], options: SearchOptions) throws -> [SentenceTranslation] {
+        if prefixes.allSatisfy(\.isEmpty) { return try translator.translate(sentences, options: options) }
+        return try translator.translate(sentences, prefixes: prefixes, options: options)
     }
 }

@@ -6,6 +6,16 @@ import Translation
 /// one set of search options per call. The batcher calls it from one thread at a time.
 public protocol SentenceTranslator: AnyObject, Sendable {
     func translate(_ sentences: [String], options: SearchOptions) throws -> [SentenceTranslation]
+    /// With target prefixes (plain text, one per sentence; "" for none).
+    func translate(_ sentences: [String], prefixes: [String], options: SearchOptions) throws -> [SentenceTranslation]
+}
+
+extension SentenceTranslator {
+    /// For translators without prefixes: refuses any non-empty one.
+    public func translate(_ sentences: [String], prefixes: [String], options: SearchOptions) throws -> [SentenceTranslation] {
+        guard prefixes.allSatisfy(\.isEmpty) else { throw APIError.badField("prefix", "this translator takes no prefixes") }
+        return try translate(sentences, options: options)
+    }
 }
 
 /// A checkpoint's model and tokenizer (`TextTranslator`) as a `SentenceTranslator`.
@@ -22,5 +32,9 @@ public final class CheckpointTranslator: SentenceTranslator, @unchecked Sendable
 
     public func translate(_ sentences: [String], options: SearchOptions) throws -> [SentenceTranslation] {
         try translator.translate(sentences, options: options)
+    }
+
+    public func translate(_ sentences: [String], prefixes: [String], options: SearchOptions) throws -> [SentenceTranslation] {
+        try translator.translate(sentences, prefixes: prefixes, options: options)
     }
 }

@@ -90,10 +90,12 @@ public final class TranslationAPI: Sendable {
 
     // MARK: Native: POST /v1/translate
 
-    /// The fields of the native endpoint: `texts` (one sentence each) and the search
-    /// options, named as `nmt translate`'s flags.
+    /// The fields of the native endpoint: `texts` (one sentence each), the search
+    /// options, named as `nmt translate`'s flags, `prefix` (a target prefix for every
+    /// text, or a list of one per text; "" for none) and `alignment` (true: each
+    /// hypothesis gets its hard alignment).
     public static let nativeFields: Set<String> = ["texts", "beam", "nbest", "lenpen", "max_len_a", "max_len_b", "min_len",
-                                                   "no_repeat_ngram_size"]
+                                                   "no_repeat_ngram_size", "repetition_penalty", "prefix", "alignment"]
 
     /// `{"texts": [...], "beam": 5, "nbest": 3, ...}` → every text's hypotheses with
     /// scores. Unknown fields are refused, so that a misspelt option is not ignored.
@@ -113,7 +115,11 @@ public final class TranslationAPI: Sendable {
         options.maxLenB = try fields.integer("max_len_b", in: 0...1000) ?? options.maxLenB
         options.minLen = try fields.integer("min_len", in: 0...1000) ?? options.minLen
         options.noRepeatNgram = try fields.integer("no_repeat_ngram_size", in: 0...100) ?? options.noRepeatNgram
-        let translations = try await translate(texts, options: options)
+        options.repetitionPenalty = Float(try fields.number("repetition_penalty", in: 0.01...100)
+                                          ?? Double(options.repetitionPenalty))
+        options.alignment = try fields.boolean("alignment") ?? false
+        let prefixes = try Self.prefixes(fields, texts: texts.count)
+        let translations = try await translate(texts, prefixes: prefixes, options: options)
         var usage = RequestUsage(texts: texts.count)
         let answer = NativeAnswer(
             beam: options.beam, nbest: options.nbest,
@@ -124,10 +130,22 @@ public final class TranslationAPI: Sendable {
                 return NativeAnswer.Translation(
                     sourceTokens: translation.sourceTokens, warning: warning,
                     hypotheses: translation.hypotheses.map {
-                        .init(text: $0.text, score: $0.score, logProbability: $0.logProbability, tokens: $0.tokens)
+                        .init(text: $0.text, score: $0.score, logProbability: $0.logProbability, tokens: $0.tokens,
+                              alignment: $0.alignment)
                     })
             })
         return (try Self.encode(answer), usage)
+    }
+
+    /// The native request's `prefix`: one string for every text, or a list of one per text.
+    private static func prefixes(_ fields: RequestFields, texts: Int) throws(APIError) -> [String] {
+        guard let (values, isList) = try fields.strings("prefix") else { return [] }
+        if !isList { return Array(repeating: values[0], count: texts) }
+        guard values.count == texts else { throw APIError.badField("prefix", "has \(values.count) prefixes for \(texts) texts") }
+        if let i = values.firstIndex(where: { $0.contains(where: \.isNewline) }) {
+            throw APIError.badField("prefix[\(i)]", "holds a line break")
+        }
+        return values
     }
 
     // MARK: GET /languages, GET /health
@@ -177,12 +195,13 @@ public final class TranslationAPI: Sendable {
     }
 
     /// The batcher's answer within the request timeout, else a 503.
-    private func translate(_ sentences: [String], options: SearchOptions) async throws -> [SentenceTranslation] {
+    private func translate(_ sentences: [String], prefixes: [String] = [],
+                           options: SearchOptions) async throws -> [SentenceTranslation] {
         let batcher = self.batcher
         let timeout = settings.limits.timeout
         do {
             return try await withThrowingTaskGroup(of: [SentenceTranslation]?.self) { group in
-                group.addTask { try await batcher.translate(sentences, options: options) }
+                group.addTask { try await batcher.translate(sentences, prefixes: prefixes, options: options) }
                 group.addTask {
                     try await Task.sleep(nanoseconds: UInt64(timeout * 1e9))
                     return nil
@@ -196,6 +215,9 @@ public final class TranslationAPI: Sendable {
             }
         } catch let error as BatcherError {
             throw APIError(status: 503, error.localizedDescription, retryAfter: 1)
+        } catch let SearchError.prefixTooLong(sentence, tokens, maxLength) {
+            // A request that fails is translated alone, so its sentences are numbered in it.
+            throw APIError.badField("prefix", "for texts[\(sentence)] has \(tokens) tokens, more than its maximum length \(maxLength)")
         }
     }
 
@@ -217,7 +239,10 @@ struct NativeAnswer: Encodable {
         var score: Float
         var logProbability: Float
         var tokens: Int
-        enum CodingKeys: String, CodingKey { case text, score, logProbability = "log_probability", tokens }
+        /// With `alignment`: per target token, the source token position (both 0-based
+        /// SentencePiece positions, eos excluded); omitted otherwise.
+        var alignment: [Int]?
+        enum CodingKeys: String, CodingKey { case text, score, logProbability = "log_probability", tokens, alignment }
     }
     struct Translation: Encodable {
         var sourceTokens: Int

@@ -79,12 +79,16 @@ public final class IncrementalDecoder {
     }
 
     /// Feeds one token per row at the current position; writes the next-token logits
-    /// (rows, V_tgt) into `logits` and advances the position.
-    public func step(tokens: [Int32], into logits: Tensor) {
+    /// (rows, V_tgt) into `logits` and advances the position. With `attention`
+    /// (rows, S), also writes the last layer's cross-attention probabilities averaged over
+    /// the heads (fairseq's alignment source; zeros past each row's source length).
+    public func step(tokens: [Int32], into logits: Tensor, attention: Tensor? = nil) {
         precondition(tokens.count == rows, "step: \(tokens.count) tokens for \(rows) hypotheses")
         precondition(position < capacity, "step: all \(capacity) positions are decoded")
         precondition(logits.shape.rows == rows && logits.shape.last == model.config.targetVocabularySize,
                      "step: logits \(logits.shape) should be (\(rows), \(model.config.targetVocabularySize))")
+        precondition(attention.map { $0.shape.rows == rows && $0.shape.last == sourceLength } ?? true,
+                     "step: attention \(attention?.shape.description ?? "") should be (\(rows), \(sourceLength))")
         let d = model.config.modelDim, t = position
         let ws = workspace
         ws.reset()
@@ -93,7 +97,10 @@ public final class IncrementalDecoder {
         var x = ws.tensor(rows, d)
         model.embed(ids: ids, count: rows, table: model.weights.decoderEmbedding, into: x) { _ in t }
         let keys = stepKeys(position: t)
-        for l in model.weights.decoderLayers.indices { x = decoderLayer(l, x, keys: keys) }
+        let last = model.weights.decoderLayers.count - 1
+        for l in model.weights.decoderLayers.indices {
+            x = decoderLayer(l, x, keys: keys, attention: l == last ? attention?.data : nil)
+        }
         if let norm = model.weights.decoderNorm { x = ResidualBlock.normalize(x, norm, ws).0 }
         weights.output.forward(x, into: logits)
         position += 1
@@ -121,8 +128,9 @@ public final class IncrementalDecoder {
     }
 
     /// Decoder layer `l` for this step's rows: self-attention over the cache (which gets
-    /// this position's keys and values), attention over the source, feed-forward.
-    private func decoderLayer(_ l: Int, _ x: Tensor, keys: StepKeys) -> Tensor {
+    /// this position's keys and values), attention over the source (its probabilities
+    /// averaged over the heads into `attention` when set), feed-forward.
+    private func decoderLayer(_ l: Int, _ x: Tensor, keys: StepKeys, attention: UnsafeMutablePointer<Float>?) -> Tensor {
         let config = model.config, d = config.modelDim, t = position, capacity = capacity, rows = rows, entry = 2 * d
         let ws = workspace, w = model.weights.decoderLayers[l], packed = weights.layers[l], cache = selfKeyValues[l].tensor.data
         var x = x
@@ -148,7 +156,7 @@ public final class IncrementalDecoder {
             StepAttention.attend(q: q.data, queryStride: d, rows: rows, heads: config.heads,
                                  headDim: config.headDim, keyValues: crossKeyValues[l].tensor.data,
                                  entries: crossEntries, counts: sourceLengths,
-                                 scores: keys.scores, maxKeys: sourceLength, context: context)
+                                 scores: keys.scores, maxKeys: sourceLength, context: context, averaged: attention)
             packed.crossOut.forward(context, into: out)
             return out
         }

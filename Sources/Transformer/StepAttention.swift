@@ -18,12 +18,15 @@ enum StepAttention {
     ///   - counts: (rows) how many keys each row attends to (≤ maxKeys).
     ///   - scores: scratch of rows × `maxKeys` floats.
     ///   - context: (rows, d).
+    ///   - averaged: when set, (rows, maxKeys) receives the attention probabilities averaged
+    ///     over the heads (zeros past each row's count); when nil, nothing more is computed.
     static func attend(q: UnsafePointer<Float>, queryStride: Int, rows: Int, heads: Int, headDim: Int,
                        keyValues: UnsafePointer<Float>, entries: UnsafePointer<Int32>, counts: UnsafePointer<Int32>,
-                       scores: UnsafeMutablePointer<Float>, maxKeys: Int, context: Tensor) {
+                       scores: UnsafeMutablePointer<Float>, maxKeys: Int, context: Tensor,
+                       averaged: UnsafeMutablePointer<Float>? = nil) {
         let operands = StepAttentionKernel.Operands(
             q: q, queryStride: queryStride, heads: heads, headDim: headDim, keyValues: keyValues, entries: entries,
-            counts: counts, scores: scores, maxKeys: maxKeys, context: context.data)
+            counts: counts, scores: scores, maxKeys: maxKeys, context: context.data, averaged: averaged)
         let kernel = VectorISA.kernels.stepAttention
         Threads.parallelFor(rows, minPerChunk: 4) { range in kernel(range, operands) }
     }

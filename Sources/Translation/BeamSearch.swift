@@ -14,6 +14,11 @@ import Tensor
 ///   `SearchOptions.stopEarly`), when no active hypothesis has a non-zero probability,
 ///   or at its maximum length, where every active hypothesis is made to end with eos.
 /// Finished sentences leave the scorer's rows.
+///
+/// A target prefix is forced token by token (every row of the sentence takes it, so the
+/// rows stay identical and, as at the first step, only row 0 proposes candidates until
+/// the first step after the prefix); alignments, when asked for, are kept per hypothesis
+/// and follow it through the reordering.
 public struct BeamSearch {
     public let options: SearchOptions
 
@@ -22,16 +27,23 @@ public struct BeamSearch {
         self.options = options
     }
 
-    /// One active hypothesis: tokens so far (no eos), their log-probabilities, and the sum.
+    /// One active hypothesis: tokens so far (no eos), their log-probabilities, the sum,
+    /// and (with alignments) each token's source position.
     private struct Partial {
         var tokens: [Int32] = []
         var positional: [Float] = []
         var score: Float = 0
+        var alignment: [Int] = []
     }
 
     /// Decodes all `sources` (ids without eos) together; returns per sentence up to
     /// `nbest` hypotheses, best first (ties keep the order they finished in).
-    public func search(_ sources: [[Int32]], scorer: Scorer) throws -> [[Hypothesis]] {
+    /// - Parameters:
+    ///   - prefixes: per sentence, target ids forced at the first steps (`TargetPrefix`);
+    ///     empty for none.
+    ///   - numbers: how errors name the sentences (default 0, 1, …).
+    public func search(_ sources: [[Int32]], prefixes: [[Int32]] = [], numbers: [Int]? = nil,
+                       scorer: Scorer) throws -> [[Hypothesis]] {
         guard !sources.isEmpty else { return [] }
         let beam = options.beam, v = scorer.vocabularySize, eos = scorer.eosID, pad = Int(scorer.padID)
         // 2·beam candidates always hold `beam` that do not end in eos only if a row offers
@@ -39,19 +51,25 @@ public struct BeamSearch {
         guard beam <= v - 2 else { throw SearchError.beamExceedsVocabulary(beam: beam, vocabularySize: v) }
         let constraints = StepConstraints(options: options, eos: eos, pad: scorer.padID)
         let maxLengths = sources.map { options.maxLength(sourceTokens: $0.count, limit: scorer.maxSteps - 1) }
-        try scorer.start(sources: sources, hypothesesPerSentence: beam, steps: maxLengths.max()! + 1)
+        let prefixes = try TargetPrefix.validated(prefixes, sources: sources, maxLengths: maxLengths,
+                                                  numbers: numbers ?? Array(sources.indices), vocabularySize: v,
+                                                  eos: eos, pad: scorer.padID)
+        try scorer.start(sources: sources, hypothesesPerSentence: beam, steps: maxLengths.max()! + 1, options: options.scoring)
 
         var finished = [[Hypothesis]](repeating: [], count: sources.count)
         var live = Array(sources.indices)                    // sentence of each block of `beam` rows
         var partials = [Partial](repeating: Partial(), count: sources.count * beam)
         for step in 0... {
             let logProbabilities = scorer.step(tokens: partials.map { $0.tokens.last ?? eos })
+            let attention = try options.alignment ? GreedySearch.attention(of: scorer) : nil
             let tops = candidates(logProbabilities, v: v, live: live, partials: partials, step: step, constraints: constraints,
-                                  maxLengths: maxLengths, pad: pad)
+                                  maxLengths: maxLengths, prefixes: prefixes, pad: pad)
             var nextPartials: [Partial] = [], kept: [Int32] = [], nextLive: [Int] = []
             for (block, s) in live.enumerated() {
-                let active = finishOrContinue(tops[block], block: block, partials: partials, logProbabilities: logProbabilities,
+                var active = finishOrContinue(tops[block], block: block, partials: partials, logProbabilities: logProbabilities,
                                               v: v, eos: eos, step: step, finished: &finished[s])
+                // Within the prefix, every row continues the one forced hypothesis.
+                if step < prefixes[s].count { active = Array(repeating: active[0], count: beam) }
                 if isDone(finished[s], active: active.map(\.score), step: step, maxLength: maxLengths[s]) { continue }
                 nextLive.append(s)
                 for (row, token, score) in active {
@@ -59,6 +77,9 @@ public struct BeamSearch {
                     partial.tokens.append(token)
                     partial.positional.append(logProbabilities.data[row * v + Int(token)])
                     partial.score = score
+                    if let attention {
+                        partial.alignment.append(HardAlignment.source(attention, row: row, sourceTokens: sources[s].count))
+                    }
                     nextPartials.append(partial)
                     kept.append(Int32(row))
                 }
@@ -75,17 +96,24 @@ public struct BeamSearch {
         }
     }
 
-    /// Each live sentence's best 2·beam candidates of this step, after the constraints.
-    /// Sentences are independent, so the scan runs in parallel over them; the bookkeeping
-    /// that follows stays in order.
+    /// Each live sentence's best 2·beam candidates of this step, after the constraints;
+    /// within a prefix, its one forced token. Sentences are independent, so the scan runs
+    /// in parallel over them; the bookkeeping that follows stays in order.
     private func candidates(_ logProbabilities: Tensor, v: Int, live: [Int], partials: [Partial], step: Int,
-                            constraints: StepConstraints, maxLengths: [Int], pad: Int) -> [TopCandidates] {
+                            constraints: StepConstraints, maxLengths: [Int], prefixes: [[Int32]], pad: Int) -> [TopCandidates] {
         let beam = options.beam
         var tops = [TopCandidates](repeating: TopCandidates(k: 2 * beam), count: live.count)
         tops.withUnsafeMutableBufferPointer { tops in
             Threads.parallelFor(live.count, minPerChunk: 1) { blocks in
                 for block in blocks {
-                    for j in 0..<(step == 0 ? 1 : beam) {
+                    let prefix = prefixes[live[block]]
+                    if step < prefix.count {
+                        let token = Int(prefix[step]), row = block * beam
+                        tops[block].offer(partials[row].score + logProbabilities.data[row * v + token], token)
+                        continue
+                    }
+                    // Rows are identical until the first step after the prefix.
+                    for j in 0..<(step <= prefix.count ? 1 : beam) {
                         let row = block * beam + j, p = logProbabilities.data + row * v
                         constraints.apply(p, vocabularySize: v, step: step, maxLength: maxLengths[live[block]],
                                           history: partials[row].tokens)
@@ -112,7 +140,8 @@ public struct BeamSearch {
                 let hypothesis = Hypothesis(
                     tokens: partial.tokens,
                     score: Hypothesis.normalized(score, length: step + 1, lenpen: options.lenpen),
-                    positionalScores: partial.positional + [logProbabilities.data[row * v + Int(eos)]])
+                    positionalScores: partial.positional + [logProbabilities.data[row * v + Int(eos)]],
+                    alignment: options.alignment ? partial.alignment : nil)
                 keep(hypothesis, in: &finished)
             } else if active.count < beam {
                 active.append((row, token, score))

@@ -12,11 +12,16 @@ public struct Hypothesis: Equatable, Sendable {
     public var score: Float
     /// (tokens.count + 1) log-probabilities, eos last.
     public var positionalScores: [Float]
+    /// With `SearchOptions.alignment`, fairseq's hard alignment: for each target token, the
+    /// 0-based position in the source ids (eos excluded) that the step choosing it attended
+    /// to most (last decoder layer, heads averaged); nil when not asked for.
+    public var alignment: [Int]?
 
-    public init(tokens: [Int32], score: Float, positionalScores: [Float]) {
+    public init(tokens: [Int32], score: Float, positionalScores: [Float], alignment: [Int]? = nil) {
         self.tokens = tokens
         self.score = score
         self.positionalScores = positionalScores
+        self.alignment = alignment
     }
 
     /// The unnormalised score: the hypothesis' log-probability under the scorer.

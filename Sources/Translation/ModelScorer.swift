@@ -31,6 +31,10 @@ public final class ModelScorer: Scorer {
     private var history: [[Int32]] = []                    // decoder row → tokens fed so far
     private var logits: TensorStorage?                     // (decoder rows, V)
     private var output: TensorStorage?                     // (started rows, V); the first `rows` are live
+    private var options = ScoringOptions()
+    private var decoderAttention: TensorStorage?           // (decoder rows, S) with options.attention
+    private var attentionOutput: TensorStorage?            // (started rows, S); the first `rows` are live
+    private var stepRows = 0                               // search rows of the last step
 
     /// Packs the model's decoder matrices: translate with a new scorer after the model's
     /// parameters change.
@@ -42,7 +46,7 @@ public final class ModelScorer: Scorer {
     /// Decoder rows currently computed at each step (live rows plus not yet dropped ones).
     public var computedRows: Int { decoder?.rows ?? 0 }
 
-    public func start(sources: [[Int32]], hypothesesPerSentence k: Int, steps: Int) throws {
+    public func start(sources: [[Int32]], hypothesesPerSentence k: Int, steps: Int, options: ScoringOptions) throws {
         precondition(k >= 1 && steps >= 1 && steps <= maxSteps,
                      "start: \(k) rows per sentence and \(steps) steps (max \(maxSteps))")
         let (out, lengths, s) = try model.encode(sources, workspace: encoderWorkspace)
@@ -57,7 +61,15 @@ public final class ModelScorer: Scorer {
         history = Array(repeating: [], count: rows)
         logits = TensorStorage(Shape(max(rows, 1), vocabularySize), zeroed: false)
         output = TensorStorage(Shape(max(rows, 1), vocabularySize), zeroed: false)
+        self.options = options
+        decoderAttention = options.attention ? TensorStorage(Shape(max(rows, 1), max(s, 1)), zeroed: true) : nil
+        attentionOutput = options.attention ? TensorStorage(Shape(max(rows, 1), max(s, 1)), zeroed: true) : nil
+        stepRows = 0
         decoder = makeDecoder(sentences: sentenceOfBlock)
+    }
+
+    public var attention: Tensor? {
+        attentionOutput.map { Tensor(data: $0.tensor.data, shape: Shape(stepRows, sourceLength)) }
     }
 
     public func step(tokens: [Int32]) -> Tensor {
@@ -68,7 +80,16 @@ public final class ModelScorer: Scorer {
         for (row, token) in tokens.enumerated() { fed[physicalRow[row]] = token }
         for (p, token) in fed.enumerated() { history[p].append(token) }
         let computed = Tensor(data: logits.tensor.data, shape: Shape(decoder.rows, v))
-        decoder.step(tokens: fed, into: computed)
+        let attention = decoderAttention.map { Tensor(data: $0.tensor.data, shape: Shape(decoder.rows, sourceLength)) }
+        decoder.step(tokens: fed, into: computed, attention: attention)
+        adjust(computed)
+        stepRows = tokens.count
+        if let attention, let attentionOutput {
+            for (row, p) in physicalRow.enumerated() {
+                (attentionOutput.tensor.data + row * sourceLength).update(from: attention.data + p * sourceLength,
+                                                                            count: sourceLength)
+            }
+        }
         let out = Tensor(data: output.tensor.data, shape: Shape(tokens.count, v))
         if physicalRow.enumerated().allSatisfy({ $0.offset == $0.element }) {
             // Search rows are the decoder's first rows: no gather needed.
@@ -80,6 +101,30 @@ public final class ModelScorer: Scorer {
         }
         Softmax.logSoftmaxForward(out, into: out)
         return out
+    }
+
+    /// The repetition penalty and the temperature on the decoder's logits (rows, V),
+    /// before the log-softmax: CTranslate2 penalizes logits, not log-probabilities (a
+    /// log-probability is never positive, so dividing by the penalty would raise it).
+    private func adjust(_ logits: Tensor) {
+        let v = vocabularySize
+        if options.repetitionPenalty != 1 {
+            let penalty = options.repetitionPenalty
+            var penalized = [Bool](repeating: false, count: v)
+            for (p, fed) in history.enumerated() {
+                let row = logits.data + p * v
+                // fed[0] is the decoder's leading eos, not a token of the hypothesis.
+                for token in fed.dropFirst() where !penalized[Int(token)] {
+                    penalized[Int(token)] = true
+                    row[Int(token)] = row[Int(token)] > 0 ? row[Int(token)] / penalty : row[Int(token)] * penalty
+                }
+                for token in fed.dropFirst() { penalized[Int(token)] = false }
+            }
+        }
+        if options.temperature != 1 {
+            let scale = 1 / options.temperature, data = logits.data
+            for i in 0..<(logits.shape.rows * v) { data[i] *= scale }
+        }
     }
 
     public func select(_ rows: [Int32]) {
@@ -134,6 +179,7 @@ public final class ModelScorer: Scorer {
         sentenceOfBlock = liveBlocks.map { sentenceOfBlock[$0] }
         let rebuilt = makeDecoder(sentences: sentenceOfBlock)
         let scratch = Tensor(data: logits.tensor.data, shape: Shape(rebuilt.rows, vocabularySize))
+        // The replay's attention is not needed (only the next step's is reported).
         for t in 0..<(history.first?.count ?? 0) {
             rebuilt.step(tokens: history.map { $0[t] }, into: scratch)
         }

@@ -22,8 +22,8 @@ public protocol Scorer: AnyObject {
     var maxSteps: Int { get }
 
     /// Starts decoding `sources` (ids without eos) with k rows per sentence, for at most
-    /// `steps` steps (≤ maxSteps).
-    func start(sources: [[Int32]], hypothesesPerSentence k: Int, steps: Int) throws
+    /// `steps` steps (≤ maxSteps); `options` change what each step computes.
+    func start(sources: [[Int32]], hypothesesPerSentence k: Int, steps: Int, options: ScoringOptions) throws
 
     /// Feeds one token per row; returns log-probabilities (rows, V), valid until the next
     /// call. Search may overwrite entries (to forbid tokens).
@@ -32,4 +32,34 @@ public protocol Scorer: AnyObject {
     /// Keeps rows for the next step: new row i continues old row rows[i]. A row stays
     /// with its sentence, and a sentence never has more than k rows.
     func select(_ rows: [Int32])
+
+    /// After a step of a start with `options.attention`: (rows, S) each row's attention
+    /// over its sentence's source positions (eos last, then zeros to the batch's longest
+    /// source S), valid until the next call; nil otherwise.
+    var attention: Tensor? { get }
+}
+
+extension Scorer {
+    /// Starts with plain log-probabilities and no attention.
+    public func start(sources: [[Int32]], hypothesesPerSentence k: Int, steps: Int) throws {
+        try start(sources: sources, hypothesesPerSentence: k, steps: steps, options: ScoringOptions())
+    }
+}
+
+/// What a scorer computes besides the plain log-probabilities of the next token.
+public struct ScoringOptions: Equatable, Sendable {
+    /// CTranslate2's repetition_penalty: before the softmax, the logit of each distinct
+    /// token a row was fed after its leading eos (its hypothesis so far) becomes logit / r
+    /// when positive and logit · r otherwise (1: off).
+    public var repetitionPenalty: Float
+    /// Logits are divided by it before the softmax (fairseq's --temperature; 1: off).
+    public var temperature: Float
+    /// Whether steps report `Scorer.attention`.
+    public var attention: Bool
+
+    public init(repetitionPenalty: Float = 1, temperature: Float = 1, attention: Bool = false) {
+        self.repetitionPenalty = repetitionPenalty
+        self.temperature = temperature
+        self.attention = attention
+    }
 }

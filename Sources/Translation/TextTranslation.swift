@@ -10,13 +10,24 @@ public struct TextHypothesis: Equatable, Sendable {
     public var tokens: Int
     /// (tokens + 1) log-probabilities, eos last (`Hypothesis.positionalScores`).
     public var positionalScores: [Float]
+    /// When asked for, per target SentencePiece token (eos excluded) the 0-based position
+    /// of the source SentencePiece token it is aligned to (`Hypothesis.alignment`).
+    public var alignment: [Int]?
 
-    public init(text: String, score: Float, logProbability: Float, tokens: Int, positionalScores: [Float] = []) {
+    public init(text: String, score: Float, logProbability: Float, tokens: Int, positionalScores: [Float] = [],
+                alignment: [Int]? = nil) {
         self.text = text
         self.score = score
         self.logProbability = logProbability
         self.tokens = tokens
         self.positionalScores = positionalScores
+        self.alignment = alignment
+    }
+
+    /// The alignment as Pharaoh pairs `source-target` (both 0-based token positions), one
+    /// per target token, as fairseq's A- lines; nil when none was asked for.
+    public var pharaohAlignment: String? {
+        alignment.map { $0.enumerated().map { "\($0.element)-\($0.offset)" }.joined(separator: " ") }
     }
 }
 

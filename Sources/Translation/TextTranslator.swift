@@ -41,6 +41,29 @@ public final class TextTranslator {
         try translator.translate(sources, options: options ?? translator.options)
     }
 
+    /// `translate` with target prefixes (plain text, one per sentence; "" for none) and
+    /// the sentences numbered from `firstSentence` on (`Translator`'s numbers: the random
+    /// stream of a sampled sentence, the sentence an error names).
+    public func translate(_ sentences: [String], prefixes: [String], firstSentence: Int = 0,
+                          options: SearchOptions? = nil) throws -> [SentenceTranslation] {
+        let sources = try encode(sentences)
+        return try texts(of: try search(sources, prefixes: try encodePrefixes(prefixes), firstSentence: firstSentence,
+                                        options: options),
+                         sources: sources)
+    }
+
+    /// Target prefixes as ids, encoded with the tokenizer ("" gives no prefix).
+    public func encodePrefixes(_ prefixes: [String]) throws -> [[Int32]] {
+        prefixes.allSatisfy(\.isEmpty) ? [] : try tokenizer.encode(prefixes, threads: encodingThreads)
+    }
+
+    /// `search` with target prefixes as ids (none: []) and numbered sentences.
+    public func search(_ sources: [[Int32]], prefixes: [[Int32]], firstSentence: Int = 0,
+                       options: SearchOptions? = nil) throws -> Translations {
+        try translator.translate(sources, prefixes: prefixes, firstSentence: firstSentence,
+                                 options: options ?? translator.options)
+    }
+
     /// The third step: `translations` of `sources` as text, with each truncation on its
     /// sentence (`Detokenizer.texts`).
     public func texts(of translations: Translations, sources: [[Int32]]) throws -> [SentenceTranslation] {
@@ -64,7 +87,7 @@ public struct Detokenizer: Sendable {
             SentenceTranslation(
                 hypotheses: try translations.hypotheses[i].map {
                     TextHypothesis(text: try tokenizer.decode($0.tokens), score: $0.score, logProbability: $0.logProbability,
-                                   tokens: $0.tokens.count, positionalScores: $0.positionalScores)
+                                   tokens: $0.tokens.count, positionalScores: $0.positionalScores, alignment: $0.alignment)
                 },
                 sourceTokens: sources[i].count, translatedSourceTokens: translated[i])
         }

@@ -9,9 +9,9 @@ public struct Translations: Equatable, Sendable {
 
 /// Translates id sequences with a model: the entry point for `nmt translate`.
 ///
-/// Sentences are sorted by length and decoded `batchSize` at a time (greedy when beam is
-/// 1 and stopEarly is on, beam search otherwise); results come back in input order and
-/// do not depend on the batching (up to float rounding).
+/// Sentences are sorted by length and decoded `batchSize` at a time (sampling when asked,
+/// else greedy when beam is 1 and stopEarly is on, beam search otherwise); results come
+/// back in input order and do not depend on the batching (up to float rounding).
 public final class Translator {
     public let model: TransformerModel
     public let options: SearchOptions
@@ -43,7 +43,19 @@ public final class Translator {
     /// (whose packed decoder weights are the costly part of a translator): what a server
     /// does for requests that ask for their own beam or n-best.
     public func translate(_ sources: [[Int32]], options: SearchOptions) throws -> Translations {
+        try translate(sources, prefixes: [], firstSentence: 0, options: options)
+    }
+
+    /// Translates with target prefixes (one per source, or none: `TargetPrefix`) and
+    /// numbers the sentences from `firstSentence` on: the number chooses a sentence's
+    /// random stream when sampling, so a sentence samples the same in any call that gives
+    /// it the same number, and errors name sentences by number (1-based in messages).
+    public func translate(_ sources: [[Int32]], prefixes: [[Int32]], firstSentence: Int,
+                          options: SearchOptions) throws -> Translations {
         try options.validate()
+        if !prefixes.isEmpty && prefixes.count != sources.count {
+            throw SearchError.prefixCountMismatch(sources: sources.count, prefixes: prefixes.count)
+        }
         var warnings: [TranslationWarning] = []
         let limit = model.config.maxPositions - 1          // eos takes the last position
         let fitted = sources.enumerated().map { i, source -> [Int32] in
@@ -54,7 +66,8 @@ public final class Translator {
         var hypotheses = [[Hypothesis]](repeating: [], count: sources.count)
         let order = fitted.indices.filter { !fitted[$0].isEmpty }.sorted { (fitted[$0].count, $0) < (fitted[$1].count, $1) }
         for chunk in batches(order, lengths: order.map { fitted[$0].count + 1 }) {
-            let results = try search(chunk.map { fitted[$0] }, options: options)
+            let results = try search(chunk.map { fitted[$0] }, prefixes: prefixes.isEmpty ? [] : chunk.map { prefixes[$0] },
+                                     numbers: chunk.map { firstSentence + $0 }, options: options)
             for (i, result) in zip(chunk, results) { hypotheses[i] = result }
         }
         return Translations(hypotheses: hypotheses, warnings: warnings)
@@ -77,10 +90,14 @@ public final class Translator {
         return groups
     }
 
-    private func search(_ batch: [[Int32]], options: SearchOptions) throws -> [[Hypothesis]] {
-        if options.beam == 1 && options.stopEarly {
-            return try GreedySearch(options: options).search(batch, scorer: scorer)
+    private func search(_ batch: [[Int32]], prefixes: [[Int32]], numbers: [Int],
+                        options: SearchOptions) throws -> [[Hypothesis]] {
+        if options.sampling {
+            return try SamplingSearch(options: options).search(batch, prefixes: prefixes, numbers: numbers, scorer: scorer)
         }
-        return try BeamSearch(options: options).search(batch, scorer: scorer)
+        if options.beam == 1 && options.stopEarly {
+            return try GreedySearch(options: options).search(batch, prefixes: prefixes, numbers: numbers, scorer: scorer)
+        }
+        return try BeamSearch(options: options).search(batch, prefixes: prefixes, numbers: numbers, scorer: scorer)
     }
 }

@@ -20,6 +20,16 @@ final class ScriptedScorer: Scorer {
     private(set) var rowsPerStep: [Int] = []
     private var sentence: [Int] = []              // the sentence of each row
     private var storage: TensorStorage?
+    private var sourceLengths: [Int] = []
+    private var attentionStorage: TensorStorage?
+    private var sourceLength = 0
+
+    /// Scripted attention: a row whose hypothesis so far is h attends (with probability
+    /// 0.7, the rest spread evenly) to source position Σh mod (its source length), so that
+    /// an alignment depends on the hypothesis a row holds.
+    static func attendedPosition(_ history: [Int32], sourceTokens: Int) -> Int {
+        Int(history.reduce(0, +)) % sourceTokens
+    }
 
     init(vocabularySize: Int, eos: Int32, pad: Int32, maxSteps: Int = 100, tables: [[[Int32]: [Float]]]) {
         self.vocabularySize = vocabularySize
@@ -29,8 +39,12 @@ final class ScriptedScorer: Scorer {
         self.tables = tables
     }
 
-    func start(sources: [[Int32]], hypothesesPerSentence k: Int, steps: Int) throws {
+    func start(sources: [[Int32]], hypothesesPerSentence k: Int, steps: Int, options: ScoringOptions) throws {
+        precondition(options.repetitionPenalty == 1 && options.temperature == 1, "scripted tables are probabilities")
         precondition(sources.count <= tables.count, "\(sources.count) sentences but \(tables.count) tables")
+        sourceLengths = sources.map(\.count)
+        sourceLength = sources.map(\.count).max()! + 1
+        attentionStorage = options.attention ? TensorStorage(Shape(sources.count * k, sourceLength)) : nil
         precondition(steps <= maxSteps, "start: \(steps) steps, more than \(maxSteps)")
         fed = Array(repeating: [], count: sources.count * k)
         sentence = sources.indices.flatMap { Array(repeating: $0, count: k) }
@@ -48,9 +62,20 @@ final class ScriptedScorer: Scorer {
             probabilities[Int(eosID)] = 1
             if let scripted = tables[sentence[row]][Array(fed[row].dropFirst())] { probabilities = scripted }
             for c in 0..<vocabularySize { out.data[row * vocabularySize + c] = log(probabilities[c]) }
+            if let attentionStorage {
+                // The source's eos at position n gets a share too; alignments must skip it.
+                let n = sourceLengths[sentence[row]], a = attentionStorage.tensor.data + row * sourceLength
+                a.update(repeating: 0, count: sourceLength)
+                for j in 0...n { a[j] = 0.3 / Float(n + 1) }
+                a[Self.attendedPosition(Array(fed[row].dropFirst()), sourceTokens: n)] += 0.7
+            }
         }
         rowsPerStep.append(tokens.count)
         return out
+    }
+
+    var attention: Tensor? {
+        attentionStorage.map { Tensor(data: $0.tensor.data, shape: Shape(fed.count, sourceLength)) }
     }
 
     func select(_ rows: [Int32]) {

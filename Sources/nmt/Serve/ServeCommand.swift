@@ -15,7 +15,8 @@ struct ServeCommand: ParsableCommand {
             Endpoints: GET / (a page), GET /health, GET /languages, POST /translate \
             (LibreTranslate's: q, source, target, format, alternatives; JSON or form-encoded), \
             POST /v1/translate (JSON: texts, beam, nbest, lenpen, max_len_a, max_len_b, min_len, \
-            no_repeat_ngram_size; answers every hypothesis with its scores). Concurrent requests \
+            no_repeat_ngram_size, repetition_penalty, prefix, alignment; answers every hypothesis with \
+            its scores). Concurrent requests \
             share decoder batches (up to --max-batch sentences, waiting at most --max-wait-ms for \
             company); when --queue-capacity sentences wait, requests get 503 with Retry-After. \
             SIGTERM or SIGINT stops accepting connections, answers the requests in flight and \

@@ -40,6 +40,9 @@ struct TranslateCommand: ParsableCommand {
 
     @OptionGroup var search: SearchFlags
 
+    @Option(help: "Target prefixes, one per input line (plain text; an empty line for none): each translation starts with its line's prefix.")
+    var prefix: String?
+
     @Option(help: "Sentences decoded together.")
     var batchSize = 32
 
@@ -67,13 +70,20 @@ struct TranslateCommand: ParsableCommand {
         let checkpoint = try ModelCheckpoint(directory: URL(fileURLWithPath: model))
         let translator = try TextTranslator(model: checkpoint.model, tokenizer: checkpoint.tokenizer, options: search.options,
                                             batchSize: batchSize, maxTokens: maxTokens, encodingThreads: threads)
-        if output == nil || output == "-" { return try stream(with: translator) }
+        let prefixes = try prefix.map(TargetPrefixFile.init(path:))
+        if output == nil || output == "-" { return try stream(with: translator, prefixes: prefixes) }
         let lines = try TextFile.readLines(input)
+        try prefixes?.checkAllUsed(inputLines: lines.count)
         var translations: [SentenceTranslation] = []
         translations.reserveCapacity(lines.count)
         let chunk = max(batchSize * 8, 256)
         for start in stride(from: 0, to: lines.count, by: chunk) {
-            let part = try translator.translate(Array(lines[start..<min(start + chunk, lines.count)]))
+            let count = min(chunk, lines.count - start)
+            let part = try TargetPrefixFile.naming(prefixes) {
+                try translator.translate(Array(lines[start..<(start + count)]),
+                                         prefixes: try prefixes?.prefixes(firstLine: start + 1, count: count) ?? [],
+                                         firstSentence: start)
+            }
             report(part, firstLine: start + 1)
             translations += part
             if progress { FileHandle.standardError.write(Data("\rtranslated \(translations.count)/\(lines.count) lines".utf8)) }
@@ -86,7 +96,7 @@ struct TranslateCommand: ParsableCommand {
     /// translated in turn; each chunk's text is made (detokenized) off this thread while
     /// the next chunk translates, and `OrderedChunkWriter` puts the chunks out in input
     /// order whichever finishes first.
-    private func stream(with translator: TextTranslator) throws {
+    private func stream(with translator: TextTranslator, prefixes: TargetPrefixFile?) throws {
         let feed = try LineFeed(path: input, capacity: 4 * bufferSize)
         let writer = OrderedChunkWriter()
         let formatting = DispatchGroup()
@@ -95,7 +105,10 @@ struct TranslateCommand: ParsableCommand {
         var chunk = 0, done = 0
         while failure.error == nil, let (firstLine, lines) = try feed.next(upTo: bufferSize) {
             let sources = try translator.encode(lines)
-            let result = try translator.search(sources)
+            let prefixIDs = try translator.encodePrefixes(try prefixes?.prefixes(firstLine: firstLine, count: lines.count) ?? [])
+            let result = try TargetPrefixFile.naming(prefixes) {
+                try translator.search(sources, prefixes: prefixIDs, firstSentence: firstLine - 1)
+            }
             let index = chunk
             DispatchQueue.global().async(group: formatting) {
                 do {
@@ -113,6 +126,7 @@ struct TranslateCommand: ParsableCommand {
         formatting.wait()
         if progress { FileHandle.standardError.write(Data("\n".utf8)) }
         if let error = failure.error { throw error }
+        try prefixes?.checkAllUsed(inputLines: done)
     }
 
     /// The warnings of the lines from `firstLine` (1-based) on, on standard error.
@@ -126,7 +140,8 @@ struct TranslateCommand: ParsableCommand {
     /// best translation per line, or the n-best lines in the chosen format.
     private func text(of translations: [SentenceTranslation], firstIndex: Int) -> String {
         guard let format = search.nbestFormat ?? (search.nbest > 1 ? .marian : nil) else {
-            return translations.map { $0.best + "\n" }.joined()
+            guard search.generation.printAlignment else { return translations.map { $0.best + "\n" }.joined() }
+            return translations.map { $0.best + "\t" + ($0.hypotheses.first?.pharaohAlignment ?? "") + "\n" }.joined()
         }
         var text = ""
         for (i, translation) in translations.enumerated() {
@@ -159,11 +174,13 @@ struct DecodingFlags: ParsableArguments {
     var minLen = 1
     @Option(help: "Forbid repeating n-grams of this size (0: off).")
     var noRepeatNgramSize = 0
+    @Option(help: "CTranslate2's repetition penalty (1: off): logits of tokens already in the hypothesis are divided by X when positive, multiplied when negative.")
+    var repetitionPenalty: Float = 1
 
     /// The options, with `nbest` hypotheses per sentence.
     func options(nbest: Int = 1) -> SearchOptions {
         SearchOptions(beam: beam, lenpen: lenpen, maxLenA: maxLenA, maxLenB: maxLenB, minLen: minLen,
-                      nbest: nbest, noRepeatNgram: noRepeatNgramSize)
+                      nbest: nbest, noRepeatNgram: noRepeatNgramSize, repetitionPenalty: repetitionPenalty)
     }
 
     func validate() throws {
@@ -174,15 +191,20 @@ struct DecodingFlags: ParsableArguments {
 /// `nmt translate`'s search settings: the decoding flags and the n-best output.
 struct SearchFlags: ParsableArguments {
     @OptionGroup var decoding: DecodingFlags
-    @Option(help: "Hypotheses written per input line.")
+    @Option(help: "Hypotheses written per input line (with --sampling, samples drawn per line).")
     var nbest = 1
     @Option(help: "N-best output format: marian or fairseq (default: marian when --nbest > 1).")
     var nbestFormat: NBestFormat?
+    @OptionGroup var generation: GenerationFlags
 
-    var options: SearchOptions { decoding.options(nbest: nbest) }
+    var options: SearchOptions {
+        var options = decoding.options(nbest: nbest)
+        generation.apply(to: &options)
+        return options
+    }
 
     func validate() throws {
-        guard nbest >= 1, nbest <= decoding.beam else {
+        guard nbest >= 1, generation.sampling || nbest <= decoding.beam else {
             throw ValidationError("--nbest must be in 1...--beam (\(decoding.beam)), got \(nbest)")
         }
         do { try options.validate() } catch { throw ValidationError(error.localizedDescription) }
@@ -202,14 +224,18 @@ enum NBestFormat: String, ExpressibleByArgument, CaseIterable {
     /// `P-index<TAB>positional scores`, in base 2 as fairseq prints them (4 decimals for P).
     case fairseq
 
+    /// With an alignment (--print-alignment): marian's lines get it as a last field,
+    /// fairseq's an A- line.
     func lines(index: Int, hypothesis h: TextHypothesis) -> String {
         switch self {
         case .marian:
-            return "\(index) ||| \(h.text) ||| F0= \(h.logProbability) ||| \(h.score)\n"
+            let alignment = h.pharaohAlignment.map { " ||| \($0)" } ?? ""
+            return "\(index) ||| \(h.text) ||| F0= \(h.logProbability) ||| \(h.score)\(alignment)\n"
         case .fairseq:
             let ln2 = Float(M_LN2)
             let positional = h.positionalScores.map { String(format: "%.4f", $0 / ln2) }.joined(separator: " ")
-            return "H-\(index)\t\(h.score / ln2)\t\(h.text)\nP-\(index)\t\(positional)\n"
+            let alignment = h.pharaohAlignment.map { "A-\(index)\t\($0)\n" } ?? ""
+            return "H-\(index)\t\(h.score / ln2)\t\(h.text)\nP-\(index)\t\(positional)\n" + alignment
         }
     }
 }
