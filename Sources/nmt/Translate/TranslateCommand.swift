@@ -40,6 +40,8 @@ struct TranslateCommand: ParsableCommand {
 
     @OptionGroup var search: SearchFlags
 
+    @OptionGroup var arithmetic: DecodingPrecisionFlag
+
     @Option(help: "Sentences decoded together.")
     var batchSize = 32
 
@@ -66,7 +68,9 @@ struct TranslateCommand: ParsableCommand {
         Threads.set(threads)
         let checkpoint = try ModelCheckpoint(directory: URL(fileURLWithPath: model))
         let translator = try TextTranslator(model: checkpoint.model, tokenizer: checkpoint.tokenizer, options: search.options,
-                                            batchSize: batchSize, maxTokens: maxTokens, encodingThreads: threads)
+                                            batchSize: batchSize, maxTokens: maxTokens, encodingThreads: threads,
+                                            precision: arithmetic.precision)
+        FileHandle.standardError.write(Data("nmt translate: \(arithmetic.summary)\n".utf8))
         if output == nil || output == "-" { return try stream(with: translator) }
         let lines = try TextFile.readLines(input)
         var translations: [SentenceTranslation] = []
