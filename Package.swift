@@ -102,7 +102,7 @@ let package = Package(
         // MARK: Export
         // Checkpoints as CTranslate2 model directories and Argos Translate packages, written
         // directly (model.bin, JSON, stored zip), with no Python.
-        .target(name: "Export", dependencies: ["Checkpoints", "Transformer", "FileIO"]),
+        .target(name: "Export", dependencies: ["Checkpoints", "Tensor", "Transformer", "FileIO"]),
         .testTarget(
             name: "ExportTests",
             // nmt is a dependency so that it is built before the tests run it.
