@@ -54,6 +54,10 @@ let package = Package(
         // bfloat16 rounding and small products with AVX512-BF16 instructions (compiled per
         // function for that target; called only where CPUID reports avx512_bf16).
         .target(name: "CBF16Kernels"),
+        // int8 products for decoding: VPDPBUSD (AVX512-VNNI) and an exact VPMADDWD path for
+        // every AVX2 CPU, each compiled per function for its target and called where CPUID
+        // reports it (Tensor.Int8Path). Optimised in debug builds too: tests run them.
+        .target(name: "CInt8Kernels", cSettings: [.unsafeFlags(["-O2"])]),
         // Debian's zlib (zlib1g-dev): gzip-compressed corpora and input files, inflated as
         // they are read (FileIO); a C target only because zlib's init functions are macros.
         .target(name: "CZlib", linkerSettings: [.linkedLibrary("z")]),
@@ -70,7 +74,7 @@ let package = Package(
         .target(name: "KernelsAVX512", dependencies: ["Kernels"], swiftSettings: avx512KernelSettings),
 
         // MARK: Tensor core
-        .target(name: "Tensor", dependencies: ["Basics", "Kernels", "KernelsAVX2", "KernelsAVX512", "COneDNN", "CBF16Kernels"], swiftSettings: kernelSettings),
+        .target(name: "Tensor", dependencies: ["Basics", "Kernels", "KernelsAVX2", "KernelsAVX512", "COneDNN", "CBF16Kernels", "CInt8Kernels"], swiftSettings: kernelSettings),
         .testTarget(name: "TensorTests", dependencies: ["Basics", "Tensor", "Kernels", "TestSupport"]),
 
         // MARK: File I/O
@@ -98,7 +102,7 @@ let package = Package(
         // MARK: Export
         // Checkpoints as CTranslate2 model directories and Argos Translate packages, written
         // directly (model.bin, JSON, stored zip), with no Python.
-        .target(name: "Export", dependencies: ["Checkpoints", "Transformer", "FileIO"]),
+        .target(name: "Export", dependencies: ["Checkpoints", "Tensor", "Transformer", "FileIO"]),
         .testTarget(
             name: "ExportTests",
             // nmt is a dependency so that it is built before the tests run it.

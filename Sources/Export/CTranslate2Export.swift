@@ -6,7 +6,7 @@ import Foundation
 public enum CTranslate2Quantization: String, CaseIterable, Sendable {
     /// As trained.
     case float32
-    /// Weight matrices in int8 with per-row scales (`Int8Quantization`), as
+    /// Weight matrices in int8 with per-row scales (`CTranslate2Int8`), as
     /// `ct2-fairseq-converter --quantization int8` writes them.
     case int8
 }
@@ -28,7 +28,7 @@ public enum CTranslate2Export {
     public static func files(of checkpoint: ModelCheckpoint, quantization: CTranslate2Quantization) throws
         -> [(name: String, data: Data)] {
         var model = CTranslate2Transformer.modelFile(of: checkpoint)
-        if quantization == .int8 { model = Int8Quantization.quantize(model) }
+        if quantization == .int8 { model = CTranslate2Int8.quantize(model) }
         return [("model.bin", try model.serialized()), ("config.json", try config(of: checkpoint))]
             + (try vocabularies(of: checkpoint))
     }

@@ -1,5 +1,6 @@
 import Checkpoints
 import Foundation
+import Tensor
 import Translation
 
 /// What the batcher drives: text sentences in, their translations out, in order, with
@@ -24,10 +25,12 @@ public final class CheckpointTranslator: SentenceTranslator, @unchecked Sendable
     // is its only caller (the protocol's contract).
     private let translator: TextTranslator
 
-    /// - Parameter batchSize: sentences decoded together (the batcher's largest batch).
-    public init(checkpoint: ModelCheckpoint, batchSize: Int) throws {
+    /// - Parameters:
+    ///   - batchSize: sentences decoded together (the batcher's largest batch).
+    ///   - precision: the products' arithmetic (`DecodingPrecision`).
+    public init(checkpoint: ModelCheckpoint, batchSize: Int, precision: DecodingPrecision = .fp32) throws {
         translator = try TextTranslator(model: checkpoint.model, tokenizer: checkpoint.tokenizer, options: SearchOptions(),
-                                        batchSize: batchSize)
+                                        batchSize: batchSize, precision: precision)
     }
 
     public func translate(_ sentences: [String], options: SearchOptions) throws -> [SentenceTranslation] {

@@ -23,6 +23,9 @@ public final class PackedMatrix {
 
     var panelCount: Int { (n + panelWidth - 1) / panelWidth }
 
+    /// Bytes of the packed panels.
+    public var byteCount: Int { panelCount * k * panelWidth * MemoryLayout<Float>.stride }
+
     /// Packs `weight` of shape (n, k) for `isa` (default: the active kernel path).
     public init(_ weight: Tensor, isa: VectorISA = VectorISA.active) {
         n = weight.shape.rows

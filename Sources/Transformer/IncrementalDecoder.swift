@@ -66,7 +66,7 @@ public final class IncrementalDecoder {
         }
         crossKeyValues = caches(Shape(sentences * sourceLength, 2 * d))
         for (l, layer) in self.weights.layers.enumerated() {
-            layer.crossKV.forward(encoderOut, into: crossKeyValues[l].tensor)
+            layer.crossKV.forward(encoderOut, into: crossKeyValues[l].tensor, workspace)
         }
     }
 
@@ -95,14 +95,14 @@ public final class IncrementalDecoder {
         let ids = ws.buffer(Int32.self, count: rows)
         for (i, id) in tokens.enumerated() { ids[i] = id }
         var x = ws.tensor(rows, d)
-        model.embed(ids: ids, count: rows, table: model.weights.decoderEmbedding, into: x) { _ in t }
+        model.embed(ids: ids, count: rows, table: weights.decoderEmbedding, into: x) { _ in t }
         let keys = stepKeys(position: t)
         let last = model.weights.decoderLayers.count - 1
         for l in model.weights.decoderLayers.indices {
             x = decoderLayer(l, x, keys: keys, attention: l == last ? attention?.data : nil)
         }
         if let norm = model.weights.decoderNorm { x = ResidualBlock.normalize(x, norm, ws).0 }
-        weights.output.forward(x, into: logits)
+        weights.output.forward(x, into: logits, ws)
         position += 1
     }
 
@@ -137,7 +137,7 @@ public final class IncrementalDecoder {
         (x, _) = ResidualBlock.forward(x, norm: w.selfAttentionNorm, preNorm: config.normalizeBefore,
                                        dropout: .off, workspace: ws) { input in
             let qkv = ws.tensor(rows, 3 * d)
-            packed.selfQKV.forward(input, into: qkv)
+            packed.selfQKV.forward(input, into: qkv, ws)
             for r in 0..<rows {
                 (cache + (r * capacity + t) * entry).update(from: qkv.data + r * 3 * d + d, count: entry)
             }
@@ -146,18 +146,18 @@ public final class IncrementalDecoder {
                                  headDim: config.headDim, keyValues: cache,
                                  entries: keys.selfEntries, counts: keys.selfCounts,
                                  scores: keys.scores, maxKeys: t + 1, context: context)
-            packed.selfOut.forward(context, into: out)
+            packed.selfOut.forward(context, into: out, ws)
             return out
         }
         (x, _) = ResidualBlock.forward(x, norm: w.crossAttentionNorm, preNorm: config.normalizeBefore,
                                        dropout: .off, workspace: ws) { input in
             let q = ws.tensor(rows, d), context = ws.tensor(rows, d), out = ws.tensor(rows, d)
-            packed.crossQ.forward(input, into: q)
+            packed.crossQ.forward(input, into: q, ws)
             StepAttention.attend(q: q.data, queryStride: d, rows: rows, heads: config.heads,
                                  headDim: config.headDim, keyValues: crossKeyValues[l].tensor.data,
                                  entries: crossEntries, counts: sourceLengths,
                                  scores: keys.scores, maxKeys: sourceLength, context: context, averaged: attention)
-            packed.crossOut.forward(context, into: out)
+            packed.crossOut.forward(context, into: out, ws)
             return out
         }
         (x, _) = ResidualBlock.forward(x, norm: w.finalNorm, preNorm: config.normalizeBefore,
@@ -165,9 +165,9 @@ public final class IncrementalDecoder {
             let hidden = ws.tensor(rows, packed.fc1.outputs), out = ws.tensor(rows, d)
             // ReLU runs in the packed product's epilogue; another activation after it.
             let fused = config.activation == .relu
-            packed.fc1.forward(input, into: hidden, relu: fused)
+            packed.fc1.forward(input, into: hidden, relu: fused, ws)
             if !fused { config.activation.apply(hidden, into: hidden) }
-            packed.fc2.forward(hidden, into: out)
+            packed.fc2.forward(hidden, into: out, ws)
             return out
         }
         return x

@@ -139,7 +139,7 @@ public final class TransformerModel {
         let d = config.modelDim
         let embeddingDropout = dropoutSite(config.dropout, mode, site: 0)
         var x = ws.tensor(source.count, d)
-        embed(source, table: weights.encoderEmbedding, dropout: embeddingDropout, into: x)
+        embed(source, table: ws.products.embeddingTable(for: weights.encoderEmbedding), dropout: embeddingDropout, into: x)
         let geometry = AttentionGeometry(batch: source.batch, heads: config.heads, headDim: config.headDim,
                                          queries: source.paddedLength, keys: source.paddedLength,
                                          keyBatchStride: source.paddedLength, queryRows: source.rows, keyRows: source.rows)
@@ -168,7 +168,13 @@ public final class TransformerModel {
     /// else is fp32 either way.
     public func forward(_ batch: Batch, mode: ForwardMode, precision: ProductPrecision = .fp32,
                         workspace ws: Workspace) -> Tensor {
-        ws.products = productEngine(precision)
+        forward(batch, mode: mode, engine: productEngine(precision), workspace: ws)
+    }
+
+    /// The forward pass with products computed by `engine`: int8 scoring passes
+    /// `.int8(makeInt8Weights())`. Inference only unless the engine is fp32 or bf16.
+    public func forward(_ batch: Batch, mode: ForwardMode, engine: ProductEngine, workspace ws: Workspace) -> Tensor {
+        ws.products = engine
         let (B, S, T, d) = (batch.size, batch.sourceLength, batch.targetLength, config.modelDim)
         let source = PackedSequences(ids: batch.source, lengths: batch.sourceLengths, batch: B, paddedLength: S, workspace: ws)
         let target = PackedSequences(ids: batch.decoderInput, lengths: batch.targetLengths, batch: B, paddedLength: T,
@@ -176,7 +182,7 @@ public final class TransformerModel {
         let (encoderOut, encoderDropout, encoderNorm) = encode(source, mode: mode, workspace: ws)
         let decoderDropout = dropoutSite(config.dropout, mode, site: 1)
         var x = ws.tensor(target.count, d)
-        embed(target, table: weights.decoderEmbedding, dropout: decoderDropout, into: x)
+        embed(target, table: ws.products.embeddingTable(for: weights.decoderEmbedding), dropout: decoderDropout, into: x)
         let selfGeometry = AttentionGeometry(batch: B, heads: config.heads, headDim: config.headDim, queries: T, keys: T,
                                              keyBatchStride: T, queryRows: target.rows, keyRows: target.rows)
         let crossGeometry = AttentionGeometry(batch: B, heads: config.heads, headDim: config.headDim, queries: T, keys: S,

@@ -18,8 +18,10 @@ public struct ForcedScore: Equatable, Sendable {
 /// through the target (for a `ModelScorer`, the incremental decoder).
 public enum ForcedDecoding {
     /// Scores with one full forward pass per call. Sources and targets are ids without
-    /// eos; throws if a sentence exceeds the model's positions or vocabulary.
-    public static func score(sources: [[Int32]], targets: [[Int32]], model: TransformerModel) throws -> [ForcedScore] {
+    /// eos; throws if a sentence exceeds the model's positions or vocabulary. With `int8`
+    /// (the model's `makeInt8Weights()`), the layer products run in int8.
+    public static func score(sources: [[Int32]], targets: [[Int32]], model: TransformerModel,
+                             int8: Int8Weights? = nil) throws -> [ForcedScore] {
         guard sources.count == targets.count else {
             throw SearchError.sentenceCountMismatch(sources: sources.count, targets: targets.count)
         }
@@ -28,7 +30,8 @@ public enum ForcedDecoding {
         let batch = Batch(sources: sources, targets: targets, padID: config.padID, eosID: config.eosID)
         try model.validate(batch)
         let ws = Workspace()
-        let logits = model.forward(batch, mode: .inference, workspace: ws)     // (N, V), packed rows
+        let engine: ProductEngine = int8.map { .int8(weights: $0) } ?? .fp32
+        let logits = model.forward(batch, mode: .inference, engine: engine, workspace: ws)     // (N, V), packed rows
         Softmax.logSoftmaxForward(logits, into: logits)
         let v = config.targetVocabularySize
         var row = 0

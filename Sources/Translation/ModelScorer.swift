@@ -36,11 +36,23 @@ public final class ModelScorer: Scorer {
     private var attentionOutput: TensorStorage?            // (started rows, S); the first `rows` are live
     private var stepRows = 0                               // search rows of the last step
 
-    /// Packs the model's decoder matrices: translate with a new scorer after the model's
-    /// parameters change.
-    public init(model: TransformerModel) {
+    /// The products' arithmetic (int8: CTranslate2's int8 scheme, `DecodingPrecision`).
+    public let precision: DecodingPrecision
+
+    /// Packs the model's decoder matrices (and in int8 quantizes every weight matrix):
+    /// translate with a new scorer after the model's parameters change.
+    public init(model: TransformerModel, precision: DecodingPrecision = .fp32) {
         self.model = model
-        stepWeights = DecoderStepWeights(model: model)
+        self.precision = precision
+        switch precision {
+        case .fp32:
+            stepWeights = DecoderStepWeights(model: model)
+        case .int8:
+            // The encoder's layer products and embeddings; the decoder's are packed below.
+            let int8 = model.makeInt8Weights(includingDecoder: false)
+            encoderWorkspace.products = .int8(weights: int8)
+            stepWeights = DecoderStepWeights(model: model, precision: .int8, int8: int8)
+        }
     }
 
     /// Decoder rows currently computed at each step (live rows plus not yet dropped ones).

@@ -1,3 +1,4 @@
+import Tensor
 import Tokenizer
 import Transformer
 
@@ -15,11 +16,12 @@ public final class TextTranslator {
 
     /// - Parameters:
     ///   - options: the search options used when a call names none.
-    ///   - batchSize, maxTokens: as `Translator`'s.
+    ///   - batchSize, maxTokens, precision: as `Translator`'s.
     public init(model: TransformerModel, tokenizer: SentencePieceModel, options: SearchOptions, batchSize: Int,
-                maxTokens: Int? = nil, encodingThreads: Int = 1) throws {
+                maxTokens: Int? = nil, encodingThreads: Int = 1, precision: DecodingPrecision = .fp32) throws {
         self.tokenizer = tokenizer
-        translator = try Translator(model: model, options: options, batchSize: batchSize, maxTokens: maxTokens)
+        translator = try Translator(model: model, options: options, batchSize: batchSize, maxTokens: maxTokens,
+                                    precision: precision)
         self.encodingThreads = max(1, encodingThreads)
     }
 

@@ -1,3 +1,4 @@
+import Tensor
 import Transformer
 
 /// The hypotheses of every sentence, in input order, and what had to change to get them.
@@ -20,8 +21,11 @@ public final class Translator {
     /// the batch's longest sentence), fairseq's --max-tokens for generation.
     public let maxTokens: Int?
     private let scorer: ModelScorer
+    public var precision: DecodingPrecision { scorer.precision }
 
-    public init(model: TransformerModel, options: SearchOptions, batchSize: Int = 32, maxTokens: Int? = nil) throws {
+    /// - Parameter precision: the products' arithmetic (`DecodingPrecision`).
+    public init(model: TransformerModel, options: SearchOptions, batchSize: Int = 32, maxTokens: Int? = nil,
+                precision: DecodingPrecision = .fp32) throws {
         try options.validate()
         guard batchSize >= 1 else { throw SearchError.invalidBatchSize(batchSize) }
         if let tokens = maxTokens, tokens < 1 { throw SearchError.invalidBatchSize(tokens) }
@@ -29,7 +33,7 @@ public final class Translator {
         self.options = options
         self.batchSize = batchSize
         self.maxTokens = maxTokens
-        scorer = ModelScorer(model: model)
+        scorer = ModelScorer(model: model, precision: precision)
     }
 
     /// Translates source sentences (ids without eos). An empty source gets no hypothesis;

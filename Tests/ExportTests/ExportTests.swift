@@ -172,12 +172,12 @@ import Transformer
     /// weight matrix quantized, everything else left in float32.
     @Test func int8WeightsWithPerRowScales() throws {
         let weight = CTranslate2Variable(name: "x/linear_0/weight", shape: [2, 3], floats: [0.5, -1, 0.25, 0, 0, 0])
-        let (q, scale) = Int8Quantization.quantize(weight)
+        let (q, scale) = CTranslate2Int8.quantize(weight)
         #expect(q.type == .int8 && q.bytes.map { Int8(bitPattern: $0) } == [64, -127, 32, 0, 0, 0], "63.5 rounds to 64, 31.75 to 32")
         #expect(scale.name == "x/linear_0/weight_scale" && scale.floats == [127, 1])
 
         let checkpoint = try ModelCheckpoint(directory: Self.trained)
-        let file = Int8Quantization.quantize(CTranslate2Transformer.modelFile(of: checkpoint))
+        let file = CTranslate2Int8.quantize(CTranslate2Transformer.modelFile(of: checkpoint))
         let parsed = try CTranslate2ModelFile(parsing: try file.serialized(), source: "model.bin")
         for variable in parsed.variables where variable.name.hasSuffix("/weight") {
             #expect(variable.type == .int8, "\(variable.name)")

@@ -37,19 +37,3 @@ public final class BF16Mirror: @unchecked Sendable {
         return offset >= 0 && offset < count ? UnsafePointer(storage + offset) : nil
     }
 }
-
-/// How the products of one forward/backward pass compute; carried by the pass's workspace
-/// so that every layer product asks one place (`MatMul.multiply(…, in:)`).
-public enum ProductEngine: Sendable {
-    case fp32
-    /// bf16 products; weights found in `weights` use its rounded copy instead of rounding
-    /// them again.
-    case bf16(weights: BF16Mirror?)
-
-    public var precision: ProductPrecision {
-        switch self {
-        case .fp32: .fp32
-        case .bf16: .bf16
-        }
-    }
-}

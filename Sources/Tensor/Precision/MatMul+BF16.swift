@@ -3,7 +3,8 @@ import COneDNN
 
 extension MatMul {
     /// `c = op(a)·op(b) + beta·c` (beta 0 or 1) in the precision of the workspace's pass
-    /// (`Workspace.products`): the one place a layer product picks its engine.
+    /// (`Workspace.products`): the one place a layer product picks its engine. In int8
+    /// decoding, `a·bᵀ` with `b` a weight of the pass's `Int8Weights` runs in int8.
     ///
     /// In bf16, each operand is rounded to bfloat16 once (a weight found in the pass's
     /// `BF16Mirror` is already rounded) into this step's workspace, and oneDNN multiplies
@@ -12,9 +13,20 @@ extension MatMul {
     /// Shapes as `multiply(_:_:into:transposeA:transposeB:alpha:beta:)`.
     public static func multiply(_ a: Tensor, _ b: Tensor, into c: Tensor, transposeA: Bool = false, transposeB: Bool = false,
                                 beta: Float = 0, in ws: Workspace) {
-        guard case let .bf16(weights) = ws.products else {
+        let weights: BF16Mirror?
+        switch ws.products {
+        case .fp32:
             multiply(a, b, into: c, transposeA: transposeA, transposeB: transposeB, beta: beta)
             return
+        case let .int8(table):
+            if transposeB, !transposeA, beta == 0, let w = table.matrix(for: b) {
+                Int8MatMul.multiply(a, w, into: c, in: ws)
+            } else {
+                multiply(a, b, into: c, transposeA: transposeA, transposeB: transposeB, beta: beta)
+            }
+            return
+        case let .bf16(mirror):
+            weights = mirror
         }
         precondition(beta == 0 || beta == 1, "bf16 products take beta 0 or 1, got \(beta)")
         let (m, n, k) = dimensions(a, b, c, transposeA: transposeA, transposeB: transposeB)

@@ -37,6 +37,7 @@ struct ServeCommand: ParsableCommand {
 
     /// The search of requests that do not choose one (LibreTranslate's cannot).
     @OptionGroup var decoding: DecodingFlags
+    @OptionGroup var arithmetic: DecodingPrecisionFlag
     @Option(help: "The largest beam a request may ask for.")
     var maxBeam = 16
 
@@ -86,19 +87,19 @@ struct ServeCommand: ParsableCommand {
                                   maxTextsPerRequest: batchLimit, timeout: timeout, maxBeam: maxBeam),
             batching: BatchingLimits(maxBatchSentences: maxBatch, maxWait: maxWaitMs / 1000, queueCapacity: queueCapacity),
             modelName: model)
-        let translator = try CheckpointTranslator(checkpoint: checkpoint, batchSize: maxBatch)
+        let translator = try CheckpointTranslator(checkpoint: checkpoint, batchSize: maxBatch, precision: arithmetic.precision)
         let api = TranslationAPI(settings: settings, batcher: DynamicBatcher(translator: translator, limits: settings.batching))
         let server = TranslationServer(api: api, host: host, port: port) { line in
             FileHandle.standardError.write(Data("\(Self.timestamp()) \(line)\n".utf8))
         }
-        let host = self.host
+        let host = self.host, summary = arithmetic.summary
         let outcome = Outcome()
         let done = DispatchSemaphore(value: 0)
         Task {
             do {
                 try await server.run { port in
                     FileHandle.standardError.write(Data(
-                        "nmt serve: \(sourceCode)→\(targetCode) listening on http://\(host):\(port)\n".utf8))
+                        "nmt serve: \(sourceCode)→\(targetCode), \(summary), listening on http://\(host):\(port)\n".utf8))
                 }
             } catch {
                 outcome.error = error

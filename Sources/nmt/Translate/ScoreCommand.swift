@@ -25,6 +25,7 @@ struct ScoreCommand: ParsableCommand {
     var batchSize = 32
     @Option(help: "Threads for BLAS and the kernels.")
     var threads = 2
+    @OptionGroup var arithmetic: DecodingPrecisionFlag
 
     func run() throws {
         Threads.set(threads)
@@ -32,11 +33,13 @@ struct ScoreCommand: ParsableCommand {
         let (sourceLines, targetLines) = try TextFile.readAligned(src, tgt)
         let sources = try checkpoint.tokenizer.encode(sourceLines, threads: threads)
         let targets = try checkpoint.tokenizer.encode(targetLines, threads: threads)
+        let int8 = arithmetic.precision == .int8 ? checkpoint.model.makeInt8Weights() : nil
+        FileHandle.standardError.write(Data("nmt score: \(arithmetic.summary)\n".utf8))
         var text = ""
         for start in stride(from: 0, to: sources.count, by: max(batchSize, 1)) {
             let end = min(start + max(batchSize, 1), sources.count)
             let scores = try ForcedDecoding.score(sources: Array(sources[start..<end]), targets: Array(targets[start..<end]),
-                                                  model: checkpoint.model)
+                                                  model: checkpoint.model, int8: int8)
             for s in scores { text += "\(s.sum)\t\(s.average)\n" }
         }
         try TextFile.write(text, to: output)

@@ -43,6 +43,8 @@ struct TranslateCommand: ParsableCommand {
     @Option(help: "Target prefixes, one per input line (plain text; an empty line for none): each translation starts with its line's prefix.")
     var prefix: String?
 
+    @OptionGroup var arithmetic: DecodingPrecisionFlag
+
     @Option(help: "Sentences decoded together.")
     var batchSize = 32
 
@@ -69,7 +71,9 @@ struct TranslateCommand: ParsableCommand {
         Threads.set(threads)
         let checkpoint = try ModelCheckpoint(directory: URL(fileURLWithPath: model))
         let translator = try TextTranslator(model: checkpoint.model, tokenizer: checkpoint.tokenizer, options: search.options,
-                                            batchSize: batchSize, maxTokens: maxTokens, encodingThreads: threads)
+                                            batchSize: batchSize, maxTokens: maxTokens, encodingThreads: threads,
+                                            precision: arithmetic.precision)
+        FileHandle.standardError.write(Data("nmt translate: \(arithmetic.summary)\n".utf8))
         let prefixes = try prefix.map(TargetPrefixFile.init(path:))
         if output == nil || output == "-" { return try stream(with: translator, prefixes: prefixes) }
         let lines = try TextFile.readLines(input)

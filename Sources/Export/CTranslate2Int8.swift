@@ -1,11 +1,13 @@
 import Foundation
+import Tensor
 
 /// CTranslate2's int8 weight quantization (`LayerSpec._quantize` with "int8" in
 /// ctranslate2/specs/model_spec.py): each row r of a weight matrix W (rows, columns) is
 /// stored as round(W[r, c] · s_r) in int8 with s_r = 127 / max_c |W[r, c]| in float32, and
 /// s_r in `<name>_scale` (rows). A zero row gets s_r = 1; s_r is kept finite for tiny rows.
-/// Rounding is to nearest, ties to even (NumPy's rint).
-enum Int8Quantization {
+/// Rounding is to nearest, ties to even (NumPy's rint). The rule itself is
+/// `Tensor.Int8Quantization`, which `nmt translate --precision int8` quantizes with too.
+enum CTranslate2Int8 {
     /// Variables with a `_scale` slot in the spec: the `weight` of linear layers and
     /// embeddings. Layer norms (gamma, beta), biases and position tables stay float32.
     static func isQuantizable(_ variable: CTranslate2Variable) -> Bool {
@@ -16,19 +18,8 @@ enum Int8Quantization {
     static func quantize(_ variable: CTranslate2Variable) -> (weight: CTranslate2Variable, scale: CTranslate2Variable) {
         precondition(isQuantizable(variable), "\(variable.name) is not a float32 weight matrix")
         let rows = variable.shape[0], columns = variable.shape[1]
-        let values = variable.floats
-        var quantized = [Int8](repeating: 0, count: values.count)
-        var scales = [Float](repeating: 1, count: rows)
-        for r in 0..<rows {
-            let row = values[(r * columns)..<((r + 1) * columns)]
-            var amax = row.reduce(Float(0)) { max($0, abs($1)) }
-            if amax == 0 { amax = 127 }
-            amax = max(amax, 127 / Float.greatestFiniteMagnitude)
-            let scale = 127 / amax
-            scales[r] = scale
-            for (c, x) in row.enumerated() {
-                quantized[r * columns + c] = Int8((x * scale).rounded(.toNearestOrEven))
-            }
+        let (quantized, scales) = variable.floats.withUnsafeBufferPointer {
+            Int8Quantization.quantizeRows($0.baseAddress!, rows: rows, columns: columns)
         }
         let weight = CTranslate2Variable(name: variable.name, shape: variable.shape, type: .int8,
                                          bytes: quantized.withUnsafeBytes { Data($0) })
