@@ -55,6 +55,9 @@ struct TranslateCommand: ParsableCommand {
     @Flag(help: "Show progress on standard error.")
     var progress = false
 
+    @Option(help: "Put the target-language tag >>CODE<< before every sentence (a multilingual model trained with target_language).")
+    var targetLanguage: String?
+
     func validate() throws {
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be ≥ 1, got \(batchSize)") }
         if let tokens = maxTokens, tokens < 1 { throw ValidationError("--max-tokens must be ≥ 1, got \(tokens)") }
@@ -67,6 +70,7 @@ struct TranslateCommand: ParsableCommand {
         let checkpoint = try ModelCheckpoint(directory: URL(fileURLWithPath: model))
         let translator = try TextTranslator(model: checkpoint.model, tokenizer: checkpoint.tokenizer, options: search.options,
                                             batchSize: batchSize, maxTokens: maxTokens, encodingThreads: threads)
+        if let targetLanguage { try translator.useTargetLanguage(TargetLanguageTag(language: targetLanguage)) }
         if output == nil || output == "-" { return try stream(with: translator) }
         let lines = try TextFile.readLines(input)
         var translations: [SentenceTranslation] = []
