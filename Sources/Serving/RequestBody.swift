@@ -163,6 +163,17 @@ public struct RequestFields: Sendable {
         }
     }
 
+    /// true or false; a form's text "true" or "false" is parsed.
+    public func boolean(_ name: String) throws(APIError) -> Bool? {
+        switch values[name] {
+        case nil, .null?: return nil
+        case let .bool(value)?: return value
+        case .string("true")?: return true
+        case .string("false")?: return false
+        case let other?: throw APIError.badField(name, "must be true or false, got \(other.typeName)")
+        }
+    }
+
     /// An integer in `range`; a form's text is parsed.
     public func integer(_ name: String, in range: ClosedRange<Int>) throws(APIError) -> Int? {
         let value: Int

@@ -32,6 +32,13 @@ public final class TextTranslator {
         return try texts(of: try search(sources, options: options), sources: sources)
     }
 
+    /// Translates whole texts: each cut into sentences by `splitter`, the sentences of all
+    /// texts translated together, and each text's translations joined with its white space.
+    public func translate(texts: [String], splitter: SentenceSplitter, options: SearchOptions? = nil) throws -> [SplitTranslation] {
+        let splits = texts.map(splitter.split)
+        return SplitTranslation.assemble(splits, try translate(splits.flatMap(\.sentences), options: options))
+    }
+
     /// The first of the three steps `translate` takes, for callers that overlap them
     /// (`nmt translate` detokenizes one chunk while the next one is searched).
     public func encode(_ sentences: [String]) throws -> [[Int32]] {
