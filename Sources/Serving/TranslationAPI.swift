@@ -89,13 +89,15 @@ public final class TranslationAPI: Sendable {
 
     // MARK: Native: POST /v1/translate
 
-    /// The fields of the native endpoint: `texts` (one sentence each) and the search
-    /// options, named as `nmt translate`'s flags.
+    /// The fields of the native endpoint: `texts` (one sentence each, or texts of several
+    /// with `split_sentences`) and the search options, named as `nmt translate`'s flags.
     public static let nativeFields: Set<String> = ["texts", "beam", "nbest", "lenpen", "max_len_a", "max_len_b", "min_len",
                                                    "no_repeat_ngram_size", "split_sentences"]
 
     /// `{"texts": [...], "beam": 5, "nbest": 3, ...}` → every text's hypotheses with
-    /// scores. Unknown fields are refused, so that a misspelt option is not ignored.
+    /// scores and its confidence (the best hypothesis' normalised score), or with
+    /// `"split_sentences": true` every text's joined translation and its sentences, each
+    /// with its confidence. Unknown fields are refused, so that a misspelt option is not ignored.
     public func native(_ fields: RequestFields) async throws -> (Data, RequestUsage) {
         try fields.requireOnly(Self.nativeFields)
         guard let (texts, isList) = try fields.strings("texts") else { throw APIError.badField("texts", "missing; send a list of sentences") }

@@ -47,11 +47,13 @@ public struct TargetLanguageTag: Hashable, Sendable, Comparable, CustomStringCon
 
     /// Every tag in `model`'s vocabulary, sorted by language code.
     public static func known(in model: SentencePieceModel) -> [TargetLanguageTag] {
-        var tags: [TargetLanguageTag] = []
-        for id in 0..<Int32(model.vocabularySize) {
-            if let piece = model.piece(of: id), let tag = TargetLanguageTag(piece: piece) { tags.append(tag) }
-        }
-        return tags.sorted()
+        known(inPieces: (0..<Int32(model.vocabularySize)).lazy.compactMap { model.piece(of: $0) })
+    }
+
+    /// Every tag among `pieces` (a vocabulary as a list, such as a Marian model's
+    /// vocab.json), each once, sorted by language code.
+    public static func known<Pieces: Sequence<String>>(inPieces pieces: Pieces) -> [TargetLanguageTag] {
+        Set(pieces.compactMap(TargetLanguageTag.init(piece:))).sorted()
     }
 
     private static func code(inPiece piece: String) -> String? {

@@ -17,7 +17,11 @@ import Tokenizer
         #expect(TargetLanguageTagError.invalidCode(code).localizedDescription.hasPrefix("'\(code)' is not a target-language code"))
     }
 
-    @Test func piecesThatAreNoTags() {
-        for piece in ["▁>>de<<", ">>de", "de<<", "<unk>", "▁the", ">>German<<"] { #expect(TargetLanguageTag(piece: piece) == nil, "\(piece)") }
+    @Test func piecesThatAreNoTags() throws {
+        let pieces = ["▁>>de<<", ">>de", "de<<", "<unk>", "▁the", ">>German<<"]
+        for piece in pieces { #expect(TargetLanguageTag(piece: piece) == nil, "\(piece)") }
+        // A vocabulary as a list (a Marian vocab.json): its tags, once each, sorted.
+        let known = TargetLanguageTag.known(inPieces: pieces + [">>fra<<", "▁la", ">>cmn_Hans<<", ">>fra<<"])
+        #expect(known == [try TargetLanguageTag(language: "cmn_Hans"), try TargetLanguageTag(language: "fra")])
     }
 }
