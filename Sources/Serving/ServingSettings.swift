@@ -48,6 +48,9 @@ public struct ServingSettings: Sendable {
     public var batching: BatchingLimits
     /// The model's name in /health and the page (its directory).
     public var modelName: String
+    /// Whether LibreTranslate's /translate cuts each text into sentences
+    /// (`SentenceSplitter` of the source language) or only into lines.
+    public var splitSentences = true
 
     public init(source: Language, target: Language, search: SearchOptions = SearchOptions(),
                 limits: RequestLimits = RequestLimits(), batching: BatchingLimits = BatchingLimits(),

@@ -55,25 +55,24 @@ public final class TranslationAPI: Sendable {
         options.nbest = alternatives + 1
         options.beam = max(options.beam, options.nbest)
 
-        // Every text's lines, the non-blank ones translated.
-        let lines = texts.map { $0.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
-        let sentences = lines.flatMap { $0.filter { !Self.isBlank($0) } }
-        let translations = try await translate(sentences, options: options)
-        var next = translations.makeIterator()
+        // Every text's sentences (or lines), translated together.
+        let splitter = SentenceSplitter(language: settings.source.code)
+        let splits = texts.map { settings.splitSentences ? splitter.split($0) : SentenceSplitter.lines($0) }
+        let translated = SplitTranslation.assemble(splits, try await translate(splits.flatMap(\.sentences), options: options))
         var best: [String] = [], others: [[String]] = []
         var usage = RequestUsage(texts: texts.count)
-        for (t, textLines) in lines.enumerated() {
-            // Per line: its hypotheses' texts (a blank line: itself, in every position).
-            let perLine: [[String]] = textLines.enumerated().map { l, line in
-                guard !Self.isBlank(line), let translation = next.next() else { return [line] }
+        for (t, text) in translated.enumerated() {
+            for (s, translation) in text.sentences.enumerated() {
                 usage.tokens += translation.sourceTokens + (translation.hypotheses.first?.tokens ?? 0)
                 if let warning = translation.warning {
-                    usage.warnings.append((isList ? "q[\(t)]" : "q") + (textLines.count > 1 ? " line \(l + 1) " : " ") + warning)
+                    let part = text.sentences.count > 1 ? " \(settings.splitSentences ? "sentence" : "line") \(s + 1) " : " "
+                    usage.warnings.append((isList ? "q[\(t)]" : "q") + part + warning)
                 }
-                return translation.hypotheses.isEmpty ? [""] : translation.hypotheses.map(\.text)
             }
-            // Alternative k joins each line's k-th hypothesis (its best where it has fewer).
-            func joined(_ k: Int) -> String { perLine.map { $0.indices.contains(k) ? $0[k] : $0[0] }.joined(separator: "\n") }
+            // Alternative k joins each sentence's k-th hypothesis (its best where it has fewer).
+            func joined(_ k: Int) -> String {
+                text.split.joined(text.sentences.map { $0.hypotheses.indices.contains(k) ? $0.hypotheses[k].text : $0.best })
+            }
             best.append(joined(0))
             others.append((0..<alternatives).map { joined($0 + 1) })
         }
@@ -90,22 +89,27 @@ public final class TranslationAPI: Sendable {
 
     // MARK: Native: POST /v1/translate
 
-    /// The fields of the native endpoint: `texts` (one sentence each), the search
-    /// options, named as `nmt translate`'s flags, `prefix` (a target prefix for every
-    /// text, or a list of one per text; "" for none) and `alignment` (true: each
-    /// hypothesis gets its hard alignment).
+    /// The fields of the native endpoint: `texts` (one sentence each, or texts of several
+    /// with `split_sentences`), the search options, named as `nmt translate`'s flags,
+    /// `prefix` (a target prefix for every text, or a list of one per text; "" for none;
+    /// not with `split_sentences`) and `alignment` (true: each hypothesis gets its hard
+    /// alignment).
     public static let nativeFields: Set<String> = ["texts", "beam", "nbest", "lenpen", "max_len_a", "max_len_b", "min_len",
-                                                   "no_repeat_ngram_size", "repetition_penalty", "prefix", "alignment"]
+                                                   "no_repeat_ngram_size", "repetition_penalty", "prefix", "alignment",
+                                                   "split_sentences"]
 
     /// `{"texts": [...], "beam": 5, "nbest": 3, ...}` → every text's hypotheses with
-    /// scores. Unknown fields are refused, so that a misspelt option is not ignored.
+    /// scores and its confidence (the best hypothesis' normalised score), or with
+    /// `"split_sentences": true` every text's joined translation and its sentences, each
+    /// with its confidence. Unknown fields are refused, so that a misspelt option is not ignored.
     public func native(_ fields: RequestFields) async throws -> (Data, RequestUsage) {
         try fields.requireOnly(Self.nativeFields)
         guard let (texts, isList) = try fields.strings("texts") else { throw APIError.badField("texts", "missing; send a list of sentences") }
         guard isList else { throw APIError.badField("texts", "must be a list of strings, got a string") }
         try check(texts, field: "texts", isList: true)
-        for (i, text) in texts.enumerated() where text.contains(where: \.isNewline) {
-            throw APIError.badField("texts[\(i)]", "holds a line break; send one sentence per text")
+        let split = try fields.boolean("split_sentences") ?? false
+        for (i, text) in texts.enumerated() where !split && text.contains(where: \.isNewline) {
+            throw APIError.badField("texts[\(i)]", "holds a line break; send one sentence per text, or set split_sentences")
         }
         var options = settings.search
         options.beam = try fields.integer("beam", in: 1...settings.limits.maxBeam) ?? options.beam
@@ -119,6 +123,11 @@ public final class TranslationAPI: Sendable {
                                           ?? Double(options.repetitionPenalty))
         options.alignment = try fields.boolean("alignment") ?? false
         let prefixes = try Self.prefixes(fields, texts: texts.count)
+        if split {
+            guard options.nbest == 1 else { throw APIError.badField("nbest", "must be 1 with split_sentences, got \(options.nbest)") }
+            guard prefixes.isEmpty else { throw APIError.badField("prefix", "cannot be used with split_sentences") }
+            return try await nativeSplit(texts, options: options)
+        }
         let translations = try await translate(texts, prefixes: prefixes, options: options)
         var usage = RequestUsage(texts: texts.count)
         let answer = NativeAnswer(
@@ -128,7 +137,7 @@ public final class TranslationAPI: Sendable {
                 let warning = translation.warning.map { "texts[\(i)] \($0)" }
                 if let warning { usage.warnings.append(warning) }
                 return NativeAnswer.Translation(
-                    sourceTokens: translation.sourceTokens, warning: warning,
+                    sourceTokens: translation.sourceTokens, warning: warning, confidence: translation.hypotheses.first?.score,
                     hypotheses: translation.hypotheses.map {
                         .init(text: $0.text, score: $0.score, logProbability: $0.logProbability, tokens: $0.tokens,
                               alignment: $0.alignment)
@@ -146,6 +155,29 @@ public final class TranslationAPI: Sendable {
             throw APIError.badField("prefix[\(i)]", "holds a line break")
         }
         return values
+    }
+
+    /// The native answer with split_sentences: per text, its translation joined with the
+    /// text's white space, and per sentence its source, translation and confidence.
+    private func nativeSplit(_ texts: [String], options: SearchOptions) async throws -> (Data, RequestUsage) {
+        let splitter = SentenceSplitter(language: settings.source.code)
+        let splits = texts.map(splitter.split)
+        let translated = SplitTranslation.assemble(splits, try await translate(splits.flatMap(\.sentences), options: options))
+        var usage = RequestUsage(texts: texts.count)
+        let answer = NativeAnswer(beam: options.beam, nbest: 1, translations: translated.enumerated().map { i, text in
+            var warnings: [String] = []
+            let sentences = text.sentences.enumerated().map { s, translation in
+                usage.tokens += translation.sourceTokens + (translation.hypotheses.first?.tokens ?? 0)
+                if let warning = translation.warning { warnings.append("texts[\(i)] sentence \(s + 1) \(warning)") }
+                return NativeAnswer.Sentence(source: text.split.sentences[s], text: translation.best,
+                                             confidence: translation.hypotheses.first?.score, sourceTokens: translation.sourceTokens)
+            }
+            usage.warnings += warnings
+            return NativeAnswer.Translation(sourceTokens: text.sentences.reduce(0) { $0 + $1.sourceTokens },
+                                            warning: warnings.isEmpty ? nil : warnings.joined(separator: "; "),
+                                            text: text.text, sentences: sentences)
+        })
+        return (try Self.encode(answer), usage)
     }
 
     // MARK: GET /languages, GET /health
@@ -244,12 +276,31 @@ struct NativeAnswer: Encodable {
         var alignment: [Int]?
         enum CodingKeys: String, CodingKey { case text, score, logProbability = "log_probability", tokens, alignment }
     }
+    /// One sentence of a text sent with split_sentences.
+    struct Sentence: Encodable {
+        var source: String
+        var text: String
+        /// The best hypothesis' length-normalised score (`Hypothesis.score`); omitted for
+        /// a sentence with no hypothesis.
+        var confidence: Float?
+        var sourceTokens: Int
+        enum CodingKeys: String, CodingKey { case source, text, confidence, sourceTokens = "source_tokens" }
+    }
     struct Translation: Encodable {
         var sourceTokens: Int
         /// Set when the text was cut at the model's positions (omitted otherwise).
         var warning: String?
-        var hypotheses: [Hypothesis]
-        enum CodingKeys: String, CodingKey { case sourceTokens = "source_tokens", warning, hypotheses }
+        /// The best hypothesis' length-normalised score (`Hypothesis.score`), without
+        /// split_sentences (with it, each sentence has its own).
+        var confidence: Float? = nil
+        /// Without split_sentences: the text's hypotheses.
+        var hypotheses: [Hypothesis]? = nil
+        /// With split_sentences: the translation of the whole text, and its sentences.
+        var text: String? = nil
+        var sentences: [Sentence]? = nil
+        enum CodingKeys: String, CodingKey {
+            case sourceTokens = "source_tokens", warning, confidence, hypotheses, text, sentences
+        }
     }
     var beam: Int
     var nbest: Int

@@ -47,6 +47,10 @@ public struct TrainingOptions: Sendable, Equatable {
     /// `--num_threads`. More than one makes unigram training faster but may change the
     /// model from run to run.
     public var threads: Int = 1
+    /// `--user_defined_symbols`: pieces always kept whole, wherever they appear (such as
+    /// target-language tags, `TargetLanguageTag`); they take ids right after the special
+    /// pieces.
+    public var userDefinedSymbols: [String] = []
 
     public init() {}
 
@@ -68,7 +72,7 @@ public struct TrainingOptions: Sendable, Equatable {
             ("eos_id", String(SpecialIDs.eos)),
             // Warnings and errors only: the progress log would bury the CLI's own output.
             ("minloglevel", "1"),
-        ]
+        ] + (userDefinedSymbols.isEmpty ? [] : [("user_defined_symbols", userDefinedSymbols.joined(separator: ","))])
     }
 
     /// Rejects values that SentencePiece would reject less clearly, or accept and misuse.
@@ -87,6 +91,10 @@ public struct TrainingOptions: Sendable, Equatable {
         }
         guard threads >= 1 else {
             throw SentencePieceError.invalidOption("training threads \(threads) is below 1")
+        }
+        // SentencePiece reads the list comma-separated.
+        if let symbol = userDefinedSymbols.first(where: { $0.isEmpty || $0.contains(",") || $0.contains(where: \.isWhitespace) }) {
+            throw SentencePieceError.invalidOption("user-defined symbol '\(symbol)' is empty or holds a comma or white space")
         }
     }
 }

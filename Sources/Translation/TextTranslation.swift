@@ -56,3 +56,31 @@ public struct SentenceTranslation: Equatable, Sendable {
         translatedSourceTokens.map { "has \(sourceTokens) tokens; translating its first \($0) (the model's positions)" }
     }
 }
+
+/// A text's translation sentence by sentence (`SentenceSplitter`): each sentence's
+/// translation, and the best ones joined with the text's own white space.
+public struct SplitTranslation: Equatable, Sendable {
+    public var split: SplitText
+    /// One per sentence of `split`, in order.
+    public var sentences: [SentenceTranslation]
+
+    public init(split: SplitText, sentences: [SentenceTranslation]) {
+        precondition(split.sentences.count == sentences.count, "\(sentences.count) translations of \(split.sentences.count) sentences")
+        self.split = split
+        self.sentences = sentences
+    }
+
+    /// The best translations joined with the original white space between sentences.
+    public var text: String { split.joined(sentences.map(\.best)) }
+
+    /// Hands the translations of every text's sentences, in the order of
+    /// `splits.flatMap(\.sentences)`, back to their texts.
+    public static func assemble(_ splits: [SplitText], _ translations: [SentenceTranslation]) -> [SplitTranslation] {
+        precondition(translations.count == splits.reduce(0) { $0 + $1.sentences.count }, "translations do not match the sentences")
+        var next = 0
+        return splits.map { split in
+            defer { next += split.sentences.count }
+            return SplitTranslation(split: split, sentences: Array(translations[next..<(next + split.sentences.count)]))
+        }
+    }
+}

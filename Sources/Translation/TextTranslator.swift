@@ -13,6 +13,9 @@ public final class TextTranslator {
     public let translator: Translator
     /// Threads that encode the sentences (the search has its own, `Threads`).
     public let encodingThreads: Int
+    /// Ids put before every encoded sentence: a target-language tag's
+    /// (`useTargetLanguage(_:)`), or none.
+    public private(set) var sourcePrefix: [Int32] = []
 
     /// - Parameters:
     ///   - options: the search options used when a call names none.
@@ -31,11 +34,27 @@ public final class TextTranslator {
         return try texts(of: try search(sources, options: options), sources: sources)
     }
 
+    /// Translates whole texts: each cut into sentences by `splitter`, the sentences of all
+    /// texts translated together, and each text's translations joined with its white space.
+    public func translate(texts: [String], splitter: SentenceSplitter, options: SearchOptions? = nil) throws -> [SplitTranslation] {
+        let splits = texts.map(splitter.split)
+        return SplitTranslation.assemble(splits, try translate(splits.flatMap(\.sentences), options: options))
+    }
+
     /// The first of the three steps `translate` takes, for callers that overlap them
     /// (`nmt translate` detokenizes one chunk while the next one is searched).
     public func encode(_ sentences: [String]) throws -> [[Int32]] {
         // One thread is one chunk there, with one set of coding buffers for every sentence.
-        try tokenizer.encode(sentences, threads: encodingThreads)
+        let encoded = try tokenizer.encode(sentences, threads: encodingThreads)
+        // An empty sentence stays empty: it has no translation, tagged or not.
+        return sourcePrefix.isEmpty ? encoded : encoded.map { $0.isEmpty ? $0 : sourcePrefix + $0 }
+    }
+
+    /// Starts every source sentence with `tag` (OPUS-MT's `>>xx<<`), as a multilingual
+    /// model trained with target-language tags expects.
+    /// - Throws: `TargetLanguageTagError.unknown`, naming the tags the vocabulary has.
+    public func useTargetLanguage(_ tag: TargetLanguageTag) throws {
+        sourcePrefix = [try tag.id(in: tokenizer)]
     }
 
     /// The second step: the hypotheses (ids) of encoded sentences.

@@ -81,10 +81,41 @@ import TestSupport
         #expect(server.log.contains("POST /translate 200 texts=12 tokens="))
     }
 
+    /// A text of several sentences is translated as `nmt translate` translates those
+    /// sentences as lines, joined with the text's white space (and so is it by `nmt
+    /// translate --split-sentences`); each sentence's confidence is the score of Marian's
+    /// n-best line, the search's length-normalised score.
+    @Test func sentencesOfALongTextAreTranslatedWithTheirConfidence() throws {
+        let server = try Server(["--max-batch", "32", "--beam", "5"] + ServedModel.searchFlags)
+        let sources = ServedModel.sources(3)
+        let text = "\(sources[0]) \(sources[1])\n\n\(sources[2])"
+        let marian = try ServedModel.translated(sources, ["--beam", "5", "--nbest", "1", "--nbest-format", "marian"])
+            .split(separator: "\n").map { $0.components(separatedBy: " ||| ") }
+        let expected = "\(marian[0][1]) \(marian[1][1])\n\n\(marian[2][1])"
+        #expect(!marian[0][1].isEmpty)
+
+        let libre = try HTTPTestClient.post(port: server.port, "/translate", json: ["q": text, "source": "es", "target": "en"])
+        #expect(libre.json?["translatedText"] as? String == expected, "\(libre.text)")
+        let native = try HTTPTestClient.post(port: server.port, "/v1/translate", json: ["texts": [text], "split_sentences": true])
+        let translation = try #require((native.json?["translations"] as? [[String: Any]])?.first, "\(native.text)")
+        #expect(translation["text"] as? String == expected)
+        let sentences = try #require(translation["sentences"] as? [[String: Any]])
+        #expect(sentences.map { $0["source"] as? String } == sources)
+        #expect(sentences.map { "\(Float($0["confidence"] as? Double ?? .nan))" } == marian.map { $0[3] })
+
+        let unsplit = try HTTPTestClient.post(port: server.port, "/v1/translate", json: ["texts": sources])
+        let confidences = (unsplit.json?["translations"] as? [[String: Any]] ?? []).map { "\(Float($0["confidence"] as? Double ?? .nan))" }
+        #expect(confidences == marian.map { $0[3] }, "\(unsplit.text)")
+
+        let lines = try ServedModel.translated(["\(sources[0]) \(sources[1])", sources[2]], ["--beam", "5", "--split-sentences"])
+        #expect(lines == "\(marian[0][1]) \(marian[1][1])\n\(marian[2][1])\n")
+    }
+
     /// A text longer than the model's positions is cut as `nmt translate` cuts it, and the
     /// answer and the log say so in translate's words (not silently, as before).
     @Test func aTruncatedTextIsAWarningInTheAnswerAndTheLog() throws {
-        let server = try Server(["--beam", "1", "--char-limit", "20000"] + ServedModel.searchFlags)
+        // Lines only: cut into sentences, this text would have none too long.
+        let server = try Server(["--beam", "1", "--char-limit", "20000", "--no-split-sentences"] + ServedModel.searchFlags)
         let long = Array(repeating: ServedModel.sources(3).joined(separator: " "), count: 30).joined(separator: " ")
         let translate = try runProcess(builtProduct("nmt"), ["translate", "--model", ServedModel.checkpoint.path, "--beam", "1",
                                                              "--threads", "1"] + ServedModel.searchFlags, standardInput: Data((long + "\n").utf8))

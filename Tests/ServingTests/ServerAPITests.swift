@@ -84,6 +84,42 @@ final class LogLines: @unchecked Sendable {
         #expect(fake.batches.last?.options.lenpen == 0.5)
     }
 
+    /// A long text is cut into sentences (the source language's rules) that share one
+    /// batch, and their translations are joined with the text's white space; the native
+    /// endpoint answers each text's or sentence's confidence (the best hypothesis' score).
+    @Test func longTextsAreSplitIntoSentencesAndConfidencesAnswered() async throws {
+        let fake = FakeTranslator()
+        try await withServer(fake) { port in
+            let libre = try HTTPTestClient.post(port: port, "/translate", json: [
+                "q": "La Sra. Ruiz llegó. ¿Qué tal?\n\n  Bien.", "source": "es", "target": "en", "alternatives": 1])
+            #expect(libre.status == 200, "\(libre.text)")
+            #expect(libre.json?["translatedText"] as? String == "LA SRA. RUIZ LLEGÓ. ¿QUÉ TAL?\n\n  BIEN.")
+            #expect(libre.json?["alternatives"] as? [String] == ["LA SRA. RUIZ LLEGÓ.#1 ¿QUÉ TAL?#1\n\n  BIEN.#1"])
+            #expect(fake.batches.last?.sentences == ["La Sra. Ruiz llegó.", "¿Qué tal?", "Bien."])
+
+            let native = try HTTPTestClient.post(port: port, "/v1/translate", json: ["texts": ["Uno. Dos.\nTres", "cuatro"],
+                                                                                    "split_sentences": true])
+            #expect(native.status == 200, "\(native.text)")
+            let translations = try #require(native.json?["translations"] as? [[String: Any]])
+            #expect(translations.map { $0["text"] as? String } == ["UNO. DOS.\nTRES", "CUATRO"])
+            #expect(translations.allSatisfy { $0["hypotheses"] == nil && $0["confidence"] == nil })
+            let sentences = try #require(translations[0]["sentences"] as? [[String: Any]])
+            #expect(sentences.map { $0["source"] as? String } == ["Uno.", "Dos.", "Tres"])
+            #expect(sentences.map { $0["text"] as? String } == ["UNO.", "DOS.", "TRES"])
+            #expect(sentences.map { $0["confidence"] as? Double } == [-1, -1, -1])
+
+            let whole = try HTTPTestClient.post(port: port, "/v1/translate", json: ["texts": ["Uno. Dos."], "nbest": 2])
+            let translation = try #require((whole.json?["translations"] as? [[String: Any]])?.first)
+            #expect(translation["confidence"] as? Double == -1 && translation["sentences"] == nil)
+            #expect(fake.batches.last?.sentences == ["Uno. Dos."], "without split_sentences a text is one sentence")
+
+            let both = try HTTPTestClient.post(port: port, "/v1/translate", json: ["texts": ["Uno."], "split_sentences": true, "nbest": 2, "beam": 2])
+            #expect(both.status == 400 && both.json?["field"] as? String == "nbest", "\(both.text)")
+            let notBool = try HTTPTestClient.post(port: port, "/v1/translate", json: ["texts": ["Uno."], "split_sentences": 1])
+            #expect(notBool.status == 400 && notBool.json?["field"] as? String == "split_sentences", "\(notBool.text)")
+        }
+    }
+
     @Test func healthLanguagesAndPage() async throws {
         try await withServer { port in
             let health = try HTTPTestClient.request(port: port, method: "GET", path: "/health")

@@ -47,6 +47,21 @@ import TestSupport
         }
     }
 
+    /// An epoch drawn from weighted corpora may hold a pair several times: each is batched
+    /// as often as it was drawn, within the token bound.
+    @Test func drawnPairsAreBatchedAsOftenAsDrawn() {
+        let corpus = Self.corpus()
+        let batcher = Batcher(corpus: corpus, maxTokens: 64, maxPositions: 50, seed: 1)
+        let drawn = Array(batcher.usable.prefix(10)) + Array(batcher.usable.prefix(10)) + [batcher.usable[20]]
+        let batches = batcher.batches(of: drawn, epoch: 1)
+        #expect(batches.flatMap { $0 }.sorted() == drawn.sorted())
+        for indices in batches {
+            let longest = indices.map { max(corpus.sources[$0].count, corpus.targets[$0].count) + 1 }.max()!
+            #expect(longest * indices.count <= 64)
+        }
+        #expect(batcher.batches(of: batcher.usable, epoch: 2) == batcher.batches(epoch: 2), "one corpus: its usable pairs")
+    }
+
     @Test func theSameSeedAndEpochGiveTheSameBatches() {
         let corpus = Self.corpus()
         let a = Batcher(corpus: corpus, maxTokens: 64, maxPositions: 50, seed: 7)

@@ -69,6 +69,13 @@ import TestSupport
         let missing = try Self.nmt(["translate", "--model", "/nonexistent/checkpoint"], input: Data())
         #expect(missing.status != 0 && missing.stderr.contains("/nonexistent/checkpoint"), "\(missing.stderr)")
 
+        // A tag the model lacks, and a code that is no language code: each one sentence.
+        let untagged = try Self.nmt(["translate", "--model", checkpoint.path, "--target-language", "de"], input: Data("hola\n".utf8))
+        #expect(untagged.status != 0 && untagged.stderr.contains("the model has no target-language tag >>de<<: it was not trained with target-language tags"),
+                "\(untagged.stderr)")
+        let badCode = try Self.nmt(["translate", "--model", checkpoint.path, "--target-language", "German"], input: Data("hola\n".utf8))
+        #expect(badCode.status != 0 && badCode.stderr.contains("'German' is not a target-language code"), "\(badCode.stderr)")
+
         let broken = checkpoint.resolvingSymlinksInPath()
         try Data("{}".utf8).write(to: broken.appendingPathComponent("model.safetensors"))
         let corrupt = try Self.nmt(["translate", "--model", checkpoint.path], input: Data("hola\n".utf8))

@@ -16,6 +16,9 @@ public struct TrainingProgress: Codable, Equatable, Sendable {
     public var bestUpdate = 0
     public var validationsWithoutImprovement = 0
     public var elapsedSeconds = 0.0
+    /// With several weighted corpora: the sampler's state at the start of `epoch` (nil
+    /// for one corpus, whose order is a function of the seed and the epoch alone).
+    public var sampler: CorpusSamplerState? = nil
     public init() {}
 }
 

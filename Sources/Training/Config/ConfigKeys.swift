@@ -1,5 +1,6 @@
 import Foundation
 import Tensor
+import Tokenizer
 import Transformer
 
 public enum ConfigError: Error, LocalizedError, Equatable {
@@ -55,6 +56,16 @@ extension TrainingConfig {
                    "training pairs as one file of source<TAB>target lines, instead of train_src and train_tgt"),
         corpusPath("valid_tsv", \.validTsv, replacing: [\.validSrc, \.validTgt],
                    "validation pairs as source<TAB>target lines, instead of valid_src and valid_tgt"),
+        ConfigKey(name: "corpora", help: "several training corpora with sampling weights and target-language tags, as a YAML list (README \"Several corpora\"), instead of train_src/train_tgt or train_tsv",
+                  allowed: TrainingCorpus.allowedList + ", in the YAML config file") { _, text in
+            throw invalid("corpora", text, TrainingCorpus.allowedList + ", in the YAML config file")
+        },
+        ConfigKey(name: "valid_target_language", help: "target-language tag (>>xx<<) put before every validation source sentence",
+                  allowed: "a language code such as de, fra or pt_br") { config, text in
+            do { config.validTargetLanguage = try TargetLanguageTag(language: text).language } catch {
+                throw invalid("valid_target_language", text, "a language code: 2 or 3 ASCII letters with optional _ or - subtags (e.g. de, fra, pt_br)")
+            }
+        },
         bool("skip_invalid", \.skipInvalid,
              "skip and count pairs whose line is not UTF-8 or, in a TSV file, lacks exactly one tab (default: an error naming the line)"),
         bool("filter_empty", \.filterEmpty, "drop training pairs with an empty (or all-white-space) side"),
@@ -208,12 +219,18 @@ extension TrainingConfig {
             guard !text.isEmpty else { throw invalid(name, text, "a non-empty path") }
             config[keyPath: path] = text
             for other in others { config[keyPath: other] = nil }
+            // A training corpus given by flag replaces a config file's list too.
+            if name.hasPrefix("train_") { config.corpora = nil }
         }
     }
 
     /// Refuses a config file or command line (`source`) that gives a corpus both as
     /// aligned files and as a TSV file; `given` are the keys it sets.
     static func requireOneCorpusForm(given: Set<String>, source: String) throws {
+        let single = ["train_src", "train_tgt", "train_tsv"].filter(given.contains)
+        if given.contains("corpora") && !single.isEmpty {
+            throw ConfigError.conflicting("\(source) gives both corpora and \(single.joined(separator: " and ")); give one")
+        }
         for split in ["train", "valid"] where given.contains("\(split)_tsv") {
             let aligned = ["\(split)_src", "\(split)_tgt"].filter(given.contains)
             guard aligned.isEmpty else {

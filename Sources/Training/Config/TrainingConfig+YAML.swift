@@ -40,6 +40,10 @@ extension TrainingConfig {
             case .scalar(let scalar):
                 try config.set(key, to: scalar.string, source: source)
                 given.insert(key.replacingOccurrences(of: "-", with: "_"))
+            case .sequence(let sequence) where key == "corpora":
+                config.corpora = try TrainingCorpus.list(from: sequence, source: source)
+                config.trainSrc = nil; config.trainTgt = nil; config.trainTsv = nil
+                given.insert(key)
             case .sequence:
                 throw ConfigError.invalidValue(key: key, value: "a list", allowed: TrainingConfig.key(named: key)?.allowed ?? "a single value")
             }

@@ -16,6 +16,12 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     public var trainTsv: String? = nil
     /// One file of tab-separated pairs instead of valid_src and valid_tgt.
     public var validTsv: String? = nil
+    /// Several training corpora with sampling weights (and target-language tags), instead
+    /// of train_src/train_tgt or train_tsv; given only as a YAML list (`TrainingCorpus`).
+    public var corpora: [TrainingCorpus]? = nil
+    /// The target-language tag of the validation sources (`>>xx<<`), for a run whose
+    /// corpora have tags.
+    public var validTargetLanguage: String? = nil
     /// Skip (and count) a pair whose line is not UTF-8 or, in a TSV file, has the wrong
     /// number of fields, instead of stopping with an error naming it.
     public var skipInvalid = false

@@ -29,9 +29,13 @@ public struct Batcher: Sendable {
     }
 
     /// The batches of `epoch` (1-based), each a list of pair indices.
-    public func batches(epoch: Int) -> [[Int]] {
+    public func batches(epoch: Int) -> [[Int]] { batches(of: usable, epoch: epoch) }
+
+    /// The batches of `epoch` over `pairs`, usable pair indices that may repeat (an epoch
+    /// of several weighted corpora, `CorpusMix`).
+    public func batches(of pairs: [Int], epoch: Int) -> [[Int]] {
         var rng = SeededGenerator(seed: SeededGenerator.derivedSeed(seed: seed, step: UInt64(epoch), site: 0xBA7C))
-        var order = usable
+        var order = pairs
         order.shuffle(using: &rng)
         let lengths = order.map { max(corpus.sources[$0].count, corpus.targets[$0].count) + 1 }
         let sorted = order.indices.sorted { lengths[$0] != lengths[$1] ? lengths[$0] < lengths[$1] : $0 < $1 }.map { order[$0] }

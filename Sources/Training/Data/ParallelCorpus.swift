@@ -9,6 +9,8 @@ public enum CorpusError: Error, LocalizedError, Equatable {
     case wrongFieldCount(path: String, line: Int, fields: Int)
     /// Cleaning left no pair of the `read` pairs of `corpus`.
     case allDropped(corpus: String, report: CorpusReport)
+    /// Every pair of `corpus` (one of several) is longer than max_positions or max_tokens.
+    case noUsablePair(corpus: String, maxPositions: Int, maxTokens: Int)
 
     public var errorDescription: String? {
         switch self {
@@ -18,6 +20,8 @@ public enum CorpusError: Error, LocalizedError, Equatable {
             "\(path):\(line): expected 2 tab-separated fields (source, target), found \(fields); "
                 + "fix the line, or skip such lines with --skip-invalid"
         case let .allDropped(corpus, report): "parallel corpus \(corpus): no pair is left after cleaning (\(report.summary))"
+        case let .noUsablePair(corpus, maxPositions, maxTokens):
+            "parallel corpus \(corpus): every pair is longer than max_positions \(maxPositions) or max_tokens \(maxTokens) tokens, so it cannot be sampled; raise them or drop the corpus"
         }
     }
 }

@@ -133,30 +133,75 @@ public final class Trainer {
             model = try SentencePieceModel(contentsOf: path)
             try model.requireProjectSpecialIDs(source: path)
         } else {
-            let files = try config.corpusFiles(.train), cleaning = config.cleaning(.train)
-            var options = TrainingOptions()
-            options.vocabularySize = config.vocabSize
-            options.modelType = config.spmModelType == "bpe" ? .bpe : .unigram
-            options.seed = UInt32(truncatingIfNeeded: config.seed)
-            log.message("training a \(config.spmModelType) SentencePiece model of \(config.vocabSize) pieces on \(files)")
-            if cleaning.isOff, case let .aligned(source, target) = files {
-                model = try SentencePieceModel.train(inputs: [source, target], options: options)
-            } else {
-                // The pairs the run trains on (both columns of a TSV file, what cleaning
-                // keeps), sources then targets as the two files would give them.
-                let pairs = try ParallelCorpus.read(files, cleaning: cleaning)
-                model = try SentencePieceModel.train(sentences: pairs.source + pairs.target, options: options, names: files.paths)
-            }
+            model = try trainTokenizer()
         }
         let data = model.serialized()
         try AtomicFile.write(data, to: saved)
         return (model, data)
     }
 
-    /// The training or validation pairs, encoded; what cleaning dropped goes to the log
-    /// (a `"kind": "corpus"` record) when any rule is on.
-    func corpus(_ split: CorpusSplit, _ tokenizer: SentencePieceModel) throws -> EncodedCorpus {
-        let files = try config.corpusFiles(split)
+    /// A joint SentencePiece model of the training corpora's sources and targets, with
+    /// their target-language tags as user-defined symbols (one piece each).
+    private func trainTokenizer() throws -> SentencePieceModel {
+        let corpora = try config.trainingCorpora(), cleaning = config.cleaning(.train)
+        var options = TrainingOptions()
+        options.vocabularySize = config.vocabSize
+        options.modelType = config.spmModelType == "bpe" ? .bpe : .unigram
+        options.seed = UInt32(truncatingIfNeeded: config.seed)
+        options.userDefinedSymbols = try config.targetLanguageTags().map(\.piece)
+        log.message("training a \(config.spmModelType) SentencePiece model of \(config.vocabSize) pieces on "
+                    + corpora.map(\.files.description).joined(separator: ", "))
+        let aligned: [String] = corpora.flatMap { corpus -> [String] in
+            if case let .aligned(source, target) = corpus.files { [source, target] } else { [] }
+        }
+        if cleaning.isOff && aligned.count == 2 * corpora.count {
+            return try SentencePieceModel.train(inputs: aligned, options: options)
+        }
+        // The pairs the run trains on (both columns of a TSV file, what cleaning keeps),
+        // sources then targets as the files would give them.
+        var sources: [String] = [], targets: [String] = []
+        for corpus in corpora {
+            let pairs = try ParallelCorpus.read(corpus.files, cleaning: cleaning)
+            sources += pairs.source
+            targets += pairs.target
+        }
+        return try SentencePieceModel.train(sentences: sources + targets, options: options,
+                                            names: corpora.flatMap(\.files.paths))
+    }
+
+    /// The training pairs of every corpus, encoded and joined in the order of the corpora
+    /// (a tagged corpus' sources start with its tag's id), and each corpus' range of pairs.
+    func trainingCorpus(_ tokenizer: SentencePieceModel) throws -> (corpus: EncodedCorpus, ranges: [Range<Int>]) {
+        var joined = EncodedCorpus(sources: [], targets: [])
+        var ranges: [Range<Int>] = []
+        for corpus in try config.trainingCorpora() {
+            var encoded = try load(corpus.files, split: .train, tokenizer)
+            if let tag = corpus.tag { try Self.prepend(tag, to: &encoded, tokenizer) }
+            ranges.append(joined.count..<(joined.count + encoded.count))
+            joined.sources += encoded.sources
+            joined.targets += encoded.targets
+        }
+        return (joined, ranges)
+    }
+
+    /// The validation pairs, encoded (their sources tagged when valid_target_language is set).
+    func validationCorpus(_ tokenizer: SentencePieceModel) throws -> EncodedCorpus {
+        var corpus = try load(try config.corpusFiles(.valid), split: .valid, tokenizer)
+        if let language = config.validTargetLanguage { try Self.prepend(TargetLanguageTag(language: language), to: &corpus, tokenizer) }
+        return corpus
+    }
+
+    /// Puts `tag`'s id before every source sentence of `corpus`.
+    /// - Throws: `TargetLanguageTagError.unknown` when `tokenizer` lacks the tag (a given
+    ///   spm_model trained without it).
+    private static func prepend(_ tag: TargetLanguageTag, to corpus: inout EncodedCorpus, _ tokenizer: SentencePieceModel) throws {
+        let id = try tag.id(in: tokenizer)
+        corpus.sources = corpus.sources.map { [id] + $0 }
+    }
+
+    /// The pairs of `files`, encoded; what cleaning dropped goes to the log (a
+    /// `"kind": "corpus"` record) when any rule is on.
+    private func load(_ files: CorpusFiles, split: CorpusSplit, _ tokenizer: SentencePieceModel) throws -> EncodedCorpus {
         let (corpus, report) = try EncodedCorpus.load(
             files, cleaning: config.cleaning(split), tokenizer: tokenizer, threads: config.threads,
             cacheDirectory: output.deletingLastPathComponent().appendingPathComponent(".nmt-cache"))
@@ -165,6 +210,30 @@ public final class Trainer {
             log.record(report.fields, text: ["corpus": split.rawValue, "files": files.description], kind: "corpus")
         }
         return corpus
+    }
+
+    /// The weighted sampling of the config's `corpora` (nil without the list: one corpus
+    /// is batched as it always was), logged with each corpus' weight, share and pairs.
+    /// - Throws: `CorpusError.noUsablePair` for a corpus whose every pair is too long.
+    func corpusMix(ranges: [Range<Int>], batcher: Batcher) throws -> CorpusMix? {
+        guard let corpora = config.corpora else { return nil }
+        let members = ranges.map { range in batcher.usable.filter(range.contains) }
+        let total = corpora.reduce(0) { $0 + $1.weight }
+        var parts: [String] = []
+        for (corpus, pairs) in zip(corpora, members) {
+            guard !pairs.isEmpty else {
+                throw CorpusError.noUsablePair(corpus: "\(corpus.name) (\(corpus.files))", maxPositions: config.maxPositions,
+                                               maxTokens: config.maxTokens)
+            }
+            var text = ["corpus": corpus.name, "files": corpus.files.description]
+            text["target_language"] = corpus.tag?.language
+            log.record(["weight": corpus.weight, "share": corpus.weight / total, "pairs": Double(pairs.count)], text: text,
+                       kind: "corpus_weight")
+            parts.append(String(format: "%@ (weight %g, %.1f %%, %d pairs%@)", corpus.name, corpus.weight, 100 * corpus.weight / total,
+                                pairs.count, corpus.tag.map { ", \($0)" } ?? ""))
+        }
+        log.message("corpora: " + parts.joined(separator: "; "))
+        return CorpusMix(weights: corpora.map(\.weight), members: members, seed: UInt64(config.seed))
     }
 
     // MARK: The run
@@ -180,14 +249,16 @@ public final class Trainer {
         let (tokenizer, tokenizerData) = try tokenizer()
         // Rank 0 encodes first (and caches); the others then find the cache (on one machine).
         let (train, valid) = try group.rootFirst("barrier after encoding the corpus") {
-            (try corpus(.train, tokenizer), try corpus(.valid, tokenizer))
+            (try trainingCorpus(tokenizer), try validationCorpus(tokenizer))
         }
-        let batcher = Batcher(corpus: train, maxTokens: config.maxTokens, maxPositions: config.maxPositions, seed: UInt64(config.seed))
+        let batcher = Batcher(corpus: train.corpus, maxTokens: config.maxTokens, maxPositions: config.maxPositions,
+                              seed: UInt64(config.seed))
         if batcher.skipped > 0 {
             log.warning("skipping \(batcher.skipped) training pairs longer than max_positions \(config.maxPositions) or max_tokens \(config.maxTokens)",
                         fields: ["skipped_pairs": Double(batcher.skipped)])
         }
-        let session = try startOrResume(tokenizer: tokenizer, tokenizerData: tokenizerData, trainingPairs: train.count,
+        let mix = try corpusMix(ranges: train.ranges, batcher: batcher)
+        let session = try startOrResume(tokenizer: tokenizer, tokenizerData: tokenizerData, trainingPairs: train.corpus.count,
                                         precision: precision.precision, clock: clock)
         if group.isDistributed {
             log.message("data-parallel: \(communicator.description); each update takes update_freq \(config.updateFreq) × \(group.ranks) ranks = \(group.batchesPerUpdate) batches")
@@ -204,7 +275,7 @@ public final class Trainer {
         }
         let validBatcher = Batcher(corpus: valid, maxTokens: config.maxTokens, maxPositions: config.maxPositions, seed: 0)
         let loop = TrainingLoop(.init(config: config, session: session, tokenizer: tokenizer, batcher: batcher,
-                                      validBatcher: validBatcher, precision: precision.precision, bleuValidator: bleuValidator,
+                                      mix: mix, validBatcher: validBatcher, precision: precision.precision, bleuValidator: bleuValidator,
                                       inspectGradients: inspectGradients),
                                 group: group, log: log, clock: clock)
         let stopReason = try loop.run()

@@ -14,6 +14,8 @@ final class TrainingLoop {
         var session: TrainingSession
         var tokenizer: SentencePieceModel
         var batcher: Batcher
+        /// With several corpora: the weighted sampling of each epoch's pairs.
+        var mix: CorpusMix? = nil
         var validBatcher: Batcher
         var precision: ProductPrecision
         var bleuValidator: BLEUValidator?
@@ -36,6 +38,8 @@ final class TrainingLoop {
     private var window = ProgressWindow()
     /// The validation loss of the last validation of this segment.
     private(set) var lastValidLoss: Double?
+    /// The corpus sampler's state once the epoch in progress is drawn: the next epoch's start.
+    private var samplerAfterEpoch: CorpusSamplerState?
 
     init(_ setup: Setup, group: DataParallelGroup, log: TrainingLog, clock: RunClock) {
         self.setup = setup
@@ -62,6 +66,7 @@ final class TrainingLoop {
             if let reason = try trainRestOfEpoch() { return reason }
             session.progress.epoch += 1
             session.progress.nextBatch = 0
+            session.progress.sampler = samplerAfterEpoch
             // At the start of the next epoch, so that resuming from it begins that epoch.
             if !config.noEpochCheckpoints {
                 try checkpoint(best: false, name: RunCheckpoints.name(epoch: session.progress.epoch - 1))
@@ -72,13 +77,26 @@ final class TrainingLoop {
 
     /// The epoch's remaining updates; the reason to stop when training stops within it.
     private func trainRestOfEpoch() throws -> StopReason? {
-        let batches = setup.batcher.batches(epoch: session.progress.epoch)
+        let batches = epochBatches()
         while session.progress.nextBatch < batches.count {
             let share = group.share(startingAt: session.progress.nextBatch, batchCount: batches.count)
             session.progress.nextBatch = share.update.upperBound
             if try update(share.mine.map { batches[$0] }, share: share), let reason = try afterUpdate() { return reason }
         }
         return nil
+    }
+
+    /// The batches of the epoch in progress: of the usable pairs, or of the pairs the
+    /// corpus mix draws from the sampler state saved for the epoch's start (so that a
+    /// resumed run draws them again, bit for bit).
+    private func epochBatches() -> [[Int]] {
+        let epoch = session.progress.epoch
+        guard let mix = setup.mix else { return setup.batcher.batches(epoch: epoch) }
+        let start = session.progress.sampler ?? CorpusSamplerState(corpora: mix.weights.count)
+        session.progress.sampler = start
+        let drawn = mix.draw(from: start)
+        samplerAfterEpoch = drawn.next
+        return setup.batcher.batches(of: drawn.pairs, epoch: epoch)
     }
 
     /// One update from this rank's batches; false when it was skipped (a non-finite loss

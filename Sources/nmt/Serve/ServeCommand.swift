@@ -15,8 +15,8 @@ struct ServeCommand: ParsableCommand {
             Endpoints: GET / (a page), GET /health, GET /languages, POST /translate \
             (LibreTranslate's: q, source, target, format, alternatives; JSON or form-encoded), \
             POST /v1/translate (JSON: texts, beam, nbest, lenpen, max_len_a, max_len_b, min_len, \
-            no_repeat_ngram_size, repetition_penalty, prefix, alignment; answers every hypothesis with \
-            its scores). Concurrent requests \
+            no_repeat_ngram_size, repetition_penalty, prefix, alignment, split_sentences; answers every \
+            hypothesis with its scores). Concurrent requests \
             share decoder batches (up to --max-batch sentences, waiting at most --max-wait-ms for \
             company); when --queue-capacity sentences wait, requests get 503 with Retry-After. \
             SIGTERM or SIGINT stops accepting connections, answers the requests in flight and \
@@ -57,6 +57,8 @@ struct ServeCommand: ParsableCommand {
     var timeout: Double = 30
     @Option(help: "Threads for BLAS and the kernels.")
     var threads = 2
+    @Flag(inversion: .prefixedNo, help: "Cut LibreTranslate's texts into sentences (the source language's rules) before translating; --no-split-sentences cuts them into lines only.")
+    var splitSentences = true
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be in 0...65535, got \(port)") }
@@ -79,7 +81,7 @@ struct ServeCommand: ParsableCommand {
         let directory = URL(fileURLWithPath: model)
         let checkpoint = try ModelCheckpoint(directory: directory)
         let (sourceCode, targetCode) = try languages(of: checkpoint)
-        let settings = ServingSettings(
+        var settings = ServingSettings(
             source: Language(code: sourceCode, name: ArgosPackage.languageNames[sourceCode] ?? sourceCode),
             target: Language(code: targetCode, name: ArgosPackage.languageNames[targetCode] ?? targetCode),
             search: decoding.options(),
@@ -87,6 +89,7 @@ struct ServeCommand: ParsableCommand {
                                   maxTextsPerRequest: batchLimit, timeout: timeout, maxBeam: maxBeam),
             batching: BatchingLimits(maxBatchSentences: maxBatch, maxWait: maxWaitMs / 1000, queueCapacity: queueCapacity),
             modelName: model)
+        settings.splitSentences = splitSentences
         let translator = try CheckpointTranslator(checkpoint: checkpoint, batchSize: maxBatch, precision: arithmetic.precision)
         let api = TranslationAPI(settings: settings, batcher: DynamicBatcher(translator: translator, limits: settings.batching))
         let server = TranslationServer(api: api, host: host, port: port) { line in

@@ -1,4 +1,5 @@
 import Evaluation
+import Tokenizer
 import Training
 import Translation
 
@@ -19,6 +20,7 @@ enum ValidationBLEU {
         return { model, tokenizer in
             let translator = try TextTranslator(model: model, tokenizer: tokenizer, options: options, batchSize: 64,
                                                 encodingThreads: config.threads)
+            if let language = config.validTargetLanguage { try translator.useTargetLanguage(TargetLanguageTag(language: language)) }
             let hypotheses = try translator.translate(sources).map(\.best)
             return try BLEU.corpusScore(hypotheses: hypotheses, references: [references]).score
         }

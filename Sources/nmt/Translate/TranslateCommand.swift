@@ -60,11 +60,20 @@ struct TranslateCommand: ParsableCommand {
     @Flag(help: "Show progress on standard error.")
     var progress = false
 
+    @Option(help: "Put the target-language tag >>CODE<< before every sentence (a multilingual model trained with target_language).")
+    var targetLanguage: String?
+
+    @Flag(help: "Cut each input line into sentences (the rules of the model's source language, README \"Long texts\"), translate them, and join the translations with the line's own white space; writes when all lines are done.")
+    var splitSentences = false
+
     func validate() throws {
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be ≥ 1, got \(batchSize)") }
         if let tokens = maxTokens, tokens < 1 { throw ValidationError("--max-tokens must be ≥ 1, got \(tokens)") }
         guard threads >= 1 else { throw ValidationError("--threads must be ≥ 1, got \(threads)") }
         guard bufferSize >= 1 else { throw ValidationError("--buffer-size must be ≥ 1, got \(bufferSize)") }
+        if splitSentences && (search.nbest > 1 || search.nbestFormat != nil) {
+            throw ValidationError("--split-sentences writes one translation per line; it excludes --nbest and --nbest-format")
+        }
     }
 
     func run() throws {
@@ -74,7 +83,13 @@ struct TranslateCommand: ParsableCommand {
                                             batchSize: batchSize, maxTokens: maxTokens, encodingThreads: threads,
                                             precision: arithmetic.precision)
         FileHandle.standardError.write(Data("nmt translate: \(arithmetic.summary)\n".utf8))
+        if let targetLanguage { try translator.useTargetLanguage(TargetLanguageTag(language: targetLanguage)) }
         let prefixes = try prefix.map(TargetPrefixFile.init(path:))
+        if splitSentences {
+            if prefixes != nil { throw ValidationError("--prefix cannot be used with --split-sentences") }
+            let splitter = SentenceSplitter(language: checkpoint.config.training.languages.source ?? "")
+            return try translateTexts(with: translator, splitter: splitter)
+        }
         if output == nil || output == "-" { return try stream(with: translator, prefixes: prefixes) }
         let lines = try TextFile.readLines(input)
         try prefixes?.checkAllUsed(inputLines: lines.count)
@@ -94,6 +109,26 @@ struct TranslateCommand: ParsableCommand {
         }
         if progress { FileHandle.standardError.write(Data("\n".utf8)) }
         try TextFile.write(text(of: translations, firstIndex: 0), to: output)
+    }
+
+    /// --split-sentences: each line a text of sentences, its translations joined with its
+    /// white space; a truncation warning names the line and the sentence.
+    private func translateTexts(with translator: TextTranslator, splitter: SentenceSplitter) throws {
+        let lines = try TextFile.readLines(input)
+        var text = ""
+        let chunk = max(batchSize * 8, 256)
+        for start in stride(from: 0, to: lines.count, by: chunk) {
+            let texts = try translator.translate(texts: Array(lines[start..<min(start + chunk, lines.count)]), splitter: splitter)
+            for (i, translated) in texts.enumerated() {
+                for (s, sentence) in translated.sentences.enumerated() {
+                    if let warning = sentence.warning { warn("line \(start + i + 1) sentence \(s + 1) \(warning)") }
+                }
+                text += translated.text + "\n"
+            }
+            if progress { FileHandle.standardError.write(Data("\rtranslated \(min(start + chunk, lines.count))/\(lines.count) lines".utf8)) }
+        }
+        if progress { FileHandle.standardError.write(Data("\n".utf8)) }
+        try TextFile.write(text, to: output)
     }
 
     /// Streaming to standard output: chunks of the lines that have arrived are
