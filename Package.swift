@@ -105,6 +105,16 @@ let package = Package(
             dependencies: ["Export", "Checkpoints", "Training", "Transformer", "Tensor", "TestSupport", "nmt"]
         ),
 
+        // MARK: Import
+        // Hugging Face MarianMT (OPUS-MT) directories as checkpoint directories.
+        .target(name: "Import", dependencies: ["Checkpoints", "FileIO", "Tokenizer", "Transformer"]),
+        .testTarget(
+            name: "ImportTests",
+            // nmt is a dependency so that it is built before the tests run it.
+            dependencies: ["Import", "Checkpoints", "Tokenizer", "Transformer", "Translation", "Tensor", "TestSupport", "nmt"],
+            resources: [.copy("Fixtures")]
+        ),
+
         // MARK: Distributed (data-parallel training over MPI; one process without mpirun)
         .target(name: "Distributed", dependencies: ["COpenMPI"]),
         // nmt is a dependency so that it is built before the tests run it under mpirun.
@@ -151,7 +161,7 @@ let package = Package(
         // MARK: Executables
         .executableTarget(
             name: "nmt",
-            dependencies: ["Basics", "FileIO", "Checkpoints", "Distributed", "Export", "Plotting", "Serving", "Tokenizer", "Training", "Translation", "Transformer", "Tensor",
+            dependencies: ["Basics", "FileIO", "Checkpoints", "Distributed", "Export", "Import", "Plotting", "Serving", "Tokenizer", "Training", "Translation", "Transformer", "Tensor",
                            "Evaluation", argumentParser]
         ),
         // FileIO reads gzip-compressed files for bleu (Evaluation itself depends on nothing).
@@ -176,7 +186,7 @@ let package = Package(
         // MARK: Fuzzing
         // The parsers of untrusted files as functions of bytes with their properties; nmt-fuzz
         // runs one under libFuzzer (scripts/fuzz.sh) or replays saved inputs.
-        .target(name: "FuzzTargets", dependencies: ["FileIO", "Transformer", "Checkpoints", "Training", "Tokenizer", "Evaluation"]),
+        .target(name: "FuzzTargets", dependencies: ["FileIO", "Transformer", "Checkpoints", "Training", "Tokenizer", "Evaluation", "Import"]),
         .executableTarget(name: "nmt-fuzz", dependencies: ["FuzzTargets"]),
         .testTarget(
             name: "FuzzTargetsTests",

@@ -60,7 +60,7 @@ public final class DecoderStepWeights {
     }
 
     let layers: [Layer]
-    /// (V_tgt, d), no bias.
+    /// (V_tgt, d), with the model's output bias if it has one.
     let output: PackedLinear
 
     public init(model: TransformerModel) {
@@ -74,6 +74,6 @@ public final class DecoderStepWeights {
                   crossOut: PackedLinear(w.crossAttention.out),
                   fc1: PackedLinear(w.fc1), fc2: PackedLinear(w.fc2))
         }
-        output = PackedLinear(LinearWeights(weight: model.weights.outputProjection, bias: nil))
+        output = PackedLinear(LinearWeights(weight: model.weights.outputProjection, bias: model.weights.outputBias))
     }
 }

@@ -1,14 +1,14 @@
 import Tokenizer
 import Transformer
 
-/// Text in, text out, warnings out: SentencePiece encoding, `Translator` (sorted by
+/// Text in, text out, warnings out: SentencePiece encoding (`SentenceTokenizer`), `Translator` (sorted by
 /// length, batched), detokenization. What `nmt translate`, `nmt serve` and validation
 /// BLEU translate with.
 ///
 /// Not for concurrent use: the translator's scorer is mutable state, so one caller at a
 /// time (the server's one batcher thread, the command's loop).
 public final class TextTranslator {
-    public let tokenizer: SentencePieceModel
+    public let tokenizer: any SentenceTokenizer
     public let translator: Translator
     /// Threads that encode the sentences (the search has its own, `Threads`).
     public let encodingThreads: Int
@@ -16,7 +16,7 @@ public final class TextTranslator {
     /// - Parameters:
     ///   - options: the search options used when a call names none.
     ///   - batchSize, maxTokens: as `Translator`'s.
-    public init(model: TransformerModel, tokenizer: SentencePieceModel, options: SearchOptions, batchSize: Int,
+    public init(model: TransformerModel, tokenizer: any SentenceTokenizer, options: SearchOptions, batchSize: Int,
                 maxTokens: Int? = nil, encodingThreads: Int = 1) throws {
         self.tokenizer = tokenizer
         translator = try Translator(model: model, options: options, batchSize: batchSize, maxTokens: maxTokens)
@@ -54,7 +54,7 @@ public final class TextTranslator {
 
 /// Hypotheses (ids) to text.
 public struct Detokenizer: Sendable {
-    let tokenizer: SentencePieceModel
+    let tokenizer: any SentenceTokenizer
 
     /// `translations` of `sources` as text, with each truncation on its sentence.
     public func texts(of translations: Translations, sources: [[Int32]]) throws -> [SentenceTranslation] {

@@ -31,7 +31,7 @@ struct ScoreCommand: ParsableCommand {
         let checkpoint = try ModelCheckpoint(directory: URL(fileURLWithPath: model))
         let (sourceLines, targetLines) = try TextFile.readAligned(src, tgt)
         let sources = try checkpoint.tokenizer.encode(sourceLines, threads: threads)
-        let targets = try checkpoint.tokenizer.encode(targetLines, threads: threads)
+        let targets = try checkpoint.tokenizer.encodeTargets(targetLines, threads: threads)
         var text = ""
         for start in stride(from: 0, to: sources.count, by: max(batchSize, 1)) {
             let end = min(start + max(batchSize, 1), sources.count)

@@ -52,6 +52,9 @@ struct TranslateCommand: ParsableCommand {
     @Option(help: "Threads for BLAS and the kernels.")
     var threads = 2
 
+    @Option(help: "The target language of a multilingual imported model: its >>xx<< token is put before every source sentence.")
+    var targetLanguage: String?
+
     @Flag(help: "Show progress on standard error.")
     var progress = false
 
@@ -65,7 +68,8 @@ struct TranslateCommand: ParsableCommand {
     func run() throws {
         Threads.set(threads)
         let checkpoint = try ModelCheckpoint(directory: URL(fileURLWithPath: model))
-        let translator = try TextTranslator(model: checkpoint.model, tokenizer: checkpoint.tokenizer, options: search.options,
+        let tokenizer = try checkpoint.tokenizer.forTranslation(targetLanguage: targetLanguage)
+        let translator = try TextTranslator(model: checkpoint.model, tokenizer: tokenizer, options: search.options,
                                             batchSize: batchSize, maxTokens: maxTokens, encodingThreads: threads)
         if output == nil || output == "-" { return try stream(with: translator) }
         let lines = try TextFile.readLines(input)
