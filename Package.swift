@@ -190,7 +190,7 @@ let package = Package(
         .executableTarget(name: "nmt-fuzz", dependencies: ["FuzzTargets"]),
         .testTarget(
             name: "FuzzTargetsTests",
-            dependencies: ["FuzzTargets", "Checkpoints", "Tokenizer", "Training", "Transformer",
+            dependencies: ["FuzzTargets", "Checkpoints", "Import", "Tokenizer", "Training", "Transformer",
                            .product(name: "PropertyBased", package: "swift-property-based")],
             resources: [.copy("Corpus")]
         ),

@@ -26,20 +26,22 @@ public struct MarianConfig: Equatable, Sendable {
         guard try keys.bool("share_encoder_decoder_embeddings", default: true) else {
             throw keys.unsupported("share_encoder_decoder_embeddings", "separate source and target vocabularies are not supported")
         }
-        let d = try keys.int("d_model", default: 1024)
+        // Bounds far above any MarianMT model keep the parameter count inside an Int.
+        let d = try keys.int("d_model", default: 1024, max: 1 << 16)
         let heads = try keys.same("encoder_attention_heads", "decoder_attention_heads", default: 16)
         let ffn = try keys.same("encoder_ffn_dim", "decoder_ffn_dim", default: 4096)
-        let vocabulary = try keys.int("vocab_size", default: 58101)
-        if let target = try keys.optionalInt("decoder_vocab_size"), target != vocabulary {
+        let vocabulary = try keys.int("vocab_size", default: 58101, max: 1 << 24)
+        if let target = try keys.optionalInt("decoder_vocab_size", max: 1 << 24), target != vocabulary {
             throw keys.unsupported("decoder_vocab_size", "differs from vocab_size \(vocabulary); the model has one vocabulary")
         }
         var config = TransformerConfig(
             sourceVocabularySize: vocabulary, targetVocabularySize: vocabulary, modelDim: d, heads: heads, ffnDim: ffn,
-            encoderLayers: try keys.int("encoder_layers", default: 12), decoderLayers: try keys.int("decoder_layers", default: 12),
+            encoderLayers: try keys.int("encoder_layers", default: 12, max: 1024),
+            decoderLayers: try keys.int("decoder_layers", default: 12, max: 1024),
             dropout: try keys.float("dropout", default: 0.1), attentionDropout: try keys.float("attention_dropout", default: 0),
             activationDropout: try keys.float("activation_dropout", default: 0), normalizeBefore: false,
             sharing: try keys.bool("tie_word_embeddings", default: true) ? .all : .none,
-            maxPositions: try keys.int("max_position_embeddings", default: 1024), activation: try keys.activation(),
+            maxPositions: try keys.int("max_position_embeddings", default: 1024, max: 1 << 20), activation: try keys.activation(),
             padID: try keys.id("pad_token_id", default: 58100, vocabulary: vocabulary),
             eosID: try keys.id("eos_token_id", default: 0, vocabulary: vocabulary))
         config.scaleEmbeddings = try keys.bool("scale_embedding", default: false)
@@ -62,7 +64,17 @@ enum JSONValue: Decodable, Equatable {
 
     init(from decoder: Decoder) throws {
         let container = try decoder.singleValueContainer()
-        if container.decodeNil() { self = .null } else if let value = try? container.decode(Bool.self) { self = .bool(value) } else if let value = try? container.decode(Double.self) { self = .number(value) } else if let value = try? container.decode(String.self) { self = .string(value) } else if let value = try? container.decode([JSONValue].self) { self = .array(value) } else {
+        if container.decodeNil() {
+            self = .null
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(Double.self) {
+            self = .number(value)
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else if let value = try? container.decode([JSONValue].self) {
+            self = .array(value)
+        } else {
             self = .object(try container.decode([String: JSONValue].self))
         }
     }
@@ -113,15 +125,15 @@ struct ConfigKeys {
         return bool
     }
 
-    func optionalInt(_ key: String) throws -> Int? {
+    func optionalInt(_ key: String, max: Int = 1 << 20) throws -> Int? {
         guard let value = value(key) else { return nil }
-        guard case .number(let number) = value, number >= 0, number <= Double(1 << 30), number == number.rounded() else {
-            throw unsupported(key, "expected a whole number from 0 to 2^30")
+        guard case .number(let number) = value, number >= 0, number <= Double(max), number == number.rounded() else {
+            throw unsupported(key, "expected a whole number from 0 to \(max)")
         }
         return Int(number)
     }
 
-    func int(_ key: String, default fallback: Int) throws -> Int { try optionalInt(key) ?? fallback }
+    func int(_ key: String, default fallback: Int, max: Int = 1 << 20) throws -> Int { try optionalInt(key, max: max) ?? fallback }
 
     func float(_ key: String, default fallback: Float) throws -> Float {
         guard let value = value(key) else { return fallback }
