@@ -111,7 +111,7 @@ let package = Package(
         .testTarget(
             name: "ImportTests",
             // nmt is a dependency so that it is built before the tests run it.
-            dependencies: ["Import", "Checkpoints", "Tokenizer", "Transformer", "Translation", "Tensor", "TestSupport", "nmt"],
+            dependencies: ["Import", "Checkpoints", "Export", "Tokenizer", "Transformer", "Translation", "Tensor", "TestSupport", "nmt"],
             resources: [.copy("Fixtures")]
         ),
 
