@@ -22,7 +22,7 @@ public enum ImportError: Error, Equatable, LocalizedError {
             "\(directory) is not a Hugging Face MarianMT directory: it lacks \(names.joined(separator: ", "))"
         case .pickleWeights(let file):
             "\(file): the weights are a PyTorch pickle, which nmt does not read; convert them to model.safetensors first: "
-                + "python3 -c \"from transformers import MarianMTModel as M; M.from_pretrained('DIR').save_pretrained('DIR', safe_serialization=True)\""
+                + Self.conversion(directory: URL(fileURLWithPath: file).deletingLastPathComponent().path)
         case let .unsupportedConfig(file, key, value, reason):
             "\(file): \(key) = \(value): \(reason)"
         case let .tensor(file, name, reason):
@@ -32,5 +32,13 @@ public enum ImportError: Error, Equatable, LocalizedError {
         case let .malformed(file, reason):
             "\(file): \(reason)"
         }
+    }
+
+    /// The one line that rewrites a MarianMT directory's pickled weights as model.safetensors
+    /// (transformers and torch installed).
+    public static func conversion(directory: String) -> String {
+        let quoted = directory.replacingOccurrences(of: "'", with: "\\'")
+        return "python3 -c \"from transformers import MarianMTModel as M; "
+            + "M.from_pretrained('\(quoted)').save_pretrained('\(quoted)', safe_serialization=True)\""
     }
 }
