@@ -1,8 +1,8 @@
 import Tokenizer
 import Transformer
 
-/// Text in, text out, warnings out: SentencePiece encoding (`SentenceTokenizer`), `Translator` (sorted by
-/// length, batched), detokenization. What `nmt translate`, `nmt serve` and validation
+/// Text in, text out, warnings out: encoding (a `SentenceTokenizer`), `Translator` (sorted
+/// by length, batched), detokenization. What `nmt translate`, `nmt serve` and validation
 /// BLEU translate with.
 ///
 /// Not for concurrent use: the translator's scorer is mutable state, so one caller at a
