@@ -109,6 +109,16 @@ let package = Package(
             dependencies: ["Export", "Checkpoints", "Training", "Transformer", "Tensor", "TestSupport", "nmt"]
         ),
 
+        // MARK: Import
+        // Hugging Face MarianMT (OPUS-MT) directories as checkpoint directories.
+        .target(name: "Import", dependencies: ["Checkpoints", "FileIO", "Tokenizer", "Transformer"]),
+        .testTarget(
+            name: "ImportTests",
+            // nmt is a dependency so that it is built before the tests run it.
+            dependencies: ["Import", "Checkpoints", "Export", "Tokenizer", "Transformer", "Translation", "Tensor", "TestSupport", "nmt"],
+            resources: [.copy("Fixtures")]
+        ),
+
         // MARK: Distributed (data-parallel training over MPI; one process without mpirun)
         .target(name: "Distributed", dependencies: ["COpenMPI"]),
         // nmt is a dependency so that it is built before the tests run it under mpirun.
@@ -155,7 +165,7 @@ let package = Package(
         // MARK: Executables
         .executableTarget(
             name: "nmt",
-            dependencies: ["Basics", "FileIO", "Checkpoints", "Distributed", "Export", "Plotting", "Serving", "Tokenizer", "Training", "Translation", "Transformer", "Tensor",
+            dependencies: ["Basics", "FileIO", "Checkpoints", "Distributed", "Export", "Import", "Plotting", "Serving", "Tokenizer", "Training", "Translation", "Transformer", "Tensor",
                            "Evaluation", argumentParser]
         ),
         // FileIO reads gzip-compressed files for bleu (Evaluation itself depends on nothing).
@@ -180,11 +190,11 @@ let package = Package(
         // MARK: Fuzzing
         // The parsers of untrusted files as functions of bytes with their properties; nmt-fuzz
         // runs one under libFuzzer (scripts/fuzz.sh) or replays saved inputs.
-        .target(name: "FuzzTargets", dependencies: ["FileIO", "Transformer", "Checkpoints", "Training", "Tokenizer", "Evaluation"]),
+        .target(name: "FuzzTargets", dependencies: ["FileIO", "Transformer", "Checkpoints", "Training", "Tokenizer", "Evaluation", "Import"]),
         .executableTarget(name: "nmt-fuzz", dependencies: ["FuzzTargets"]),
         .testTarget(
             name: "FuzzTargetsTests",
-            dependencies: ["FuzzTargets", "Checkpoints", "Tokenizer", "Training", "Transformer",
+            dependencies: ["FuzzTargets", "Checkpoints", "Import", "Tokenizer", "Training", "Transformer",
                            .product(name: "PropertyBased", package: "swift-property-based")],
             resources: [.copy("Corpus")]
         ),

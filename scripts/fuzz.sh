@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-600}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(safetensors model-config yaml-config corpus-lines bleu-tokenizers bleu-references sentencepiece)
+[ ${#targets[@]} -gt 0 ] || targets=(safetensors model-config yaml-config corpus-lines bleu-tokenizers bleu-references sentencepiece marian-vocabulary marian-config)
 
 # Coverage for libFuzzer (what -sanitize=fuzzer adds) and the address sanitizer, with
 # libFuzzer's library linked without its main: nmt-fuzz has its own (it picks the target).

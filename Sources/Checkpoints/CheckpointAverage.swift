@@ -19,9 +19,9 @@ public enum CheckpointAverage {
                 throw CheckpointError.incompatible(first: first.directory.path, second: other.directory.path,
                                                    reason: "their model configs differ (\(differences(first.modelConfig, other.modelConfig)))")
             }
-            if other.tokenizerData != first.tokenizerData || other.specialIDs != first.specialIDs {
+            if other.tokenizerFiles != first.tokenizerFiles || other.specialIDs != first.specialIDs {
                 throw CheckpointError.incompatible(first: first.directory.path, second: other.directory.path,
-                                                   reason: "their SentencePiece models differ")
+                                                   reason: "their tokenizers (SentencePiece models or vocabularies) differ")
             }
         }
         let count = first.model.parameterCount
@@ -37,7 +37,7 @@ public enum CheckpointAverage {
     }
 
     /// Averages `checkpoints` and writes the result to `output` as a checkpoint directory:
-    /// model.safetensors, the first checkpoint's config.json and SentencePiece model
+    /// model.safetensors, the first checkpoint's config.json and tokenizer files
     /// (`CheckpointWriter`, so a failure leaves no partial checkpoint). An existing
     /// `output` is refused before any mean is computed.
     public static func write(_ checkpoints: [ModelCheckpoint], to output: URL) throws {
@@ -49,7 +49,7 @@ public enum CheckpointAverage {
         let sources = checkpoints.map { $0.directory.lastPathComponent }.joined(separator: ",")
         // The first checkpoint's config.json as stored, training section whole.
         let config = try Data(contentsOf: try CheckpointFiles.existing(CheckpointFiles.config, in: first.directory))
-        try CheckpointWriter.write(to: output, model: model, config: config, tokenizer: first.tokenizerData,
+        try CheckpointWriter.write(to: output, model: model, config: config, tokenizerFiles: first.tokenizerFiles,
                                    metadata: ["averaged": sources])
     }
 

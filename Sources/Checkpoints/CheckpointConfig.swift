@@ -10,23 +10,29 @@ import Transformer
 /// schema: a reader refuses a format newer than `newestFormat`, naming both, instead of
 /// misreading it.
 ///
-/// Format 1 (every checkpoint so far): `format`, `model` (`TransformerConfig`),
+/// Format 1 (every checkpoint trained here): `format`, `model` (`TransformerConfig`),
 /// `training`, `specialIDs` (pad, unk, bos, eos → id).
+/// Format 2 (imported models): format 1 plus `tokenizer` (`TokenizerSection`) and the
+/// model keys of imported models (`TransformerConfig.usesImportKeys`). A checkpoint that
+/// needs neither is still written as format 1, so older readers keep reading it.
 public struct CheckpointConfig<Training: Codable & Equatable & Sendable>: Codable, Equatable, Sendable {
     /// The newest format this build reads, and the one it writes.
-    public static var newestFormat: Int { 1 }
+    public static var newestFormat: Int { 2 }
 
     public var format: Int
     public var model: TransformerConfig
     public var training: Training
     /// The special ids the model was trained with (pad, unk, bos, eos).
     public var specialIDs: [String: Int32]
+    /// The tokenizer's files; nil: one SentencePiece model (sentencepiece.model).
+    public var tokenizer: TokenizerSection?
 
-    public init(model: TransformerConfig, training: Training, specialIDs: [String: Int32]) {
-        self.format = Self.newestFormat
+    public init(model: TransformerConfig, training: Training, specialIDs: [String: Int32], tokenizer: TokenizerSection? = nil) {
+        self.format = model.usesImportKeys || tokenizer != nil ? 2 : 1
         self.model = model
         self.training = training
         self.specialIDs = specialIDs
+        self.tokenizer = tokenizer
     }
 
     /// Decodes config.json's bytes: the format first (so a newer one is named as such, not
@@ -113,6 +119,19 @@ public struct TrainingSection: Codable, Equatable, Sendable {
         }
         return value
     }
+}
+
+/// config.json's `tokenizer` section (format 2): which tokenizer the checkpoint's files
+/// make up.
+public struct TokenizerSection: Codable, Equatable, Sendable {
+    public enum Kind: String, Codable, Sendable {
+        /// A MarianMT tokenizer: source.spm, target.spm and vocab.json (`MarianTokenizer`).
+        case marian
+    }
+
+    public var kind: Kind
+
+    public init(kind: Kind) { self.kind = kind }
 }
 
 /// config.json's `format` alone, read before the rest.

@@ -8,8 +8,21 @@ public enum CheckpointFiles {
     public static let trainingState = "training-state.safetensors"
     public static let config = "config.json"
     public static let tokenizer = "sentencepiece.model"
+    /// The files of a MarianMT tokenizer (`TokenizerSection.Kind.marian`), named as in a
+    /// Hugging Face model directory.
+    public static let marianSourceModel = "source.spm"
+    public static let marianTargetModel = "target.spm"
+    public static let marianVocabulary = "vocab.json"
     /// model.safetensors' "format" metadata: the layout of its tensors' names and shapes.
     public static let modelFormat = "nmt-model-1"
+
+    /// The tokenizer's files for a config.json `tokenizer` section (nil: one SentencePiece model).
+    public static func tokenizerFiles(_ section: TokenizerSection?) -> [String] {
+        switch section?.kind {
+        case nil: [tokenizer]
+        case .marian: [marianSourceModel, marianTargetModel, marianVocabulary]
+        }
+    }
 }
 
 extension CheckpointFiles {

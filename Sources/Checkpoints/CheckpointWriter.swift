@@ -12,12 +12,22 @@ public enum CheckpointWriter {
     /// an existing `url` is refused unless `replacing`.
     public static func write(to url: URL, replacing: Bool = false, model: TransformerModel, config: Data, tokenizer: Data,
                              metadata: [String: String] = [:], extra: (_ directory: URL) throws -> Void = { _ in }) throws {
+        try write(to: url, replacing: replacing, model: model, config: config, tokenizerFiles: [CheckpointFiles.tokenizer: tokenizer],
+                  metadata: metadata, extra: extra)
+    }
+
+    /// The same with the tokenizer's files by name (`CheckpointFiles.tokenizerFiles`).
+    public static func write(to url: URL, replacing: Bool = false, model: TransformerModel, config: Data,
+                             tokenizerFiles: [String: Data], metadata: [String: String] = [:],
+                             extra: (_ directory: URL) throws -> Void = { _ in }) throws {
         try AtomicDirectory.write(to: url, replacing: replacing) { directory in
             try model.saveParameters(to: directory.appendingPathComponent(CheckpointFiles.model),
                                      metadata: metadata.merging(["format": CheckpointFiles.modelFormat]) { _, format in format })
             try extra(directory)
             try AtomicFile.write(config, to: directory.appendingPathComponent(CheckpointFiles.config))
-            try AtomicFile.write(tokenizer, to: directory.appendingPathComponent(CheckpointFiles.tokenizer))
+            for (name, data) in tokenizerFiles.sorted(by: { $0.key < $1.key }) {
+                try AtomicFile.write(data, to: directory.appendingPathComponent(name))
+            }
         }
     }
 

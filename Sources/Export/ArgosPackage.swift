@@ -66,6 +66,12 @@ public struct ArgosPackage {
 
     /// The zip's entries, in order: directories before their files.
     func entries(of checkpoint: ModelCheckpoint, quantization: CTranslate2Quantization, producer: String) throws -> [StoredZip.Entry] {
+        // Argos Translate tokenizes with one sentencepiece.model for both sides.
+        guard checkpoint.config.tokenizer == nil else {
+            throw ExportError.unsupported(checkpoint: checkpoint.directory.path,
+                                          reason: "an Argos package holds one SentencePiece model for both sides, and this imported "
+                                              + "model has a source and a target model joined by vocab.json; export it with --format ctranslate2")
+        }
         let root = directoryName + "/"
         let readme = """
             # \(fromName) → \(toName)

@@ -17,7 +17,10 @@ public enum CTranslate2Quantization: String, CaseIterable, Sendable {
 /// two sides differ in size): JSON lists of the SentencePiece pieces, by id.
 ///
 /// Sequence conventions are fairseq's, as the converter sets them: the source is followed
-/// by eos (`add_source_eos`), no bos; the decoder starts from eos (`decoder_start_token`).
+/// by eos (`add_source_eos`), no bos; the decoder starts from eos (`decoder_start_token`),
+/// or from the model's own start token (an imported MarianMT model's pad, as CTranslate2's
+/// Marian converter writes it). Imported models export with their tokenizer's files
+/// (source.spm, target.spm, vocab.json) and its pieces as the vocabulary.
 /// Layer norms use fairseq's epsilon, 1e-5.
 public enum CTranslate2Export {
     public static let layerNormEpsilon = 1e-5
@@ -39,7 +42,7 @@ public enum CTranslate2Export {
     public static func write(_ checkpoint: ModelCheckpoint, quantization: CTranslate2Quantization, to output: URL) throws {
         guard !FileManager.default.fileExists(atPath: output.path) else { throw ExportError.outputExists(output.path) }
         let files = try files(of: checkpoint, quantization: quantization)
-            + [(CheckpointFiles.tokenizer, checkpoint.tokenizerData)]
+            + checkpoint.tokenizerFiles.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         try AtomicDirectory.write(to: output) { directory in
             for (name, data) in files { try AtomicFile.write(data, to: directory.appendingPathComponent(name)) }
         }
@@ -58,8 +61,11 @@ public enum CTranslate2Export {
             let unk_token: String
         }
         let eos = try piece("eos", of: checkpoint)
-        let config = Config(add_source_bos: false, add_source_eos: true, bos_token: try piece("bos", of: checkpoint),
-                            decoder_start_token: eos, eos_token: eos, layer_norm_epsilon: layerNormEpsilon,
+        // Marian's vocabularies have no bos; CTranslate2's Marian converter names "<s>".
+        let bos = checkpoint.specialIDs["bos"] == nil && checkpoint.config.tokenizer != nil ? "<s>" : try piece("bos", of: checkpoint)
+        let start = checkpoint.tokenizer.piece(of: checkpoint.modelConfig.decoderStart) ?? eos
+        let config = Config(add_source_bos: false, add_source_eos: true, bos_token: bos,
+                            decoder_start_token: start, eos_token: eos, layer_norm_epsilon: layerNormEpsilon,
                             multi_query_attention: false, unk_token: try piece("unk", of: checkpoint))
         return try json(config)
     }

@@ -17,7 +17,8 @@ import Transformer
 /// and for decoder layer i the same with `attention` (encoder attention: linear_0 =
 /// q_proj, linear_1 = k_proj and v_proj stacked (2d, d), linear_2 = out_proj, layer_norm =
 /// encoder_attn_layer_norm). Embeddings are `encoder/embeddings_0/weight` and
-/// `decoder/embeddings/weight`, the output layer `decoder/projection/weight` (no bias);
+/// `decoder/embeddings/weight`, the output layer `decoder/projection/weight` (and its bias
+/// in imported models with Marian's final_logits_bias);
 /// pre-norm models add `encoder/layer_norm` and `decoder/layer_norm`.
 ///
 /// Positions are stored as `…/position_encodings/encodings`, rows pad + 1 … of the
@@ -28,10 +29,12 @@ public enum CTranslate2Transformer {
     public static let revision: UInt32 = 7
 
     /// CTranslate2's Activation enum (ctranslate2/specs/common_spec.py): the project's GELU
-    /// is the exact, erf-based one (Activation.GELU), not the tanh approximation.
+    /// is the exact, erf-based one (Activation.GELU), not the tanh approximation; swish is
+    /// SiLU (Activation.SWISH).
     static func activationID(_ activation: ActivationKind) -> Int8 {
         switch activation {
         case .relu: 0
+        case .swish: 2
         case .gelu: 3
         }
     }
@@ -58,11 +61,12 @@ private struct SpecVariables {
     /// What each side declares: positions, heads, pre-norm, activation, embedding scale,
     /// and with pre-norm the final layer norm.
     mutating func addSides() {
-        let positions = SinusoidalPositions(dim: config.modelDim, maxPositions: config.maxPositions, padID: Int(config.padID))
+        let positions = SinusoidalPositions(dim: config.modelDim, maxPositions: config.maxPositions, padID: Int(config.padID),
+                                            layout: config.positionLayout ?? .fairseq)
         let encodings = CTranslate2Variable(
             name: "", shape: [config.maxPositions, config.modelDim],
             floats: UnsafeBufferPointer(start: positions.row(0), count: config.maxPositions * config.modelDim))
-        let scale = Float(config.modelDim).squareRoot()   // fairseq's embed_scale, as the project applies it
+        let scale = config.embeddingScale   // fairseq's embed_scale (or Marian's), as the project applies it
         for side in ["encoder", "decoder"] {
             var position = encodings
             position.name = side + "/position_encodings/encodings"
@@ -89,7 +93,7 @@ private struct SpecVariables {
 
     mutating func addDecoder() {
         variables.append(stacked("decoder/embeddings/weight", ["decoder.embed_tokens.weight"]))
-        linear("decoder/projection", ["decoder.output_projection"], bias: false)
+        linear("decoder/projection", ["decoder.output_projection"], bias: config.hasOutputBias)
         variables += [
             .int16("decoder/alignment_layer", -1), .int16("decoder/alignment_heads", 1),
             .flag("decoder/alibi", false), .flag("decoder/alibi_use_positive_positions", false),

@@ -29,6 +29,10 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     /// `SentencePieceModel(serialized:)` through CSentencePiece, then encoding and
     /// decoding with the loaded model.
     case sentencepiece
+    /// `MarianVocabulary(json:source:)`: an imported MarianMT model's vocab.json.
+    case marianVocabulary = "marian-vocabulary"
+    /// `MarianConfig(json:source:)`: an imported MarianMT model's config.json.
+    case marianConfig = "marian-config"
 
     /// Runs the parser on `bytes` and checks its properties.
     /// - Returns: the first property the parser broke, or nil.
@@ -42,6 +46,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
             case .bleuTokenizers: try BLEUProperties.checkTokenizers(bytes)
             case .bleuReferences: try BLEUProperties.checkReferences(bytes)
             case .sentencepiece: try SentencePieceProperties.check(bytes)
+            case .marianVocabulary: try MarianProperties.checkVocabulary(bytes)
+            case .marianConfig: try MarianProperties.checkConfig(bytes)
             }
             return nil
         } catch let violation as PropertyViolation {

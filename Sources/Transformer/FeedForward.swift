@@ -36,6 +36,7 @@ enum FeedForward {
         // the dropout scale is positive, so hidden > 0 exactly where x > 0.
         case .relu: Activation.reluBackward(dHidden, output: c.hidden, into: dHidden)
         case .gelu: Activation.geluBackward(dHidden, input: c.preActivation, into: dHidden)
+        case .swish: Activation.siluBackward(dHidden, input: c.preActivation, into: dHidden)
         }
         Linear.backward(dHidden, input: c.input, weights: fc1, gradients: g1, dx: dx, accumulate: accumulate, ws)
     }
@@ -47,6 +48,7 @@ extension ActivationKind {
         switch self {
         case .relu: Activation.reluForward(x, into: y)
         case .gelu: Activation.geluForward(x, into: y)
+        case .swish: Activation.siluForward(x, into: y)
         }
     }
 }

@@ -93,7 +93,8 @@ public final class IncrementalDecoder {
         let ws = workspace
         ws.reset()
         let ids = ws.buffer(Int32.self, count: rows)
-        for (i, id) in tokens.enumerated() { ids[i] = id }
+        // Callers feed eos first; a model with another start token reads that (`decoderStartID`).
+        for (i, id) in tokens.enumerated() { ids[i] = t == 0 ? model.config.decoderStart : id }
         var x = ws.tensor(rows, d)
         model.embed(ids: ids, count: rows, table: weights.decoderEmbedding, into: x) { _ in t }
         let keys = stepKeys(position: t)

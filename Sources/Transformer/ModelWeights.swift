@@ -37,6 +37,8 @@ public struct ModelWeights {
     public var encoderEmbedding: Tensor     // (V_src, d)
     public var decoderEmbedding: Tensor     // (V_tgt, d)
     public var outputProjection: Tensor     // (V_tgt, d)
+    /// (V_tgt), in models with `config.hasOutputBias` only (Marian's final_logits_bias).
+    public var outputBias: Tensor?
     public var encoderLayers: [EncoderLayerWeights]
     public var decoderLayers: [DecoderLayerWeights]
     /// Final layer norms, present in pre-norm models only (fairseq's encoder.layer_norm).
@@ -53,6 +55,7 @@ public struct ModelWeights {
         encoderEmbedding = t("encoder.embed_tokens.weight")
         decoderEmbedding = t("decoder.embed_tokens.weight")
         outputProjection = t("decoder.output_projection.weight")
+        outputBias = config.hasOutputBias ? t("decoder.output_projection.bias") : nil
         encoderLayers = (0..<config.encoderLayers).map { i in
             let p = "encoder.layers.\(i)"
             return EncoderLayerWeights(selfAttention: attention(p + ".self_attn"), selfAttentionNorm: norm(p + ".self_attn_layer_norm"),
@@ -106,6 +109,7 @@ extension ParameterTable {
         } else {
             table.alias("decoder.output_projection.weight", to: "decoder.embed_tokens.weight")
         }
+        if config.hasOutputBias { table.add("decoder.output_projection.bias", Shape(config.targetVocabularySize)) }
         return table
     }
 }

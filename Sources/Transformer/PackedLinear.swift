@@ -84,7 +84,7 @@ public final class DecoderStepWeights {
     }
 
     let layers: [Layer]
-    /// (V_tgt, d), no bias.
+    /// (V_tgt, d), with the model's output bias if it has one.
     let output: PackedLinear
     public let precision: DecodingPrecision
     /// The table the decoder's input tokens are looked up in: the model's, or in int8 its
@@ -104,7 +104,7 @@ public final class DecoderStepWeights {
                   crossOut: packed([(w.crossAttention.out, 1)]),
                   fc1: packed([(w.fc1, 1)]), fc2: packed([(w.fc2, 1)]))
         }
-        output = packed([(LinearWeights(weight: model.weights.outputProjection, bias: nil), 1)])
+        output = packed([(LinearWeights(weight: model.weights.outputProjection, bias: model.weights.outputBias), 1)])
         self.precision = precision
         switch precision {
         case .fp32:

@@ -10,7 +10,17 @@ public enum EmbeddingSharing: String, Codable, CaseIterable, Sendable {
 }
 
 public enum ActivationKind: String, Codable, CaseIterable, Sendable {
-    case relu, gelu
+    /// swish is SiLU, x·σ(x) (Hugging Face's "swish"/"silu"; Marian's "swish").
+    case relu, gelu, swish
+}
+
+/// The layout of the sinusoidal position table.
+public enum PositionLayout: String, Codable, CaseIterable, Sendable {
+    /// fairseq's: frequencies exp(−i·ln 10000/(d/2 − 1)), positions numbered from pad + 1.
+    case fairseq
+    /// Hugging Face Marian's (MarianSinusoidalPositionalEmbedding): frequencies
+    /// 10000^(−2i/d), computed in float64, positions numbered from 0.
+    case marian
 }
 
 /// The architecture of a Transformer encoder-decoder (Vaswani et al. 2017) as fairseq
@@ -40,6 +50,21 @@ public struct TransformerConfig: Codable, Equatable, Sendable {
     public var padID: Int32
     public var eosID: Int32
 
+    // Keys of imported models (Hugging Face MarianMT). Absent (nil) in every checkpoint
+    // trained here, where each means today's behaviour, so old config.json files decode
+    // and encode unchanged.
+    /// A bias on the output projection (Marian's final_logits_bias); nil: none.
+    public var outputBias: Bool?
+    /// Whether embeddings are multiplied by √d (fairseq and Marian's scale_embedding);
+    /// nil: true.
+    public var scaleEmbeddings: Bool?
+    /// nil: `.fairseq`.
+    public var positionLayout: PositionLayout?
+    /// The decoder's first input (Marian's decoder_start_token_id, its pad id); nil: eos.
+    /// Callers feed eos there, by fairseq's convention, and the model reads this id in its
+    /// place, so search, scoring and batching need not know the difference.
+    public var decoderStartID: Int32?
+
     public init(sourceVocabularySize: Int, targetVocabularySize: Int, modelDim: Int, heads: Int, ffnDim: Int,
                 encoderLayers: Int, decoderLayers: Int, dropout: Float = 0.1, attentionDropout: Float = 0,
                 activationDropout: Float = 0, normalizeBefore: Bool = false, sharing: EmbeddingSharing = .all,
@@ -64,6 +89,17 @@ public struct TransformerConfig: Codable, Equatable, Sendable {
 
     public var headDim: Int { modelDim / heads }
 
+    /// The factor of embeddings: √d, or 1 where `scaleEmbeddings` is false.
+    public var embeddingScale: Float { (scaleEmbeddings ?? true) ? Float(modelDim).squareRoot() : 1 }
+    public var hasOutputBias: Bool { outputBias ?? false }
+    /// The decoder's first input: `decoderStartID`, or eos.
+    public var decoderStart: Int32 { decoderStartID ?? eosID }
+    /// Whether any key beyond those of checkpoint format 1 is set (a reader that does not
+    /// know them would ignore them and compute another model).
+    public var usesImportKeys: Bool {
+        outputBias != nil || scaleEmbeddings != nil || positionLayout != nil || decoderStartID != nil || activation == .swish
+    }
+
     /// Problems with the values, each naming the key and what is allowed; empty when valid.
     public func problems() -> [String] {
         var out: [String] = []
@@ -80,6 +116,9 @@ public struct TransformerConfig: Codable, Equatable, Sendable {
         }
         if padID < 0 || Int(padID) >= min(sourceVocabularySize, targetVocabularySize) { out.append("pad id \(padID) is outside the vocabulary") }
         if eosID < 0 || Int(eosID) >= min(sourceVocabularySize, targetVocabularySize) { out.append("eos id \(eosID) is outside the vocabulary") }
+        if let start = decoderStartID, start < 0 || Int(start) >= targetVocabularySize {
+            out.append("decoder start id \(start) is outside the target vocabulary")
+        }
         return out
     }
 }

@@ -64,7 +64,8 @@ public final class TransformerModel {
         gradients = ParameterArena(table: table)
         weights = ModelWeights(table: table, config: config, base: parameters.base)
         gradientWeights = ModelWeights(table: table, config: config, base: gradients.base)
-        positions = SinusoidalPositions(dim: config.modelDim, maxPositions: config.maxPositions, padID: Int(config.padID))
+        positions = SinusoidalPositions(dim: config.modelDim, maxPositions: config.maxPositions, padID: Int(config.padID),
+                                        layout: config.positionLayout ?? .fairseq)
         encoderCaches.reserveCapacity(config.encoderLayers)
         decoderCaches.reserveCapacity(config.decoderLayers)
     }
@@ -106,7 +107,8 @@ public final class TransformerModel {
 
     // MARK: Embeddings
 
-    /// x[row of (b, t)] = √d · E[id] + position(t). Shapes: out (count, d), packed rows.
+    /// x[row of (b, t)] = √d · E[id] + position(t) (the factor is `config.embeddingScale`).
+    /// Shapes: out (count, d), packed rows.
     func embed(_ tokens: PackedSequences, table embedding: Tensor, dropout: DropoutSite, into out: Tensor) {
         // Rows are packed sentence after sentence and visited in order; a row's position is
         // its index in its sentence.
@@ -124,7 +126,7 @@ public final class TransformerModel {
     func embed(ids: UnsafePointer<Int32>, count: Int, table embedding: Tensor, into out: Tensor,
                position: (_ row: Int) -> Int) {
         let d = config.modelDim
-        Embedding.forward(table: embedding, ids: ids, count: count, scale: Float(d).squareRoot(), into: out)
+        Embedding.forward(table: embedding, ids: ids, count: count, scale: config.embeddingScale, into: out)
         for i in 0..<count {
             let row = out.data + i * d, encoding = positions.row(position(i))
             for c in 0..<d { row[c] += encoding[c] }
@@ -179,6 +181,11 @@ public final class TransformerModel {
         let source = PackedSequences(ids: batch.source, lengths: batch.sourceLengths, batch: B, paddedLength: S, workspace: ws)
         let target = PackedSequences(ids: batch.decoderInput, lengths: batch.targetLengths, batch: B, paddedLength: T,
                                      workspace: ws)
+        // The batch starts each decoder input with eos; a model with another start token
+        // reads that instead (backward reads the same ids, so its gradient goes there too).
+        if let start = config.decoderStartID {
+            for b in 0..<B where target.lengths[b] > 0 { target.ids[Int(target.starts[b])] = start }
+        }
         let (encoderOut, encoderDropout, encoderNorm) = encode(source, mode: mode, workspace: ws)
         let decoderDropout = dropoutSite(config.dropout, mode, site: 1)
         var x = ws.tensor(target.count, d)
@@ -203,6 +210,7 @@ public final class TransformerModel {
         if let norm = weights.decoderNorm { (x, decoderNorm) = ResidualBlock.normalize(x, norm, ws) }
         let logits = ws.tensor(target.count, config.targetVocabularySize)
         MatMul.multiply(x, weights.outputProjection, into: logits, transposeB: true, in: ws)
+        if let bias = weights.outputBias { addRowBias(bias, to: logits) }
         pass = PassState(source: source, target: target, encoderEmbeddingDropout: encoderDropout,
                          decoderEmbeddingDropout: decoderDropout, encoderNorm: encoderNorm, decoderNorm: decoderNorm,
                          encoderOut: encoderOut, decoderOut: x)
@@ -238,6 +246,7 @@ public final class TransformerModel {
         var dx = ws.tensor(p.target.count, d)
         MatMul.multiply(dLogits, weights.outputProjection, into: dx, in: ws)
         MatMul.multiply(dLogits, p.decoderOut, into: g.outputProjection, transposeA: true, beta: 1, in: ws)
+        if let dBias = g.outputBias { addColumnSums(of: dLogits, to: dBias) }
         if let norm = weights.decoderNorm, let gn = g.decoderNorm, let cache = p.decoderNorm {
             let dIn = ws.tensor(dx.shape)
             ResidualBlock.normalizeBackward(dx, cache, norm, gn, dx: dIn, accumulate: false)
@@ -279,7 +288,29 @@ public final class TransformerModel {
 
     func embedBackward(_ dy: Tensor, ids: UnsafePointer<Int32>, count: Int, dropout: DropoutSite, into dTable: Tensor) {
         ResidualBlock.dropoutBackward(dy, into: dy, dropout)
-        Embedding.backward(dy, ids: ids, count: count, scale: Float(config.modelDim).squareRoot(),
+        Embedding.backward(dy, ids: ids, count: count, scale: config.embeddingScale,
                            skipping: config.padID, into: dTable)
+    }
+}
+
+// MARK: Output bias
+
+extension TransformerModel {
+    /// y[r] += bias for every row r. Shapes: bias (V), y (N, V).
+    func addRowBias(_ bias: Tensor, to y: Tensor) {
+        let v = bias.count
+        for r in 0..<y.shape.rows {
+            let row = y.data + r * v
+            for c in 0..<v { row[c] += bias.data[c] }
+        }
+    }
+
+    /// dBias += Σ_r dy[r]: the output bias's gradient. Shapes: dy (N, V), dBias (V).
+    func addColumnSums(of dy: Tensor, to dBias: Tensor) {
+        let v = dBias.count
+        for r in 0..<dy.shape.rows {
+            let row = dy.data + r * v
+            for c in 0..<v { dBias.data[c] += row[c] }
+        }
     }
 }

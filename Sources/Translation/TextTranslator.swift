@@ -2,25 +2,24 @@ import Tensor
 import Tokenizer
 import Transformer
 
-/// Text in, text out, warnings out: SentencePiece encoding, `Translator` (sorted by
-/// length, batched), detokenization. What `nmt translate`, `nmt serve` and validation
+/// Text in, text out, warnings out: encoding (a `SentenceTokenizer`), `Translator` (sorted
+/// by length, batched), detokenization. What `nmt translate`, `nmt serve` and validation
 /// BLEU translate with.
 ///
 /// Not for concurrent use: the translator's scorer is mutable state, so one caller at a
 /// time (the server's one batcher thread, the command's loop).
 public final class TextTranslator {
-    public let tokenizer: SentencePieceModel
+    public let tokenizer: any SentenceTokenizer
     public let translator: Translator
     /// Threads that encode the sentences (the search has its own, `Threads`).
     public let encodingThreads: Int
-    /// Ids put before every encoded sentence: a target-language tag's
-    /// (`useTargetLanguage(_:)`), or none.
-    public private(set) var sourcePrefix: [Int32] = []
 
     /// - Parameters:
     ///   - options: the search options used when a call names none.
+    ///   - tokenizer: for a multilingual model, the tokenizer of one target language
+    ///     (`SentenceTokenizer.forTargetLanguage`), which puts its `>>xx<<` before every source.
     ///   - batchSize, maxTokens, precision: as `Translator`'s.
-    public init(model: TransformerModel, tokenizer: SentencePieceModel, options: SearchOptions, batchSize: Int,
+    public init(model: TransformerModel, tokenizer: any SentenceTokenizer, options: SearchOptions, batchSize: Int,
                 maxTokens: Int? = nil, encodingThreads: Int = 1, precision: DecodingPrecision = .fp32) throws {
         self.tokenizer = tokenizer
         translator = try Translator(model: model, options: options, batchSize: batchSize, maxTokens: maxTokens,
@@ -45,16 +44,7 @@ public final class TextTranslator {
     /// (`nmt translate` detokenizes one chunk while the next one is searched).
     public func encode(_ sentences: [String]) throws -> [[Int32]] {
         // One thread is one chunk there, with one set of coding buffers for every sentence.
-        let encoded = try tokenizer.encode(sentences, threads: encodingThreads)
-        // An empty sentence stays empty: it has no translation, tagged or not.
-        return sourcePrefix.isEmpty ? encoded : encoded.map { $0.isEmpty ? $0 : sourcePrefix + $0 }
-    }
-
-    /// Starts every source sentence with `tag` (OPUS-MT's `>>xx<<`), as a multilingual
-    /// model trained with target-language tags expects.
-    /// - Throws: `TargetLanguageTagError.unknown`, naming the tags the vocabulary has.
-    public func useTargetLanguage(_ tag: TargetLanguageTag) throws {
-        sourcePrefix = [try tag.id(in: tokenizer)]
+        try tokenizer.encode(sentences, threads: encodingThreads)
     }
 
     /// The second step: the hypotheses (ids) of encoded sentences.
@@ -98,7 +88,7 @@ public final class TextTranslator {
 
 /// Hypotheses (ids) to text.
 public struct Detokenizer: Sendable {
-    let tokenizer: SentencePieceModel
+    let tokenizer: any SentenceTokenizer
 
     /// `translations` of `sources` as text, with each truncation on its sentence.
     public func texts(of translations: Translations, sources: [[Int32]]) throws -> [SentenceTranslation] {

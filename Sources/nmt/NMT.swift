@@ -8,6 +8,7 @@ struct NMT: ParsableCommand {
         abstract: "Train, run and evaluate Transformer translation models on CPUs.",
         version: "nmt \(Version.number)",
         subcommands: [TrainCommand.self, TranslateCommand.self, ScoreCommand.self, AverageCommand.self, ExportCommand.self, ServeCommand.self,
+                      ImportCommand.self,
                       TokenizerCommand.self,
                       PlotCommand.self]
     )

@@ -1,5 +1,6 @@
 import Foundation
 import PropertyBased
+import Import
 import Testing
 import Checkpoints
 import Tokenizer
@@ -44,6 +45,12 @@ struct FuzzTargetsTests {
         }
         for seed in try Self.validSeeds(.modelConfig) {
             _ = try CheckpointConfig<TrainingSection>.decode(Data(seed.bytes), source: seed.name)
+        }
+        for seed in try Self.validSeeds(.marianVocabulary) {
+            #expect(try MarianVocabulary(json: Data(seed.bytes), source: seed.name).count >= 40)
+        }
+        for seed in try Self.validSeeds(.marianConfig) {
+            _ = try MarianConfig(json: Data(seed.bytes), source: seed.name)
         }
         for seed in try Self.validSeeds(.yamlConfig) {
             _ = try TrainingConfig.load(yaml: String(decoding: seed.bytes, as: UTF8.self), source: seed.name)

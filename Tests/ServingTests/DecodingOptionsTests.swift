@@ -69,8 +69,8 @@ import Translation
         for (source, line) in zip(lines, out) {
             let columns = line.split(separator: "\t", omittingEmptySubsequences: false)
             #expect(columns.count == 2, "\(line)")
-            let targetTokens = try checkpoint.tokenizer.encode(String(columns[0])).count
-            let sourceTokens = try checkpoint.tokenizer.encode(source).count
+            let targetTokens = try checkpoint.tokenizer.encodeTargets([String(columns[0])], threads: 1)[0].count
+            let sourceTokens = try checkpoint.tokenizer.encode([source], threads: 1)[0].count
             let pairs = columns[1].split(separator: " ").map { $0.split(separator: "-").map { Int($0)! } }
             #expect(pairs.map { $0[1] } == Array(0..<pairs.count))
             #expect(pairs.allSatisfy { $0[0] >= 0 && $0[0] < sourceTokens })

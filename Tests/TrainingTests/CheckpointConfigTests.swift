@@ -30,14 +30,14 @@ import Transformer
 
     @Test func aNewerFormatIsRefusedByName() throws {
         var object = try JSONSerialization.jsonObject(with: try Self.runConfig().encoded()) as! [String: Any]
-        object["format"] = 2
+        object["format"] = 3
         object["model"] = ["renamed": true]
         let data = try JSONSerialization.data(withJSONObject: object)
-        #expect(throws: CheckpointError.newerFormat(file: "run/config.json", found: 2, newest: 1)) {
+        #expect(throws: CheckpointError.newerFormat(file: "run/config.json", found: 3, newest: 2)) {
             try CheckpointConfig<TrainingSection>.decode(data, source: "run/config.json")
         }
-        let message = CheckpointError.newerFormat(file: "run/config.json", found: 2, newest: 1).localizedDescription
-        #expect(message == "run/config.json has checkpoint format 2, newer than this nmt reads (formats 1 to 1); use a newer nmt")
+        let message = CheckpointError.newerFormat(file: "run/config.json", found: 3, newest: 2).localizedDescription
+        #expect(message == "run/config.json has checkpoint format 3, newer than this nmt reads (formats 1 to 2); use a newer nmt")
     }
 
     @Test func aConfigWithoutFormatOrWithABadModelIsCorruptNamingTheFile() throws {

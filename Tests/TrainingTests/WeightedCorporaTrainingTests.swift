@@ -65,12 +65,15 @@ import Translation
 
         let summary = try trainer.run()
         let checkpoint = try ModelCheckpoint(directory: out.appendingPathComponent("checkpoints/last").resolvingSymlinksInPath())
-        let translator = try TextTranslator(model: checkpoint.model, tokenizer: checkpoint.tokenizer, options: SearchOptions(beam: 1),
-                                            batchSize: 4)
-        try translator.useTargetLanguage(tag)
+        #expect(checkpoint.tokenizer.targetLanguages == ["de"])
+        let translator = try TextTranslator(model: checkpoint.model, tokenizer: try checkpoint.tokenizer.forTranslation(targetLanguage: "de"),
+                                            options: SearchOptions(beam: 1), batchSize: 4)
         #expect(try translator.encode(["hola mundo", ""]).map(\.first) == [id, nil], "the tag leads; an empty line stays empty")
-        #expect(throws: TargetLanguageTagError.unknown(try TargetLanguageTag(language: "fr"), known: [tag])) {
-            try translator.useTargetLanguage(TargetLanguageTag(language: "fr"))
+        #expect(throws: TokenizerError.unknownTargetLanguage("fr", known: ["de"])) {
+            try checkpoint.tokenizer.forTargetLanguage("fr")
+        }
+        #expect(throws: TokenizerError.missingTargetLanguage(known: ["de"])) {
+            try checkpoint.tokenizer.forTranslation(targetLanguage: nil)
         }
         #expect(summary.updates == 1)
         let log = try String(contentsOf: out.appendingPathComponent("train.jsonl"), encoding: .utf8)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// ReLU and GELU (the exact, erf-based GELU that fairseq and PyTorch use by default). The
 /// loops are `Kernels.ActivationKernels`, run on the active vector path (`VectorISA`);
 /// they are lanewise, so both paths give the same bits.
@@ -30,5 +32,28 @@ public enum Activation {
                      "geluBackward: sizes differ: dy \(dy.shape), x \(x.shape), dx \(dx.shape)")
         let kernel = VectorISA.kernels.geluBackward
         Threads.parallelForVectors(x.count) { range in kernel(dy.data, x.data, dx.data, range) }
+    }
+}
+
+extension Activation {
+    /// y = x · σ(x) (SiLU, "swish"); y may alias x only if x is not needed for backward.
+    /// A scalar loop: only imported models use it, and the products dominate their cost.
+    public static func siluForward(_ x: Tensor, into y: Tensor) {
+        precondition(x.count == y.count, "silu: sizes differ: x \(x.shape), y \(y.shape)")
+        Threads.parallelForVectors(x.count) { range in
+            for i in range { let v = x.data[i]; y.data[i] = v / (1 + Foundation.exp(-v)) }
+        }
+    }
+
+    /// dx = dy · σ(x)·(1 + x·(1 − σ(x))). dx may alias dy.
+    public static func siluBackward(_ dy: Tensor, input x: Tensor, into dx: Tensor) {
+        precondition(dy.count == x.count && dx.count == x.count,
+                     "siluBackward: sizes differ: dy \(dy.shape), x \(x.shape), dx \(dx.shape)")
+        Threads.parallelForVectors(x.count) { range in
+            for i in range {
+                let v = x.data[i], s = 1 / (1 + Foundation.exp(-v))
+                dx.data[i] = dy.data[i] * s * (1 + v * (1 - s))
+            }
+        }
     }
 }

@@ -18,9 +18,10 @@ enum ValidationBLEU {
         }
         let options = SearchOptions(beam: 1, maxLenA: Double(config.validMaxLenA), maxLenB: config.validMaxLenB)
         return { model, tokenizer in
-            let translator = try TextTranslator(model: model, tokenizer: tokenizer, options: options, batchSize: 64,
+            // A multilingual run validates into one language: its tag leads every source.
+            let tagged: any SentenceTokenizer = try config.validTargetLanguage.map { try tokenizer.forTargetLanguage($0) } ?? tokenizer
+            let translator = try TextTranslator(model: model, tokenizer: tagged, options: options, batchSize: 64,
                                                 encodingThreads: config.threads)
-            if let language = config.validTargetLanguage { try translator.useTargetLanguage(TargetLanguageTag(language: language)) }
             let hypotheses = try translator.translate(sources).map(\.best)
             return try BLEU.corpusScore(hypotheses: hypotheses, references: [references]).score
         }

@@ -32,7 +32,7 @@ struct ScoreCommand: ParsableCommand {
         let checkpoint = try ModelCheckpoint(directory: URL(fileURLWithPath: model))
         let (sourceLines, targetLines) = try TextFile.readAligned(src, tgt)
         let sources = try checkpoint.tokenizer.encode(sourceLines, threads: threads)
-        let targets = try checkpoint.tokenizer.encode(targetLines, threads: threads)
+        let targets = try checkpoint.tokenizer.encodeTargets(targetLines, threads: threads)
         let int8 = arithmetic.precision == .int8 ? checkpoint.model.makeInt8Weights() : nil
         FileHandle.standardError.write(Data("nmt score: \(arithmetic.summary)\n".utf8))
         var text = ""

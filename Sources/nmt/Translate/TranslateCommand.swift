@@ -60,7 +60,7 @@ struct TranslateCommand: ParsableCommand {
     @Flag(help: "Show progress on standard error.")
     var progress = false
 
-    @Option(help: "Put the target-language tag >>CODE<< before every sentence (a multilingual model trained with target_language).")
+    @Option(help: "The target language of a multilingual model (imported, or trained with target_language): its >>CODE<< token is put before every source sentence; required for such a model.")
     var targetLanguage: String?
 
     @Flag(help: "Cut each input line into sentences (the rules of the model's source language, README \"Long texts\"), translate them, and join the translations with the line's own white space; writes when all lines are done.")
@@ -79,11 +79,11 @@ struct TranslateCommand: ParsableCommand {
     func run() throws {
         Threads.set(threads)
         let checkpoint = try ModelCheckpoint(directory: URL(fileURLWithPath: model))
-        let translator = try TextTranslator(model: checkpoint.model, tokenizer: checkpoint.tokenizer, options: search.options,
+        let tokenizer = try checkpoint.tokenizer.forTranslation(targetLanguage: targetLanguage)
+        let translator = try TextTranslator(model: checkpoint.model, tokenizer: tokenizer, options: search.options,
                                             batchSize: batchSize, maxTokens: maxTokens, encodingThreads: threads,
                                             precision: arithmetic.precision)
         FileHandle.standardError.write(Data("nmt translate: \(arithmetic.summary)\n".utf8))
-        if let targetLanguage { try translator.useTargetLanguage(TargetLanguageTag(language: targetLanguage)) }
         let prefixes = try prefix.map(TargetPrefixFile.init(path:))
         if splitSentences {
             if prefixes != nil { throw ValidationError("--prefix cannot be used with --split-sentences") }
