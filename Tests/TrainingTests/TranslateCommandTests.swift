@@ -71,7 +71,7 @@ import TestSupport
 
         // A tag the model lacks, and a code that is no language code: each one sentence.
         let untagged = try Self.nmt(["translate", "--model", checkpoint.path, "--target-language", "de"], input: Data("hola\n".utf8))
-        #expect(untagged.status != 0 && untagged.stderr.contains("the model has no target-language tag >>de<<: it was not trained with target-language tags"),
+        #expect(untagged.status != 0 && untagged.stderr.contains("--target-language de: this model has no target-language tokens (>>xx<<)"),
                 "\(untagged.stderr)")
         let badCode = try Self.nmt(["translate", "--model", checkpoint.path, "--target-language", "German"], input: Data("hola\n".utf8))
         #expect(badCode.status != 0 && badCode.stderr.contains("'German' is not a target-language code"), "\(badCode.stderr)")
