@@ -168,6 +168,19 @@ public final class DynamicBatcher: @unchecked Sendable {
         condition.unlock()
     }
 
+    /// `stop()` for async callers: the wait for the queued requests runs on a thread of
+    /// its own, so that it never holds one of the few threads of Swift's cooperative pool
+    /// (with the pool's threads all waiting, nothing else async could run, not even what
+    /// would let the queued requests finish).
+    public func stopped() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            Thread.detachNewThread {
+                self.stop()
+                continuation.resume()
+            }
+        }
+    }
+
     // MARK: The batching thread
 
     private func run() {

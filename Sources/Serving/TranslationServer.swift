@@ -61,12 +61,17 @@ public final class TranslationServer: Sendable {
             configuration: .init(address: .hostname(host, port: port), serverName: "nmt"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? -1) },
             logger: logger)
-        defer { api.batcher.stop() }
-        if signals {
-            try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
-        } else {
-            try await app.run()
+        do {
+            if signals {
+                try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+            } else {
+                try await app.run()
+            }
+        } catch {
+            await api.batcher.stopped()
+            throw error
         }
+        await api.batcher.stopped()
     }
 
     func makeRouter() -> Router<ServingContext> {
