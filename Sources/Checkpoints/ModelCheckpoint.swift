@@ -48,8 +48,9 @@ public struct ModelCheckpoint {
         try Self.check(tokenizer, against: config.model, directory: directory)
     }
 
-    /// The tokenizer `files` make up.
-    static func tokenizer(_ section: TokenizerSection?, files: [String: Data], directory: URL) throws -> any SentenceTokenizer {
+    /// The tokenizer `files` make up (by name, as `CheckpointFiles.tokenizerFiles(section)`
+    /// lists them); `directory` names them in errors.
+    public static func tokenizer(_ section: TokenizerSection?, files: [String: Data], directory: URL) throws -> any SentenceTokenizer {
         func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
         switch section?.kind {
         case nil:

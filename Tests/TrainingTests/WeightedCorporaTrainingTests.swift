@@ -53,13 +53,14 @@ import Translation
         defer { try? FileManager.default.removeItem(at: data); try? FileManager.default.removeItem(at: out) }
         let trainer = try Trainer(config: try Self.config(data: data, maxUpdate: 1), output: out, resume: false, overwrite: true,
                                   showProgress: false)
-        let (tokenizer, _) = try trainer.tokenizer()
+        let runTokenizer = try trainer.tokenizer()
+        let tokenizer = try #require(runTokenizer.tokenizer as? SentencePieceModel)
         let tag = try TargetLanguageTag(language: "de")
         let id = try tag.id(in: tokenizer)
         #expect(tokenizer.piece(of: id) == ">>de<<")
         #expect(TargetLanguageTag.known(in: tokenizer) == [tag])
         #expect(try tokenizer.encodeAsPieces("hola >>de<< mundo").contains(">>de<<"), "a user-defined symbol stays one piece")
-        let (corpus, ranges) = try trainer.trainingCorpus(tokenizer)
+        let (corpus, ranges) = try trainer.trainingCorpus(runTokenizer)
         #expect(ranges == [0..<40, 40..<60])
         #expect(corpus.sources[40...].allSatisfy { $0.first == id } && corpus.sources[..<40].allSatisfy { !$0.contains(id) })
 

@@ -19,22 +19,27 @@ public struct TrainingProgress: Codable, Equatable, Sendable {
     /// With several weighted corpora: the sampler's state at the start of `epoch` (nil
     /// for one corpus, whose order is a function of the seed and the epoch alone).
     public var sampler: CorpusSamplerState? = nil
+    /// The update at which --reset-lr-scheduler restarted the learning-rate schedule (the
+    /// rate of update n is the schedule's after n − scheduleStart updates); nil: 0.
+    public var scheduleStart: Int? = nil
     public init() {}
 }
 
 /// config.json of a checkpoint written by training: the whole training config.
 public typealias RunCheckpointConfig = CheckpointConfig<TrainingConfig>
 
-/// Training's checkpoints: `CheckpointWriter`'s directory plus training-state.safetensors
+/// Training's checkpoints: `CheckpointWriter`'s directory (with the run's tokenizer files)
+/// plus training-state.safetensors
 /// (the Adam moments, the Adam step and the `TrainingProgress`), enough to continue bit
 /// for bit.
 public enum Checkpoint {
     /// Writes checkpoint `name` of `run` (replacing one of that name) and returns its URL.
     public static func save(in run: RunCheckpoints, name: String, model: TransformerModel, optimizer: AdamW,
-                            progress: TrainingProgress, config: RunCheckpointConfig, tokenizer: Data) throws -> URL {
+                            progress: TrainingProgress, config: RunCheckpointConfig, tokenizerFiles: [String: Data]) throws -> URL {
         try FileManager.default.createDirectory(at: run.directory, withIntermediateDirectories: true)
         let url = run.checkpoint(name)
-        try CheckpointWriter.write(to: url, replacing: true, model: model, config: config, tokenizer: tokenizer) { directory in
+        try CheckpointWriter.write(to: url, replacing: true, model: model, config: try config.encoded(),
+                                   tokenizerFiles: tokenizerFiles) { directory in
             try writeTrainingState(optimizer: optimizer, progress: progress, model: model,
                                    to: directory.appendingPathComponent(CheckpointFiles.trainingState))
         }
@@ -64,8 +69,10 @@ public enum Checkpoint {
 }
 
 extension ModelCheckpoint {
-    /// Restores the optimizer moments and the progress saved with the weights.
-    public func restore(into optimizer: AdamW) throws -> TrainingProgress {
+    /// Restores the optimizer moments and the progress saved with the weights; without
+    /// `moments` (--reset-optimizer), the progress alone: `optimizer` keeps zero moments and
+    /// step 0.
+    public func restore(into optimizer: AdamW, moments: Bool = true) throws -> TrainingProgress {
         let url = try CheckpointFiles.existing(CheckpointFiles.trainingState, in: directory)
         let state = try SafeTensorsFile.read(from: url)
         var expected: [String: Shape] = [:]
@@ -74,7 +81,7 @@ extension ModelCheckpoint {
             expected["exp_avg_sq." + entry.name] = entry.shape
         }
         try state.validate(expected: expected)
-        for entry in model.table.entries {
+        for entry in model.table.entries where moments {
             try state.copy(named: "exp_avg." + entry.name, into: optimizer.firstMoment.view(entry.name))
             try state.copy(named: "exp_avg_sq." + entry.name, into: optimizer.secondMoment.view(entry.name))
         }
@@ -83,7 +90,7 @@ extension ModelCheckpoint {
               let progress = try? JSONDecoder().decode(TrainingProgress.self, from: Data(progressText.utf8)) else {
             throw CheckpointError.corrupt(file: url.path, reason: "missing or unreadable progress metadata")
         }
-        optimizer.step = step
+        if moments { optimizer.step = step }
         return progress
     }
 }

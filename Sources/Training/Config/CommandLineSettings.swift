@@ -17,9 +17,11 @@ public enum CommandLineSettings {
     ]
 
     /// Applies `arguments` (everything after `nmt train`'s own options) onto `config`.
+    /// Returns the keys given (snake_case).
     /// - Throws: `CommandLineError` for a malformed command line, `ConfigError` for an
     ///   unknown key or a bad value.
-    public static func apply(_ arguments: [String], to config: inout TrainingConfig) throws {
+    @discardableResult
+    public static func apply(_ arguments: [String], to config: inout TrainingConfig) throws -> Set<String> {
         var i = 0
         var normalizeBeforeSwitches: Set<String> = []
         var keysGiven: Set<String> = []
@@ -55,6 +57,7 @@ public enum CommandLineSettings {
             throw CommandLineError.unsupportedSwitch(
                 "--\(given) alone: this model normalizes the encoder and the decoder alike; give --\(other) too (or --normalize-before)")
         }
+        return keysGiven
     }
 }
 

@@ -73,6 +73,8 @@ extension TrainingConfig {
               "drop training pairs whose longer side has more than this many times the words of the shorter (0: off)"),
         bool("filter_identical", \.filterIdentical, "drop training pairs whose source equals their target (surrounding white space aside)"),
         bool("filter_duplicates", \.filterDuplicates, "drop training pairs equal on both sides to an earlier pair"),
+        string("init_from", \.initFrom,
+               "checkpoint directory to fine-tune: weights, tokenizer and architecture come from it; optimizer, schedule and progress start fresh"),
         string("spm_model", \.spmModel, "SentencePiece model to use (default: train one on the training data)"),
         int("vocab_size", \.vocabSize, 8...1_000_000, "vocabulary size of a trained SentencePiece model"),
         choice("spm_model_type", \.spmModelType, ["unigram", "bpe"], "SentencePiece model type"),

@@ -38,6 +38,9 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     public var spmModelType = "unigram"
     /// Sentences longer than this many tokens (either side, with eos) are skipped.
     public var maxPositions = 256
+    /// A checkpoint directory whose weights, tokenizer and architecture a new run starts
+    /// from (fine-tuning, fairseq's --finetune-from-model; `FineTuning`); nil: a fresh model.
+    public var initFrom: String? = nil
 
     // MARK: Model
     public var arch = "small"

@@ -23,8 +23,17 @@ public struct EncodedCorpus: Equatable, Sendable {
     /// files with cleaning off, which are read exactly as they always were).
     public static func load(_ files: CorpusFiles, cleaning: CorpusCleaning = CorpusCleaning(), tokenizer: SentencePieceModel,
                             threads: Int, cacheDirectory: URL?) throws -> (corpus: EncodedCorpus, report: CorpusReport?) {
+        try load(files, cleaning: cleaning, tokenizer: tokenizer, identity: [tokenizer.serialized()], threads: threads,
+                 cacheDirectory: cacheDirectory)
+    }
+
+    /// The same with any tokenizer: sources encoded by `encode`, targets by `encodeTargets`
+    /// (a MarianMT tokenizer splits each side with its own SentencePiece model);
+    /// `identity` is the tokenizer's files, for the cache key.
+    public static func load(_ files: CorpusFiles, cleaning: CorpusCleaning = CorpusCleaning(), tokenizer: any SentenceTokenizer,
+                            identity: [Data], threads: Int, cacheDirectory: URL?) throws -> (corpus: EncodedCorpus, report: CorpusReport?) {
         let settings = cacheSettings(files, cleaning)
-        let key = try cacheKey(files: files.paths, settings: settings, tokenizer: tokenizer)
+        let key = try cacheKey(files: files.paths, settings: settings, tokenizer: identity)
         let cacheFile = cacheDirectory?.appendingPathComponent("corpus-\(key).bin")
         // A cache of the other version was not written for these settings.
         if let file = cacheFile, let cached = try? read(file), (cached.report == nil) == (settings == nil) {
@@ -32,7 +41,7 @@ public struct EncodedCorpus: Equatable, Sendable {
         }
         let (s, t, report) = try ParallelCorpus.read(files, cleaning: cleaning)
         let corpus = EncodedCorpus(sources: try tokenizer.encode(s, threads: threads),
-                                   targets: try tokenizer.encode(t, threads: threads))
+                                   targets: try tokenizer.encodeTargets(t, threads: threads))
         if let file = cacheFile {
             try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
             try AtomicFile.write(corpus.serialized(report: report), to: file)
@@ -50,9 +59,9 @@ public struct EncodedCorpus: Equatable, Sendable {
     }
 
     /// FNV-1a (64-bit) over the files' bytes (as stored: compressed files are hashed
-    /// compressed), the reading `settings` when there are any, and the serialized
-    /// tokenizer, in hex.
-    static func cacheKey(files: [String], settings: String? = nil, tokenizer: SentencePieceModel) throws -> String {
+    /// compressed), the reading `settings` when there are any, and the tokenizer's files
+    /// (for a SentencePiece model, its serialized bytes), in hex.
+    static func cacheKey(files: [String], settings: String? = nil, tokenizer: [Data]) throws -> String {
         var hash = FNV1a()
         func mix(_ data: Data) {
             data.withUnsafeBytes { hash.combine(bytes: $0) }
@@ -65,7 +74,7 @@ public struct EncodedCorpus: Equatable, Sendable {
             mix(data)
         }
         if let settings { mix(Data(settings.utf8)) }
-        mix(tokenizer.serialized())
+        for data in tokenizer { mix(data) }
         return String(hash.value, radix: 16)
     }
 

@@ -12,6 +12,10 @@ public enum TrainingError: Error, LocalizedError, Equatable {
     case outputIsNotADirectory(String)
     case runLocked(directory: String, reason: String)
     case outputNotWritable(directory: String, reason: String)
+    /// init_from names no directory.
+    case initFromMissing(String)
+    /// A key given explicitly that the init_from checkpoint contradicts.
+    case initConflict(key: String, value: String, checkpoint: String, checkpointValue: String)
 
     public var errorDescription: String? {
         switch self {
@@ -24,6 +28,11 @@ public enum TrainingError: Error, LocalizedError, Equatable {
             "run directory \(directory) is in use: \(reason)"
         case let .outputNotWritable(directory, reason):
             "cannot write to the run directory \(directory): \(reason); nothing was trained"
+        case let .initFromMissing(path):
+            "init_from \(path): no such checkpoint directory (expected a checkpoint that nmt translate accepts)"
+        case let .initConflict(key, value, checkpoint, checkpointValue):
+            "\(key) \(value) conflicts with the init_from checkpoint \(checkpoint), which has \(checkpointValue); the architecture "
+                + "and tokenizer come from the checkpoint: drop --\(key.replacingOccurrences(of: "_", with: "-"))"
         }
     }
 }
@@ -49,6 +58,12 @@ public final class Trainer {
     public let communicator: any Communicator
     let group: DataParallelGroup
     public var bleuValidator: BLEUValidator?
+    /// On resume (fairseq's flags): fresh Adam moments and step (`resetOptimizer`); the
+    /// learning-rate schedule restarted from this update (`resetLRScheduler`).
+    public var resetOptimizer = false
+    public var resetLRScheduler = false
+    /// The architecture and tokenizer of a run with `init_from` (nil without).
+    let fineTuning: FineTuning?
     /// Called with the normalised gradients of every update and its 0-based number (tests
     /// inject non-finite values through it).
     var inspectGradients: ((ParameterArena, Int) -> Void)?
@@ -57,13 +72,17 @@ public final class Trainer {
     /// Held for the trainer's lifetime (by rank 0 only: the other ranks write nothing).
     private let lock: RunLock?
 
+    /// `givenKeys` are the config keys the user set (file or flags): with `init_from`, one
+    /// the checkpoint contradicts is an error (`FineTuning`).
     public init(config: TrainingConfig, output: URL, resume: Bool, overwrite: Bool, showProgress: Bool = true,
-                communicator: any Communicator = SingleProcess()) throws {
-        self.config = config
+                communicator: any Communicator = SingleProcess(), givenKeys: Set<String> = []) throws {
         self.output = output
         self.communicator = communicator
         group = DataParallelGroup(communicator: communicator, updateFreq: config.updateFreq)
         checkpoints = RunCheckpoints(run: output)
+        let resolved = try Self.resolveFineTuning(config, givenKeys: givenKeys, resumingFrom: resume ? checkpoints.resolve(.last) : nil)
+        self.config = resolved.config
+        fineTuning = resolved.fineTuning
         guard communicator.isRoot else {
             lock = nil
             log = try TrainingLog(file: nil, showProgress: false)
@@ -110,23 +129,46 @@ public final class Trainer {
         }
     }
 
-    // MARK: Set-up
-
-    /// The tokenizer of the run: the one saved in the output directory (resume), the one
-    /// the config names, or one trained on the training data (joint source+target).
-    func tokenizer() throws -> (SentencePieceModel, Data) {
-        // Rank 0 finds or trains it; the others get its bytes.
-        let root = group.isRoot ? try rootTokenizer() : nil
-        let data = try group.fromRoot(root?.data, operation: "broadcast of the SentencePiece model")
-        if let root { return (root.model, data) }
-        return (try SentencePieceModel(serialized: data, source: "the run's SentencePiece model"), data)
+    /// The run's config and architecture source with `init_from`: the init checkpoint when
+    /// the run starts, its own last checkpoint when it resumes (whose config.json records
+    /// init_from, so a resume needs not repeat it, nor the init directory to exist).
+    private static func resolveFineTuning(_ config: TrainingConfig, givenKeys: Set<String>,
+                                          resumingFrom last: URL?) throws -> (config: TrainingConfig, fineTuning: FineTuning?) {
+        var config = config
+        if let last, let recorded = try CheckpointConfig<InitFromSection>.read(from: last).training.initFrom {
+            config.initFrom = recorded
+        }
+        guard let initFrom = config.initFrom else { return (config, nil) }
+        let resolved = try FineTuning.resolve(config, given: givenKeys, source: last ?? URL(fileURLWithPath: initFrom))
+        return (resolved.config, resolved.fineTuning)
     }
 
-    private func rootTokenizer() throws -> (model: SentencePieceModel, data: Data) {
-        let saved = output.appendingPathComponent(CheckpointFiles.tokenizer)
-        if FileManager.default.fileExists(atPath: saved.path) {
-            let data = try Data(contentsOf: saved)
-            return (try SentencePieceModel(serialized: data, source: saved.path), data)
+    /// config.json's training.initFrom alone.
+    private struct InitFromSection: Codable, Equatable, Sendable { var initFrom: String? }
+
+    // MARK: Set-up
+
+    /// The tokenizer of the run: the one saved in the output directory (resume), the
+    /// init_from checkpoint's, the one the config names, or one trained on the training
+    /// data (joint source+target).
+    func tokenizer() throws -> RunTokenizer {
+        // Rank 0 finds or trains it; the others get its bytes.
+        let root = group.isRoot ? try rootTokenizer() : nil
+        let data = try group.fromRoot(try root?.serialized(), operation: "broadcast of the tokenizer")
+        return try root ?? RunTokenizer(serialized: data, directory: output)
+    }
+
+    private func rootTokenizer() throws -> RunTokenizer {
+        let section = fineTuning?.tokenizerSection
+        let names = CheckpointFiles.tokenizerFiles(section)
+        if names.allSatisfy({ FileManager.default.fileExists(atPath: output.appendingPathComponent($0).path) }) {
+            return try RunTokenizer(files: try Self.read(names, in: output), section: section, directory: output)
+        }
+        if let fineTuning {
+            let tokenizer = try RunTokenizer(files: try Self.read(names, in: fineTuning.source), section: section,
+                                             directory: fineTuning.source)
+            for (name, data) in tokenizer.files { try AtomicFile.write(data, to: output.appendingPathComponent(name)) }
+            return tokenizer
         }
         let model: SentencePieceModel
         if let path = config.spmModel {
@@ -136,8 +178,20 @@ public final class Trainer {
             model = try trainTokenizer()
         }
         let data = model.serialized()
-        try AtomicFile.write(data, to: saved)
-        return (model, data)
+        try AtomicFile.write(data, to: output.appendingPathComponent(CheckpointFiles.tokenizer))
+        return RunTokenizer(sentencePiece: model, data: data)
+    }
+
+    /// The files `names` of `directory`, by name.
+    private static func read(_ names: [String], in directory: URL) throws -> [String: Data] {
+        var files: [String: Data] = [:]
+        for name in names {
+            let url = try CheckpointFiles.existing(name, in: directory)
+            do { files[name] = try Data(contentsOf: url) } catch {
+                throw CheckpointError.corrupt(file: url.path, reason: error.localizedDescription)
+            }
+        }
+        return files
     }
 
     /// A joint SentencePiece model of the training corpora's sources and targets, with
@@ -171,7 +225,7 @@ public final class Trainer {
 
     /// The training pairs of every corpus, encoded and joined in the order of the corpora
     /// (a tagged corpus' sources start with its tag's id), and each corpus' range of pairs.
-    func trainingCorpus(_ tokenizer: SentencePieceModel) throws -> (corpus: EncodedCorpus, ranges: [Range<Int>]) {
+    func trainingCorpus(_ tokenizer: RunTokenizer) throws -> (corpus: EncodedCorpus, ranges: [Range<Int>]) {
         var joined = EncodedCorpus(sources: [], targets: [])
         var ranges: [Range<Int>] = []
         for corpus in try config.trainingCorpora() {
@@ -185,7 +239,7 @@ public final class Trainer {
     }
 
     /// The validation pairs, encoded (their sources tagged when valid_target_language is set).
-    func validationCorpus(_ tokenizer: SentencePieceModel) throws -> EncodedCorpus {
+    func validationCorpus(_ tokenizer: RunTokenizer) throws -> EncodedCorpus {
         var corpus = try load(try config.corpusFiles(.valid), split: .valid, tokenizer)
         if let language = config.validTargetLanguage { try Self.prepend(TargetLanguageTag(language: language), to: &corpus, tokenizer) }
         return corpus
@@ -194,16 +248,16 @@ public final class Trainer {
     /// Puts `tag`'s id before every source sentence of `corpus`.
     /// - Throws: `TargetLanguageTagError.unknown` when `tokenizer` lacks the tag (a given
     ///   spm_model trained without it).
-    private static func prepend(_ tag: TargetLanguageTag, to corpus: inout EncodedCorpus, _ tokenizer: SentencePieceModel) throws {
-        let id = try tag.id(in: tokenizer)
+    private static func prepend(_ tag: TargetLanguageTag, to corpus: inout EncodedCorpus, _ tokenizer: RunTokenizer) throws {
+        let id = try tokenizer.id(of: tag)
         corpus.sources = corpus.sources.map { [id] + $0 }
     }
 
     /// The pairs of `files`, encoded; what cleaning dropped goes to the log (a
     /// `"kind": "corpus"` record) when any rule is on.
-    private func load(_ files: CorpusFiles, split: CorpusSplit, _ tokenizer: SentencePieceModel) throws -> EncodedCorpus {
+    private func load(_ files: CorpusFiles, split: CorpusSplit, _ tokenizer: RunTokenizer) throws -> EncodedCorpus {
         let (corpus, report) = try EncodedCorpus.load(
-            files, cleaning: config.cleaning(split), tokenizer: tokenizer, threads: config.threads,
+            files, cleaning: config.cleaning(split), tokenizer: tokenizer.tokenizer, identity: tokenizer.identity, threads: config.threads,
             cacheDirectory: output.deletingLastPathComponent().appendingPathComponent(".nmt-cache"))
         if let report, !report.rules.isEmpty {
             log.message("\(split.rawValue) corpus \(files): \(report.summary)")
@@ -246,7 +300,7 @@ public final class Trainer {
         let precision = try segmentPrecision()
         logSegmentStart(precision)
         let clock = RunClock()
-        let (tokenizer, tokenizerData) = try tokenizer()
+        let tokenizer = try tokenizer()
         // Rank 0 encodes first (and caches); the others then find the cache (on one machine).
         let (train, valid) = try group.rootFirst("barrier after encoding the corpus") {
             (try trainingCorpus(tokenizer), try validationCorpus(tokenizer))
@@ -258,7 +312,7 @@ public final class Trainer {
                         fields: ["skipped_pairs": Double(batcher.skipped)])
         }
         let mix = try corpusMix(ranges: train.ranges, batcher: batcher)
-        let session = try startOrResume(tokenizer: tokenizer, tokenizerData: tokenizerData, trainingPairs: train.corpus.count,
+        let session = try startOrResume(tokenizer: tokenizer, trainingPairs: train.corpus.count,
                                         precision: precision.precision, clock: clock)
         if group.isDistributed {
             log.message("data-parallel: \(communicator.description); each update takes update_freq \(config.updateFreq) × \(group.ranks) ranks = \(group.batchesPerUpdate) batches")
@@ -274,7 +328,7 @@ public final class Trainer {
             return finish(session, stopReason: spent, lastValidLoss: nil, clock: clock)
         }
         let validBatcher = Batcher(corpus: valid, maxTokens: config.maxTokens, maxPositions: config.maxPositions, seed: 0)
-        let loop = TrainingLoop(.init(config: config, session: session, tokenizer: tokenizer, batcher: batcher,
+        let loop = TrainingLoop(.init(config: config, session: session, tokenizer: tokenizer.tokenizer, batcher: batcher,
                                       mix: mix, validBatcher: validBatcher, precision: precision.precision, bleuValidator: bleuValidator,
                                       inspectGradients: inspectGradients),
                                 group: group, log: log, clock: clock)
@@ -286,12 +340,11 @@ public final class Trainer {
     /// The segment's first log line and train.jsonl record: the machine and the precision.
     private func logSegmentStart(_ precision: RunPrecision) {
         log.message("\(RuntimeReport.line); \(config.threads) thread\(config.threads == 1 ? "" : "s"); precision \(precision.summary)")
-        log.record(["threads": Double(config.threads)],
-                   text: ["precision": precision.precision.rawValue, "precision_reason": precision.reason,
-                          "cpu": CPUFeatures.current.modelName, "cpu_family_model": CPUFeatures.current.familyAndModel,
-                          "kernels": VectorISA.active.rawValue,
-                          "openblas": OpenBLAS.library.summary],
-                   kind: "segment")
+        var text = ["precision": precision.precision.rawValue, "precision_reason": precision.reason,
+                    "cpu": CPUFeatures.current.modelName, "cpu_family_model": CPUFeatures.current.familyAndModel,
+                    "kernels": VectorISA.active.rawValue, "openblas": OpenBLAS.library.summary]
+        text["init_from"] = config.initFrom
+        log.record(["threads": Double(config.threads)], text: text, kind: "segment")
         if let warning = precision.warning { log.warning(warning) }
     }
 
@@ -319,47 +372,75 @@ public final class Trainer {
         return chosen
     }
 
-    /// A fresh model, or the model, optimizer and progress of the run's `last` checkpoint.
-    private func startOrResume(tokenizer: SentencePieceModel, tokenizerData: Data, trainingPairs: Int,
-                               precision: ProductPrecision, clock: RunClock) throws -> TrainingSession {
+    /// A fresh model (initialized, or the init_from checkpoint's weights), or the model,
+    /// optimizer and progress of the run's `last` checkpoint.
+    private func startOrResume(tokenizer: RunTokenizer, trainingPairs: Int, precision: ProductPrecision,
+                               clock: RunClock) throws -> TrainingSession {
         let pad = SpecialIDs.pad, eos = SpecialIDs.eos
-        let modelConfig = try config.modelConfig(vocabularySize: tokenizer.vocabularySize, padID: pad, eosID: eos)
+        let modelConfig = try fineTuning?.modelConfig(config)
+            ?? config.modelConfig(vocabularySize: tokenizer.tokenizer.vocabularySize, padID: pad, eosID: eos)
         // config.json records the precision this segment uses, not auto.
         var training = config
         training.precision = PrecisionRequest(rawValue: precision.rawValue)
-        let checkpointConfig = RunCheckpointConfig(model: modelConfig, training: training,
-                                                specialIDs: ["pad": pad, "unk": SpecialIDs.unk, "bos": SpecialIDs.bos, "eos": eos])
+        let checkpointConfig = RunCheckpointConfig(
+            model: modelConfig, training: training,
+            specialIDs: fineTuning?.specialIDs ?? ["pad": pad, "unk": SpecialIDs.unk, "bos": SpecialIDs.bos, "eos": eos],
+            tokenizer: tokenizer.section)
         let hyper = AdamW.Hyperparameters(beta1: config.adamBeta1, beta2: config.adamBeta2, eps: config.adamEps,
                                           weightDecay: config.weightDecay)
         let keep = (updates: config.keepIntervalUpdates, epochs: config.keepLastEpochs)
-        let session: TrainingSession
+        func session(_ model: TransformerModel, _ optimizer: AdamW, _ progress: TrainingProgress) -> TrainingSession {
+            TrainingSession(model: model, optimizer: optimizer, progress: progress, config: checkpointConfig,
+                            tokenizerFiles: tokenizer.files, run: checkpoints, keep: keep, clock: clock)
+        }
+        let started: TrainingSession
         if !group.isRoot {
             // Same shapes as rank 0's; the state itself comes from rank 0.
             let model = try TransformerModel(config: modelConfig)
-            session = TrainingSession(model: model, optimizer: AdamW(table: model.table, hyperparameters: hyper),
-                                      progress: TrainingProgress(), config: checkpointConfig, tokenizerData: tokenizerData,
-                                      run: checkpoints, keep: keep, clock: clock)
+            started = session(model, AdamW(table: model.table, hyperparameters: hyper), TrainingProgress())
         } else if let last = checkpoints.resolve(.last) {
             let loaded = try ModelCheckpoint(directory: last)
             let optimizer = AdamW(table: loaded.model.table, hyperparameters: hyper)
-            let progress = try loaded.restore(into: optimizer)
-            session = TrainingSession(model: loaded.model, optimizer: optimizer, progress: progress, config: checkpointConfig,
-                                      tokenizerData: tokenizerData, run: checkpoints, keep: keep,
-                                      clock: clock)
-            session.lastCheckpointName = checkpoints.target(of: .last)
+            var progress = try loaded.restore(into: optimizer, moments: !resetOptimizer)
+            if resetLRScheduler { progress.scheduleStart = progress.update }
+            started = session(loaded.model, optimizer, progress)
+            started.lastCheckpointName = checkpoints.target(of: .last)
             log.message("resuming from \(loaded.directory.lastPathComponent): update \(progress.update), epoch \(progress.epoch)")
+            logResets(update: progress.update)
         } else {
             let model = try TransformerModel(config: modelConfig)
-            model.initializeParameters(seed: UInt64(config.seed))
-            session = TrainingSession(model: model, optimizer: AdamW(table: model.table, hyperparameters: hyper),
-                                      progress: TrainingProgress(), config: checkpointConfig, tokenizerData: tokenizerData,
-                                      run: checkpoints, keep: keep, clock: clock)
-            log.message("model \(config.arch): \(model.parameterCount) parameters, vocabulary \(tokenizer.vocabularySize), \(trainingPairs) training pairs")
+            if let fineTuning {
+                try copyWeights(from: fineTuning.source, into: model)
+                log.message("fine-tuning \(fineTuning.source.path): \(model.parameterCount) parameters, vocabulary "
+                            + "\(tokenizer.tokenizer.vocabularySize), \(trainingPairs) training pairs")
+            } else {
+                model.initializeParameters(seed: UInt64(config.seed))
+                log.message("model \(config.arch): \(model.parameterCount) parameters, vocabulary \(tokenizer.tokenizer.vocabularySize), \(trainingPairs) training pairs")
+            }
+            started = session(model, AdamW(table: model.table, hyperparameters: hyper), TrainingProgress())
         }
         if group.isRoot { checkpoints.prune(keepUpdates: keep.updates, keepEpochs: keep.epochs) }
-        try group.synchronize(session)
-        clock.resume(from: session.progress)
-        return session
+        try group.synchronize(started)
+        clock.resume(from: started.progress)
+        return started
+    }
+
+    /// The weights of checkpoint `directory` (`ModelCheckpoint`, which checks its files),
+    /// into `model` of the same architecture (only dropouts may differ).
+    private func copyWeights(from directory: URL, into model: TransformerModel) throws {
+        let initial = try ModelCheckpoint(directory: directory)
+        precondition(initial.model.table.entries.map(\.name) == model.table.entries.map(\.name)
+                     && initial.model.table.count == model.table.count,
+                     "init_from: the model built from \(directory.path)'s config differs from the checkpoint's")
+        model.parameters.base.update(from: initial.model.parameters.base, count: model.table.count)
+    }
+
+    /// What --reset-optimizer and --reset-lr-scheduler reset, on standard error and in the log.
+    private func logResets(update: Int) {
+        let reset = [resetOptimizer ? "optimizer" : nil, resetLRScheduler ? "lr_scheduler" : nil].compactMap { $0 }
+        guard !reset.isEmpty else { return }
+        log.message("reset at update \(update): " + reset.joined(separator: ", "))
+        log.record(["update": Double(update)], text: ["reset": reset.joined(separator: ",")], kind: "reset")
     }
 
     /// Rank 0's budget, which every rank follows.

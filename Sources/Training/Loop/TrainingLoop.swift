@@ -12,7 +12,7 @@ final class TrainingLoop {
     struct Setup {
         var config: TrainingConfig
         var session: TrainingSession
-        var tokenizer: SentencePieceModel
+        var tokenizer: any SentenceTokenizer
         var batcher: Batcher
         /// With several corpora: the weighted sampling of each epoch's pairs.
         var mix: CorpusMix? = nil
@@ -103,11 +103,13 @@ final class TrainingLoop {
     /// or gradient, which leaves the parameters unchanged).
     /// - Throws: `TrainingError.nonFiniteLoss` after 10 skipped updates in a row.
     private func update(_ indices: [[Int]], share: DataParallelGroup.UpdateShare) throws -> Bool {
-        let pad = SpecialIDs.pad, eos = SpecialIDs.eos
+        // The model's ids: a fine-tuned imported model has its own (`FineTuning`).
+        let pad = session.model.config.padID, eos = session.model.config.eosID
         let batches = indices.map { setup.batcher.batch($0, padID: pad, eosID: eos) }
         for batch in batches { try session.model.validate(batch) }
         let update = session.progress.update
-        let lr = schedule.rate(afterUpdates: update)
+        // Counted from the segment that restarted it (--reset-lr-scheduler), if any.
+        let lr = schedule.rate(afterUpdates: update - (session.progress.scheduleStart ?? 0))
         let inspect = setup.inspectGradients.map { hook in { (gradients: ParameterArena) in hook(gradients, update) } }
         guard let stats = try group.update(share, batches: batches, model: session.model, optimizer: session.optimizer,
                                            criterion: criterion, seed: UInt64(config.seed), update: update, lr: lr,

@@ -29,18 +29,18 @@ final class TrainingSession {
     /// interval or a signal wrote it already).
     var hasCheckpointOfThisUpdate: Bool { lastCheckpointName == RunCheckpoints.name(update: progress.update) }
     private let config: RunCheckpointConfig
-    private let tokenizerData: Data
+    private let tokenizerFiles: [String: Data]
     private let run: RunCheckpoints
     private let keep: (updates: Int, epochs: Int)
     private let clock: RunClock
 
     init(model: TransformerModel, optimizer: AdamW, progress: TrainingProgress, config: RunCheckpointConfig,
-         tokenizerData: Data, run: RunCheckpoints, keep: (updates: Int, epochs: Int), clock: RunClock) {
+         tokenizerFiles: [String: Data], run: RunCheckpoints, keep: (updates: Int, epochs: Int), clock: RunClock) {
         self.model = model
         self.optimizer = optimizer
         self.progress = progress
         self.config = config
-        self.tokenizerData = tokenizerData
+        self.tokenizerFiles = tokenizerFiles
         self.run = run
         self.keep = keep
         self.clock = clock
@@ -52,7 +52,7 @@ final class TrainingSession {
         progress.elapsedSeconds = clock.elapsed()
         let name = name ?? RunCheckpoints.name(update: progress.update)
         _ = try Checkpoint.save(in: run, name: name, model: model, optimizer: optimizer, progress: progress,
-                                config: config, tokenizer: tokenizerData)
+                                config: config, tokenizerFiles: tokenizerFiles)
         try run.setLink(.last, to: name)
         if best { try run.setLink(.best, to: name) }
         lastCheckpointName = name

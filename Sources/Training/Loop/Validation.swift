@@ -6,7 +6,7 @@ import Transformer
 /// Scores the model on the validation set: BLEU of its translations of `sources`
 /// (decoded, detokenized) against `references`. Supplied by the caller, so that this
 /// module does not depend on search and evaluation.
-public typealias BLEUValidator = (_ model: TransformerModel, _ tokenizer: SentencePieceModel) throws -> Double
+public typealias BLEUValidator = (_ model: TransformerModel, _ tokenizer: any SentenceTokenizer) throws -> Double
 
 /// One validation: the criterion's loss and −log p per target token (in bits) over the
 /// validation set, and BLEU when a validator is given.
@@ -16,7 +16,7 @@ struct ValidationResult {
     var bleu: Double?
 
     /// The validation loss and BLEU of `model` (inference mode: no dropout).
-    static func measure(model: TransformerModel, tokenizer: SentencePieceModel, batcher: Batcher, criterion: Criterion,
+    static func measure(model: TransformerModel, tokenizer: any SentenceTokenizer, batcher: Batcher, criterion: Criterion,
                         bleuValidator: BLEUValidator?, workspace: Workspace) throws -> ValidationResult {
         let pad = model.config.padID, eos = model.config.eosID
         var total = CriterionResult.zero

@@ -47,6 +47,12 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Continue the run in --output from its last checkpoint.")
     var resume = false
 
+    @Flag(help: "With --resume: fresh Adam moments (and Adam step); the update count, schedule and data position continue.")
+    var resetOptimizer = false
+
+    @Flag(help: "With --resume: restart the learning-rate schedule (warmup included) from this update.")
+    var resetLrScheduler = false
+
     @Flag(help: "Replace a run that --output already holds.")
     var overwrite = false
 
@@ -61,26 +67,31 @@ struct TrainCommand: ParsableCommand {
 
     func validate() throws {
         if resume && overwrite { throw ValidationError("--resume and --overwrite exclude each other") }
+        if (resetOptimizer || resetLrScheduler) && !resume {
+            throw ValidationError("--reset-optimizer and --reset-lr-scheduler apply to --resume (a new run starts fresh anyway)")
+        }
     }
 
-    /// The config file's settings with the flags applied on top.
-    func resolvedConfig() throws -> TrainingConfig {
-        var settings = TrainingConfig()
-        if let path = config { settings = try TrainingConfig.load(yamlFile: path) }
+    /// The config file's settings with the flags applied on top, and the keys either gave.
+    func resolvedConfig() throws -> (config: TrainingConfig, given: Set<String>) {
+        var settings = TrainingConfig(), given: Set<String> = []
+        if let path = config { (settings, given) = try TrainingConfig.loadGivingKeys(yamlFile: path) }
         do {
-            try CommandLineSettings.apply(overrides, to: &settings)
+            given.formUnion(try CommandLineSettings.apply(overrides, to: &settings))
         } catch let error as CommandLineError {
             throw ValidationError(error.description)
         }
-        return settings
+        return (settings, given)
     }
 
     func run() throws {
-        let settings = try resolvedConfig()
+        let (settings, given) = try resolvedConfig()
         let communicator = try Distributed.communicator(timeout: collectiveTimeout)
         do {
             let trainer = try Trainer(config: settings, output: URL(fileURLWithPath: output), resume: resume,
-                                      overwrite: overwrite, showProgress: !quiet, communicator: communicator)
+                                      overwrite: overwrite, showProgress: !quiet, communicator: communicator, givenKeys: given)
+            trainer.resetOptimizer = resetOptimizer
+            trainer.resetLRScheduler = resetLrScheduler
             trainer.bleuValidator = try ValidationBLEU.validator(config: settings)
             StopSignal.install()
             let summary = try trainer.run()
