@@ -1,7 +1,7 @@
 import Foundation
 
 /// A finished subprocess: exit status and everything it wrote.
-public struct ProcessResult {
+public struct ProcessResult: Sendable {
     public let status: Int32
     /// Standard output, as bytes (some tests compare binary output).
     public let output: Data

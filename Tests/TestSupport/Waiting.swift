@@ -42,3 +42,13 @@ public func readLine(from handle: FileHandle, timeout: TimeInterval = 120) throw
         bytes.append(first)
     }
 }
+
+/// Runs `body` on a thread of its own and awaits its result: for a test's long blocking
+/// work (training a model, translating a file), which on one of the concurrency pool's
+/// threads (two on a 2-core machine) would starve every async test meanwhile, the
+/// serving tests' request handlers among them.
+public func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread.detachNewThread { continuation.resume(with: Result { try body() }) }
+    }
+}
