@@ -104,10 +104,14 @@ def main():
             for beam in [1, 5]:
                 label = "greedy" if beam == 1 else f"beam {beam}"
                 add((preset, t, f"decode {label} out tok/s", isa), ours_decode[f"{preset} {label} batch 32"])
+                # int8 against PyTorch's dynamic int8 (quantize_dynamic of its nn.Linear layers).
+                add((preset, t, f"decode {label} int8 out tok/s", isa), ours_decode[f"{preset} {label} batch 32 int8"])
         for beam in [1, 5]:
             label = "greedy" if beam == 1 else f"beam {beam}"
             ref = reference("decode", preset, t, beam=beam)
             add((preset, t, f"decode {label} out tok/s", "torch"), ref["output_tokens_per_second"])
+            ref = reference("decode", preset, t, beam=beam, dtype="int8")
+            add((preset, t, f"decode {label} int8 out tok/s", "torch"), ref["output_tokens_per_second"])
 
     for _ in range(args.rounds):
         for preset in args.presets:

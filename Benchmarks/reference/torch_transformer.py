@@ -224,6 +224,8 @@ def train(args):
 def decode(args):
     model = Model(args.preset)
     model.eval()
+    if args.dtype == "int8":
+        model = torch.ao.quantization.quantize_dynamic(model, {nn.Linear}, dtype=torch.qint8)
     rng = random.Random(11)
     src = torch.tensor([[rng.randrange(4, VOCAB) for _ in range(24)] + [EOS] for _ in range(args.batch)])
     times = []
@@ -264,7 +266,9 @@ def main():
     parser.add_argument("mode", choices=["train", "decode"])
     parser.add_argument("--preset", default="small", choices=sorted(PRESETS))
     parser.add_argument("--criterion", default="labo", choices=["labo", "label_smoothed"])
-    parser.add_argument("--dtype", default="fp32", choices=["fp32", "bf16"], help="train: bf16 runs under CPU autocast")
+    parser.add_argument("--dtype", default="fp32", choices=["fp32", "bf16", "int8"],
+                        help="train: bf16 runs under CPU autocast; decode: int8 is PyTorch's dynamic quantization of "
+                             "every nn.Linear (quantize_dynamic, qint8; the tied output projection stays fp32)")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--target-tokens", type=int, default=4096)
     parser.add_argument("--steps", type=int, default=5)
@@ -273,15 +277,17 @@ def main():
     parser.add_argument("--batch", type=int, default=32)
     parser.add_argument("--length", type=int, default=30)
     args = parser.parse_args()
-    if args.mode == "decode" and args.dtype != "fp32":
+    if args.mode == "decode" and args.dtype == "bf16":
         parser.error("--dtype bf16 applies to train only")
+    if args.mode == "train" and args.dtype == "int8":
+        parser.error("--dtype int8 applies to decode only")
     torch.set_num_threads(args.threads)
     torch.set_num_interop_threads(1)
     torch.manual_seed(1)
     result = train(args) if args.mode == "train" else decode(args)
     result.update({"mode": args.mode, "preset": args.preset, "threads": args.threads, "torch": torch.__version__,
                    "criterion": args.criterion if args.mode == "train" else None,
-                   "dtype": args.dtype if args.mode == "train" else None,
+                   "dtype": args.dtype,
                    "beam": args.beam if args.mode == "decode" else None})
     print(json.dumps(result))
 
