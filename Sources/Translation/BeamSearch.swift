@@ -27,14 +27,8 @@ public struct BeamSearch {
         self.options = options
     }
 
-    /// One active hypothesis: tokens so far (no eos), their log-probabilities, the sum,
-    /// and (with alignments) each token's source position.
-    private struct Partial {
-        var tokens: [Int32] = []
-        var positional: [Float] = []
-        var score: Float = 0
-        var alignment: [Int] = []
-    }
+    /// One active hypothesis.
+    private typealias Partial = PartialHypothesis
 
     /// Decodes all `sources` (ids without eos) together; returns per sentence up to
     /// `nbest` hypotheses, best first (ties keep the order they finished in).

@@ -32,3 +32,13 @@ public struct Hypothesis: Equatable, Sendable {
         sum / Foundation.pow(Float(length), lenpen)
     }
 }
+
+/// A hypothesis still being extended by a search (beam search's partials, sampling's
+/// samples): tokens so far (no eos), their log-probabilities, the sum, and (with
+/// alignments) each token's source position.
+struct PartialHypothesis {
+    var tokens: [Int32] = []
+    var positional: [Float] = []
+    var score: Float = 0
+    var alignment: [Int] = []
+}

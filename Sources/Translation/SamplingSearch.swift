@@ -20,13 +20,8 @@ public struct SamplingSearch {
         self.options = options
     }
 
-    /// One sample so far: tokens (no eos), their log-probabilities, the sum, alignment.
-    private struct Sample {
-        var tokens: [Int32] = []
-        var positional: [Float] = []
-        var score: Float = 0
-        var alignment: [Int] = []
-    }
+    /// One sample so far.
+    private typealias Sample = PartialHypothesis
 
     /// Samples translations of `sources` (ids without eos); per sentence up to `nbest`
     /// hypotheses (a sample whose every continuation had probability 0 is dropped).
