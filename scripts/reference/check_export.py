@@ -54,6 +54,12 @@ def read_lines(path):
     return lines[:-1] if lines[-1] == "" else lines
 
 
+def checkpoint_max_positions(checkpoint):
+    """The model's max_positions, from the checkpoint's config.json."""
+    with open(Path(checkpoint) / "config.json") as f:
+        return json.load(f)["model"]["maxPositions"]
+
+
 def write_lines(path, lines):
     with open(path, "w", encoding="utf-8") as f:
         f.writelines(line + "\n" for line in lines)
@@ -163,8 +169,7 @@ def main():
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
     lines = read_lines(args.source)
-    with open(Path(args.checkpoint) / "config.json") as f:
-        max_positions = json.load(f)["model"]["maxPositions"]
+    max_positions = checkpoint_max_positions(args.checkpoint)
 
     report = {"ctranslate2": ctranslate2.__version__, "argostranslate": version("argostranslate"),
               "threads": args.threads, "lines": len(lines), "rounds": args.rounds}

@@ -25,7 +25,7 @@ from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from check_export import bleu, identical, read_lines, run_ct2  # noqa: E402
+from check_export import bleu, checkpoint_max_positions, identical, read_lines, run_ct2  # noqa: E402
 
 
 def parse_arguments():
@@ -76,8 +76,7 @@ def main():
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
     lines = read_lines(args.source)
-    with open(Path(args.checkpoint) / "config.json") as f:
-        max_positions = json.load(f)["model"]["maxPositions"]
+    max_positions = checkpoint_max_positions(args.checkpoint)
     names = ("nmt-fp32", "nmt-int8", "ct2-float32", "ct2-int8")
     report = {"ctranslate2": ctranslate2.__version__, "lines": len(lines), "rounds": args.rounds,
               "batch": "32 sentences for both", "settings": []}
