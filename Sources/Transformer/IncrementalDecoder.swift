@@ -6,12 +6,15 @@ import Tensor
 ///
 /// Rows are hypotheses (sentences × beam). `sentenceOf[row]` names the sentence whose
 /// encoder output a hypothesis attends to, so beams share one copy of the encoder keys.
-/// `reorder` follows beam search's choice of surviving hypotheses. The logits equal the
-/// full forward pass's at every position (TransformerTests/IncrementalDecoderTests).
+/// `select` follows search's choice of surviving hypotheses and drops finished ones, so
+/// later steps compute only live rows (CTranslate2 gathers its live batch the same way).
+/// The logits equal the full forward pass's at every position
+/// (TransformerTests/IncrementalDecoderTests).
 public final class IncrementalDecoder {
     public let model: TransformerModel
     public let weights: DecoderStepWeights
-    public let rows: Int
+    /// Hypotheses computed at each step: the rows made at init, fewer after `select` drops some.
+    public private(set) var rows: Int
     public let capacity: Int
     public private(set) var position = 0
 
@@ -24,8 +27,10 @@ public final class IncrementalDecoder {
     // cross-attention (sentences, S, 2d).
     private let selfKeyValues: [TensorStorage]
     private let crossKeyValues: [TensorStorage]
-    // (rows, capacity): the decoder row whose position-p entry is hypothesis r's p-th key.
-    // Beam search's reordering rewrites these indices instead of copying the cache.
+    // (rows, capacity): the cache row whose position-p entry is hypothesis r's p-th key.
+    // `select` rewrites these indices instead of copying the cache: position t is written
+    // only at step t, into cache row r of the row r computing it, so entries of earlier
+    // positions stay where they are for as long as any slot names them.
     private var slots: UnsafeMutablePointer<Int32>
     private var scratchSlots: UnsafeMutablePointer<Int32>
     // (rows, S): each row's cross-attention key entries, and (rows) their counts.
@@ -174,18 +179,30 @@ public final class IncrementalDecoder {
         return x
     }
 
-    /// Keeps, for each row r, the cached keys/values of row `order[r]` (beam search's
-    /// surviving hypotheses); the rows' sentences must not change.
-    public func reorder(_ order: [Int32]) {
-        precondition(order.count == rows, "reorder: \(order.count) indices for \(rows) hypotheses")
-        for r in 0..<rows {
-            let from = Int(order[r])
-            precondition(from >= 0 && from < rows && sentenceOf[from] == sentenceOf[r],
-                         "reorder: row \(r) cannot take hypothesis \(from) of another sentence")
+    /// Keeps hypotheses for the next step: new row i continues old row `from[i]` (its
+    /// sentence, source and cached history). Rows may repeat (a beam split in two) or be
+    /// left out (finished hypotheses); later steps compute `from.count` rows. Costs
+    /// O(rows · (position + S)) index copies; the caches themselves do not move.
+    public func select(_ from: [Int32]) {
+        precondition(from.count <= rows, "select: \(from.count) rows kept of \(rows)")
+        for (r, old) in from.enumerated() {
+            precondition(old >= 0 && Int(old) < rows, "select: row \(r) continues row \(old) of \(rows)")
         }
-        for r in 0..<rows {
-            (scratchSlots + r * capacity).update(from: slots + Int(order[r]) * capacity, count: position)
+        let s = sourceLength
+        for (r, old) in from.enumerated() {
+            (scratchSlots + r * capacity).update(from: slots + Int(old) * capacity, count: position)
         }
         swap(&slots, &scratchSlots)
+        // The per-row tables are small: gather them through copies of the old rows.
+        let oldSentenceOf = Array(UnsafeBufferPointer(start: sentenceOf, count: rows))
+        let oldLengths = Array(UnsafeBufferPointer(start: sourceLengths, count: rows))
+        let oldEntries = Array(UnsafeBufferPointer(start: crossEntries, count: rows * s))
+        for (r, old) in from.enumerated() {
+            let o = Int(old)
+            sentenceOf[r] = oldSentenceOf[o]
+            sourceLengths[r] = oldLengths[o]
+            for j in 0..<s { crossEntries[r * s + j] = oldEntries[o * s + j] }
+        }
+        rows = from.count
     }
 }

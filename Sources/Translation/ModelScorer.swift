@@ -5,11 +5,9 @@ import Transformer
 /// `IncrementalDecoder` steps all rows together, and the log-probabilities are the
 /// log-softmax of its logits (as fairseq's get_normalized_probs).
 ///
-/// The decoder keeps k physical rows per sentence. Rows that search drops (finished
-/// sentences) are fed eos and their outputs ignored until at most half of the physical
-/// sentences are alive; then the decoder is rebuilt for the live sentences alone by
-/// replaying their token histories. Finished sentences therefore cost at most as much as
-/// the live ones, and the replays add at most one extra pass over the work saved.
+/// The decoder's rows are search's rows: `select` hands search's choice to
+/// `IncrementalDecoder.select`, which rewrites cache indices, so a finished hypothesis
+/// costs nothing from the next step on and a beam's reorder copies no keys or values.
 public final class ModelScorer: Scorer {
     public let model: TransformerModel
     /// The decoder's matrices, packed once when the scorer is made (a snapshot).
@@ -20,21 +18,14 @@ public final class ModelScorer: Scorer {
     public var padID: Int32 { model.config.padID }
     public var maxSteps: Int { model.config.maxPositions }
 
-    private var k = 1
-    private var steps = 0
-    private var encoderOut: TensorStorage?                // (sentences·S, d) of the started batch
-    private var sourceLengths: [Int32] = []                // (sentences) with eos
     private var sourceLength = 0                           // S
     private var decoder: IncrementalDecoder?
-    private var sentenceOfBlock: [Int] = []                // decoder block (k rows) → started sentence
-    private var physicalRow: [Int] = []                    // search row → decoder row
-    private var history: [[Int32]] = []                    // decoder row → tokens fed so far
-    private var logits: TensorStorage?                     // (decoder rows, V)
+    private var history: [[Int32]] = []                    // row → tokens fed so far
+    private var logits: TensorStorage?                     // (started rows, V); the first `rows` are live
     private var output: TensorStorage?                     // (started rows, V); the first `rows` are live
     private var options = ScoringOptions()
-    private var decoderAttention: TensorStorage?           // (decoder rows, S) with options.attention
-    private var attentionOutput: TensorStorage?            // (started rows, S); the first `rows` are live
-    private var stepRows = 0                               // search rows of the last step
+    private var attentionOutput: TensorStorage?            // (started rows, S) with options.attention
+    private var stepRows = 0                               // rows of the last step
 
     /// The products' arithmetic (int8: CTranslate2's int8 scheme, `DecodingPrecision`).
     public let precision: DecodingPrecision
@@ -55,29 +46,25 @@ public final class ModelScorer: Scorer {
         }
     }
 
-    /// Decoder rows currently computed at each step (live rows plus not yet dropped ones).
+    /// Decoder rows computed at each step: the rows search kept.
     public var computedRows: Int { decoder?.rows ?? 0 }
 
     public func start(sources: [[Int32]], hypothesesPerSentence k: Int, steps: Int, options: ScoringOptions) throws {
         precondition(k >= 1 && steps >= 1 && steps <= maxSteps,
                      "start: \(k) rows per sentence and \(steps) steps (max \(maxSteps))")
         let (out, lengths, s) = try model.encode(sources, workspace: encoderWorkspace)
-        self.k = k
-        self.steps = steps
-        encoderOut = out
-        sourceLengths = lengths
         sourceLength = s
         let rows = sources.count * k
-        sentenceOfBlock = Array(sources.indices)
-        physicalRow = Array(0..<rows)
         history = Array(repeating: [], count: rows)
         logits = TensorStorage(Shape(max(rows, 1), vocabularySize), zeroed: false)
         output = TensorStorage(Shape(max(rows, 1), vocabularySize), zeroed: false)
         self.options = options
-        decoderAttention = options.attention ? TensorStorage(Shape(max(rows, 1), max(s, 1)), zeroed: true) : nil
         attentionOutput = options.attention ? TensorStorage(Shape(max(rows, 1), max(s, 1)), zeroed: true) : nil
         stepRows = 0
-        decoder = makeDecoder(sentences: sentenceOfBlock)
+        decoder = IncrementalDecoder(model: model, weights: stepWeights, encoderOut: out.tensor, sourceLengths: lengths,
+                                     sourceLength: s,
+                                     sentenceOf: sources.indices.flatMap { Array(repeating: Int32($0), count: k) },
+                                     capacity: steps)
     }
 
     public var attention: Tensor? {
@@ -86,32 +73,16 @@ public final class ModelScorer: Scorer {
 
     public func step(tokens: [Int32]) -> Tensor {
         guard let decoder, let logits, let output else { preconditionFailure("step called before start") }
-        precondition(tokens.count == physicalRow.count, "step: \(tokens.count) tokens for \(physicalRow.count) rows")
-        let v = vocabularySize
-        var fed = [Int32](repeating: eosID, count: decoder.rows)
-        for (row, token) in tokens.enumerated() { fed[physicalRow[row]] = token }
-        for (p, token) in fed.enumerated() { history[p].append(token) }
-        let computed = Tensor(data: logits.tensor.data, shape: Shape(decoder.rows, v))
-        let attention = decoderAttention.map { Tensor(data: $0.tensor.data, shape: Shape(decoder.rows, sourceLength)) }
-        decoder.step(tokens: fed, into: computed, attention: attention)
+        precondition(tokens.count == decoder.rows, "step: \(tokens.count) tokens for \(decoder.rows) rows")
+        for (row, token) in tokens.enumerated() { history[row].append(token) }
+        let shape = Shape(decoder.rows, vocabularySize)
+        let computed = Tensor(data: logits.tensor.data, shape: shape)
+        let attention = attentionOutput.map { Tensor(data: $0.tensor.data, shape: Shape(decoder.rows, sourceLength)) }
+        decoder.step(tokens: tokens, into: computed, attention: attention)
         adjust(computed)
         stepRows = tokens.count
-        if let attention, let attentionOutput {
-            for (row, p) in physicalRow.enumerated() {
-                (attentionOutput.tensor.data + row * sourceLength).update(from: attention.data + p * sourceLength,
-                                                                            count: sourceLength)
-            }
-        }
-        let out = Tensor(data: output.tensor.data, shape: Shape(tokens.count, v))
-        if physicalRow.enumerated().allSatisfy({ $0.offset == $0.element }) {
-            // Search rows are the decoder's first rows: no gather needed.
-            Softmax.logSoftmaxForward(Tensor(data: computed.data, shape: out.shape), into: out)
-            return out
-        }
-        for (row, p) in physicalRow.enumerated() {
-            (out.data + row * v).update(from: computed.data + p * v, count: v)
-        }
-        Softmax.logSoftmaxForward(out, into: out)
+        let out = Tensor(data: output.tensor.data, shape: shape)
+        Softmax.logSoftmaxForward(computed, into: out)
         return out
     }
 
@@ -141,60 +112,10 @@ public final class ModelScorer: Scorer {
 
     public func select(_ rows: [Int32]) {
         guard let decoder else { preconditionFailure("select called before start") }
-        let blocks = decoder.rows / k
-        var filled = [Int](repeating: 0, count: blocks)
-        var order = (0..<Int32(decoder.rows)).map { $0 }   // dropped rows keep their own cache
-        var newPhysicalRow: [Int] = []
-        newPhysicalRow.reserveCapacity(rows.count)
         for row in rows {
-            let from = physicalRow[Int(row)], block = from / k
-            precondition(filled[block] < k, "select: more than \(k) rows for sentence \(sentenceOfBlock[block])")
-            let to = block * k + filled[block]
-            filled[block] += 1
-            order[to] = Int32(from)
-            newPhysicalRow.append(to)
+            precondition(row >= 0 && Int(row) < decoder.rows, "select: row \(row) of \(decoder.rows)")
         }
-        history = order.map { history[Int($0)] }
-        physicalRow = newPhysicalRow
-        let liveBlocks = filled.indices.filter { filled[$0] > 0 }
-        if liveBlocks.count * 2 <= blocks {
-            rebuild(keeping: liveBlocks)
-        } else if order.enumerated().contains(where: { $0.offset != Int($0.element) }) {
-            decoder.reorder(order)
-        }
-    }
-
-    /// A decoder for the started sentences `sentences`, k rows each.
-    private func makeDecoder(sentences: [Int]) -> IncrementalDecoder {
-        guard let encoderOut else { preconditionFailure("no encoder output") }
-        let d = model.config.modelDim, rowsPerSentence = sourceLength * d
-        let gathered = TensorStorage(Shape(max(sentences.count * sourceLength, 1), d), zeroed: false)
-        for (j, s) in sentences.enumerated() {
-            (gathered.tensor.data + j * rowsPerSentence).update(from: encoderOut.tensor.data + s * rowsPerSentence,
-                                                                count: rowsPerSentence)
-        }
-        let encoded = Tensor(data: gathered.tensor.data, shape: Shape(sentences.count * sourceLength, d))
-        return IncrementalDecoder(model: model, weights: stepWeights, encoderOut: encoded, sourceLengths: sentences.map { sourceLengths[$0] },
-                                  sourceLength: sourceLength,
-                                  sentenceOf: sentences.indices.flatMap { Array(repeating: Int32($0), count: k) },
-                                  capacity: steps)
-    }
-
-    /// Replaces the decoder by one over the sentences of `liveBlocks`, replaying the
-    /// tokens their rows were fed; the other rows' histories are dropped.
-    private func rebuild(keeping liveBlocks: [Int]) {
-        guard let logits else { return }
-        var newIndex = [Int](repeating: -1, count: sentenceOfBlock.count)
-        for (j, block) in liveBlocks.enumerated() { newIndex[block] = j }
-        physicalRow = physicalRow.map { newIndex[$0 / k] * k + $0 % k }
-        history = liveBlocks.flatMap { block in history[(block * k)..<((block + 1) * k)] }
-        sentenceOfBlock = liveBlocks.map { sentenceOfBlock[$0] }
-        let rebuilt = makeDecoder(sentences: sentenceOfBlock)
-        let scratch = Tensor(data: logits.tensor.data, shape: Shape(rebuilt.rows, vocabularySize))
-        // The replay's attention is not needed (only the next step's is reported).
-        for t in 0..<(history.first?.count ?? 0) {
-            rebuilt.step(tokens: history.map { $0[t] }, into: scratch)
-        }
-        decoder = rebuilt
+        history = rows.map { history[Int($0)] }
+        decoder.select(rows)
     }
 }

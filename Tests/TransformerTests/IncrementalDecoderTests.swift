@@ -34,7 +34,7 @@ import TestSupport
         }
     }
 
-    /// After `reorder`, a row continues the hypothesis it took over.
+    /// After `select` with a permutation, a row continues the hypothesis it took over.
     @Test func reorderFollowsTheChosenHypotheses() throws {
         let config = Fixture.config(preNorm: false, sharing: .all)
         let model = try Fixture.model(config)
@@ -48,9 +48,49 @@ import TestSupport
         let la = TensorStorage(Shape(2, v)), lb = TensorStorage(Shape(2, v))
         a.step(tokens: [3, 3], into: la.tensor); b.step(tokens: [3, 3], into: lb.tensor)
         a.step(tokens: [5, 9], into: la.tensor); b.step(tokens: [9, 5], into: lb.tensor)
-        b.reorder([1, 0])       // b's rows now hold the histories 3 5 and 3 9, as a's do
+        b.select([1, 0])        // b's rows now hold the histories 3 5 and 3 9, as a's do
         a.step(tokens: [6, 6], into: la.tensor); b.step(tokens: [6, 6], into: lb.tensor)
         #expect(la.tensor.toArray() == lb.tensor.toArray())
+    }
+
+    /// `select` may drop rows and repeat them across sentences: the kept rows' logits equal
+    /// those of a fresh decoder fed the same histories, and later steps compute only them.
+    @Test func selectDropsAndRepeatsRows() throws {
+        let config = Fixture.config(preNorm: true, sharing: .decoderInputOutput)
+        let model = try Fixture.model(config)
+        let sources: [[Int32]] = [[5, 6, 7], [8], [9, 10]]
+        let (encoderOut, lengths, s) = try model.encode(sources)
+        let v = config.targetVocabularySize
+        let a = IncrementalDecoder(model: model, encoderOut: encoderOut.tensor, sourceLengths: lengths, sourceLength: s,
+                                   sentenceOf: [0, 0, 1, 2, 2], capacity: 5)
+        let la = TensorStorage(Shape(5, v))
+        a.step(tokens: [3, 3, 3, 3, 3], into: la.tensor)
+        a.step(tokens: [5, 9, 6, 7, 8], into: la.tensor)
+        a.select([4, 1, 1, 2])    // sentence 2's second row, sentence 0's second row twice, sentence 1
+        #expect(a.rows == 4)
+        let kept = TensorStorage(Shape(4, v))
+        a.step(tokens: [4, 6, 7, 8], into: kept.tensor)
+        a.select([2, 0])
+        #expect(a.rows == 2)
+        let last = TensorStorage(Shape(2, v))
+        a.step(tokens: [9, 10], into: last.tensor)
+
+        // The same histories from scratch, one decoder row each.
+        let b = IncrementalDecoder(model: model, encoderOut: encoderOut.tensor, sourceLengths: lengths, sourceLength: s,
+                                   sentenceOf: [2, 0, 0, 1], capacity: 5)
+        let lb = TensorStorage(Shape(4, v))
+        b.step(tokens: [3, 3, 3, 3], into: lb.tensor)
+        b.step(tokens: [8, 9, 9, 6], into: lb.tensor)
+        b.step(tokens: [4, 6, 7, 8], into: lb.tensor)
+        expectClose(kept.tensor.toArray(), lb.tensor.toArray(), atol: 1e-5, rtol: 0, "logits after dropping a row")
+        let c = IncrementalDecoder(model: model, encoderOut: encoderOut.tensor, sourceLengths: lengths, sourceLength: s,
+                                   sentenceOf: [0, 2], capacity: 5)
+        let lc = TensorStorage(Shape(2, v))
+        c.step(tokens: [3, 3], into: lc.tensor)
+        c.step(tokens: [9, 8], into: lc.tensor)
+        c.step(tokens: [7, 4], into: lc.tensor)
+        c.step(tokens: [9, 10], into: lc.tensor)
+        expectClose(last.tensor.toArray(), lc.tensor.toArray(), atol: 1e-5, rtol: 0, "logits after a second select")
     }
 
     @Test func outOfVocabularyIdsAreAnError() throws {

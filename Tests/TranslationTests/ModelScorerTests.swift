@@ -5,8 +5,8 @@ import TestSupport
 import Transformer
 @testable import Translation
 
-/// ModelScorer keeps each search row's history through `select`, whether it reorders the
-/// decoder's caches or rebuilds the decoder for the live sentences.
+/// ModelScorer keeps each search row's history through `select`, whether it reorders
+/// rows or drops the rows of finished sentences (which are then no longer computed).
 @Suite(.timeLimit(.minutes(10))) struct ModelScorerTests {
     let model: TransformerModel
     let sources: [[Int32]] = [[4, 5, 6], [7], [8, 9, 10, 11], [12, 4]]
@@ -25,9 +25,9 @@ import Transformer
         return out
     }
 
-    /// Four sentences, two rows each. Dropping one sentence keeps the decoder (its rows
-    /// are still computed); dropping to two of four sentences rebuilds it for them.
-    @Test func selectReordersThenRebuilds() throws {
+    /// Four sentences, two rows each: one sentence finishes while the others swap or
+    /// duplicate rows, then two more finish.
+    @Test func selectReordersAndDropsRows() throws {
         let eos = model.config.eosID
         let scorer = ModelScorer(model: model)
         try scorer.start(sources: sources, hypothesesPerSentence: 2, steps: 8)
@@ -35,18 +35,18 @@ import Transformer
         _ = scorer.step(tokens: [4, 5, 6, 7, 8, 9, 10, 11])
         // Sentence 1 is done; the others swap or duplicate their rows.
         scorer.select([1, 0, 5, 5, 7, 6])
-        #expect(scorer.computedRows == 8)
+        #expect(scorer.computedRows == 6)
         let afterReorder = scorer.step(tokens: [12, 12, 4, 5, 6, 7]).toArray()
         expectClose(afterReorder, try reference([sources[0], sources[0], sources[2], sources[2], sources[3], sources[3]],
                                                  [[eos, 5, 12], [eos, 4, 12], [eos, 9, 4], [eos, 9, 5], [eos, 11, 6], [eos, 10, 7]]),
                     atol: 1e-5, rtol: 0, "log-probabilities after a reorder")
-        // Only sentences 0 and 3 go on: 2 of 4 decoder sentences live, so it is rebuilt.
+        // Only sentences 0 and 3 go on.
         scorer.select([1, 5, 4])
-        #expect(scorer.computedRows == 4)
-        let afterRebuild = scorer.step(tokens: [9, 9, 10]).toArray()
-        expectClose(afterRebuild, try reference([sources[0], sources[3], sources[3]],
+        #expect(scorer.computedRows == 3)
+        let afterDrop = scorer.step(tokens: [9, 9, 10]).toArray()
+        expectClose(afterDrop, try reference([sources[0], sources[3], sources[3]],
                                                 [[eos, 4, 12, 9], [eos, 10, 7, 9], [eos, 11, 6, 10]]),
-                    atol: 1e-5, rtol: 0, "log-probabilities after a rebuild")
+                    atol: 1e-5, rtol: 0, "log-probabilities after dropping sentences")
     }
 
     /// Rows are log-softmax outputs: each sums to probability 1.
