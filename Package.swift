@@ -115,7 +115,7 @@ let package = Package(
         .testTarget(
             name: "ImportTests",
             // nmt is a dependency so that it is built before the tests run it.
-            dependencies: ["Import", "Checkpoints", "Export", "Tokenizer", "Transformer", "Translation", "Tensor", "TestSupport", "nmt"],
+            dependencies: ["Import", "Checkpoints", "Export", "Tokenizer", "Transformer", "Translation", "Tensor", "TestSupport", "Serving", "nmt"],
             resources: [.copy("Fixtures")]
         ),
 

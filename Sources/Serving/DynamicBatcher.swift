@@ -70,14 +70,17 @@ public final class DynamicBatcher: @unchecked Sendable {
         let sentences: [String]
         /// One target prefix per sentence ("" for none).
         let prefixes: [String]
+        /// One target language per sentence, a multilingual model's tag ("" for none).
+        let targetLanguages: [String]
         let options: SearchOptions
         let enqueued: Date
         var continuation: CheckedContinuation<[SentenceTranslation], any Error>?
         var cancelled = false
 
-        init(sentences: [String], prefixes: [String], options: SearchOptions) {
+        init(sentences: [String], prefixes: [String], targetLanguage: String, options: SearchOptions) {
             self.sentences = sentences
             self.prefixes = prefixes.isEmpty ? Array(repeating: "", count: sentences.count) : prefixes
+            targetLanguages = Array(repeating: targetLanguage, count: sentences.count)
             self.options = options
             enqueued = Date()
         }
@@ -123,13 +126,15 @@ public final class DynamicBatcher: @unchecked Sendable {
         try await translate(sentences, prefixes: [], options: options)
     }
 
-    /// `translate(_:options:)` with target prefixes: one per sentence ("" for none), or
-    /// none at all.
-    public func translate(_ sentences: [String], prefixes: [String], options: SearchOptions) async throws -> [SentenceTranslation] {
+    /// `translate(_:options:)` with target prefixes (one per sentence, "" for none; or
+    /// none at all) and a multilingual model's target language for every sentence ("" for
+    /// none). Requests for different target languages share batches.
+    public func translate(_ sentences: [String], prefixes: [String], targetLanguage: String = "",
+                          options: SearchOptions) async throws -> [SentenceTranslation] {
         precondition(prefixes.isEmpty || prefixes.count == sentences.count,
                      "\(prefixes.count) prefixes for \(sentences.count) sentences")
         if sentences.isEmpty { return [] }
-        let job = Job(sentences: sentences, prefixes: prefixes, options: options)
+        let job = Job(sentences: sentences, prefixes: prefixes, targetLanguage: targetLanguage, options: options)
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 condition.lock()
@@ -231,7 +236,8 @@ public final class DynamicBatcher: @unchecked Sendable {
         let sentences = batch.flatMap(\.sentences)
         var outcomes: [Result<[SentenceTranslation], any Error>]
         do {
-            let all = try translate(sentences, prefixes: batch.flatMap(\.prefixes), options: options)
+            let all = try translate(sentences, prefixes: batch.flatMap(\.prefixes),
+                                    targetLanguages: batch.flatMap(\.targetLanguages), options: options)
             var start = 0
             outcomes = batch.map { job in
                 defer { start += job.sentences.count }
@@ -239,7 +245,9 @@ public final class DynamicBatcher: @unchecked Sendable {
             }
         } catch {
             // One request's fault must not fail the others: translate each alone.
-            outcomes = batch.map { job in Result { try translate(job.sentences, prefixes: job.prefixes, options: options) } }
+            outcomes = batch.map { job in
+                Result { try translate(job.sentences, prefixes: job.prefixes, targetLanguages: job.targetLanguages, options: options) }
+            }
         }
         condition.lock()
         decodingSentences = 0
@@ -254,9 +262,12 @@ public final class DynamicBatcher: @unchecked Sendable {
         for (continuation, outcome) in zip(continuations, outcomes) { continuation?.resume(with: outcome) }
     }
 
-    /// The translator's call with prefixes only when some sentence has one.
-    private func translate(_ sentences: [String], prefixes: [String], options: SearchOptions) throws -> [SentenceTranslation] {
-        if prefixes.allSatisfy(\.isEmpty) { return try translator.translate(sentences, options: options) }
-        return try translator.translate(sentences, prefixes: prefixes, options: options)
+    /// The translator's call with prefixes and target languages only when some sentence has one.
+    private func translate(_ sentences: [String], prefixes: [String], targetLanguages: [String],
+                           options: SearchOptions) throws -> [SentenceTranslation] {
+        if prefixes.allSatisfy(\.isEmpty) && targetLanguages.allSatisfy(\.isEmpty) {
+            return try translator.translate(sentences, options: options)
+        }
+        return try translator.translate(sentences, prefixes: prefixes, targetLanguages: targetLanguages, options: options)
     }
 }

@@ -48,6 +48,9 @@ public struct ServingSettings: Sendable {
     public var batching: BatchingLimits
     /// The model's name in /health and the page (its directory).
     public var modelName: String
+    /// A multilingual model's target languages (the codes of its `>>xx<<` tags): a request's
+    /// `target` selects one. Empty for a model with one target language, `target`.
+    public var targetLanguages: [Language] = []
     /// Whether LibreTranslate's /translate cuts each text into sentences
     /// (`SentenceSplitter` of the source language) or only into lines.
     public var splitSentences = true

@@ -43,10 +43,10 @@ public final class TranslationAPI: Sendable {
         guard source == settings.source.code || source == "auto" else {
             throw APIError.badField("source", "\(source) is not supported; this model translates from \(settings.source.code)")
         }
-        guard let target = try fields.string("target") else { throw APIError.badField("target", "missing; use \(settings.target.code)") }
-        guard target == settings.target.code else {
-            throw APIError.badField("target", "\(target) is not supported; this model translates into \(settings.target.code)")
+        guard let target = try fields.string("target") else {
+            throw APIError.badField("target", "missing; use \(targetCodes.joined(separator: ", "))")
         }
+        let targetLanguage = try targetTag(target)
         if let format = try fields.string("format"), format != "text" {
             throw APIError.badField("format", "only text is supported, got \(format)")
         }
@@ -58,7 +58,8 @@ public final class TranslationAPI: Sendable {
         // Every text's sentences (or lines), translated together.
         let splitter = SentenceSplitter(language: settings.source.code)
         let splits = texts.map { settings.splitSentences ? splitter.split($0) : SentenceSplitter.lines($0) }
-        let translated = SplitTranslation.assemble(splits, try await translate(splits.flatMap(\.sentences), options: options))
+        let translated = SplitTranslation.assemble(splits, try await translate(splits.flatMap(\.sentences),
+                                                                                 targetLanguage: targetLanguage, options: options))
         var best: [String] = [], others: [[String]] = []
         var usage = RequestUsage(texts: texts.count)
         for (t, text) in translated.enumerated() {
@@ -92,11 +93,12 @@ public final class TranslationAPI: Sendable {
     /// The fields of the native endpoint: `texts` (one sentence each, or texts of several
     /// with `split_sentences`), the search options, named as `nmt translate`'s flags,
     /// `prefix` (a target prefix for every text, or a list of one per text; "" for none;
-    /// not with `split_sentences`) and `alignment` (true: each hypothesis gets its hard
-    /// alignment).
+    /// not with `split_sentences`), `alignment` (true: each hypothesis gets its hard
+    /// alignment) and `target` (a multilingual model's target language, required there;
+    /// optional otherwise, and then the model's one target language).
     public static let nativeFields: Set<String> = ["texts", "beam", "nbest", "lenpen", "max_len_a", "max_len_b", "min_len",
                                                    "no_repeat_ngram_size", "repetition_penalty", "prefix", "alignment",
-                                                   "split_sentences"]
+                                                   "split_sentences", "target"]
 
     /// `{"texts": [...], "beam": 5, "nbest": 3, ...}` → every text's hypotheses with
     /// scores and its confidence (the best hypothesis' normalised score), or with
@@ -123,12 +125,13 @@ public final class TranslationAPI: Sendable {
                                           ?? Double(options.repetitionPenalty))
         options.alignment = try fields.boolean("alignment") ?? false
         let prefixes = try Self.prefixes(fields, texts: texts.count)
+        let targetLanguage = try targetTag(try fields.string("target"))
         if split {
             guard options.nbest == 1 else { throw APIError.badField("nbest", "must be 1 with split_sentences, got \(options.nbest)") }
             guard prefixes.isEmpty else { throw APIError.badField("prefix", "cannot be used with split_sentences") }
-            return try await nativeSplit(texts, options: options)
+            return try await nativeSplit(texts, targetLanguage: targetLanguage, options: options)
         }
-        let translations = try await translate(texts, prefixes: prefixes, options: options)
+        let translations = try await translate(texts, prefixes: prefixes, targetLanguage: targetLanguage, options: options)
         var usage = RequestUsage(texts: texts.count)
         let answer = NativeAnswer(
             beam: options.beam, nbest: options.nbest,
@@ -159,10 +162,11 @@ public final class TranslationAPI: Sendable {
 
     /// The native answer with split_sentences: per text, its translation joined with the
     /// text's white space, and per sentence its source, translation and confidence.
-    private func nativeSplit(_ texts: [String], options: SearchOptions) async throws -> (Data, RequestUsage) {
+    private func nativeSplit(_ texts: [String], targetLanguage: String, options: SearchOptions) async throws -> (Data, RequestUsage) {
         let splitter = SentenceSplitter(language: settings.source.code)
         let splits = texts.map(splitter.split)
-        let translated = SplitTranslation.assemble(splits, try await translate(splits.flatMap(\.sentences), options: options))
+        let translated = SplitTranslation.assemble(splits, try await translate(splits.flatMap(\.sentences),
+                                                                                 targetLanguage: targetLanguage, options: options))
         var usage = RequestUsage(texts: texts.count)
         let answer = NativeAnswer(beam: options.beam, nbest: 1, translations: translated.enumerated().map { i, text in
             var warnings: [String] = []
@@ -184,11 +188,11 @@ public final class TranslationAPI: Sendable {
 
     /// LibreTranslate's list: each language with the codes it translates into.
     public var languages: Data {
+        let targets = settings.targetLanguages.isEmpty ? [settings.target] : settings.targetLanguages
         let entries: [OutputValue] = [
             .object(["code": .string(settings.source.code), "name": .string(settings.source.name),
-                     "targets": .strings([settings.target.code])]),
-            .object(["code": .string(settings.target.code), "name": .string(settings.target.name), "targets": .strings([])]),
-        ]
+                     "targets": .strings(targets.map(\.code))]),
+        ] + targets.map { .object(["code": .string($0.code), "name": .string($0.name), "targets": .strings([])]) }
         return (try? Self.encode(OutputValue.list(entries))) ?? Data()
     }
 
@@ -197,6 +201,7 @@ public final class TranslationAPI: Sendable {
         let answer: OutputValue = .object([
             "status": .string("ok"), "model": .string(settings.modelName),
             "source": .string(settings.source.code), "target": .string(settings.target.code),
+            "target_languages": .strings(settings.targetLanguages.map(\.code)),
             "queued_sentences": .number(Double(batcher.queued)), "decoding_sentences": .number(Double(batcher.decoding)),
             "batches": .number(Double(counters.batches)), "sentences": .number(Double(counters.sentences)),
         ])
@@ -204,6 +209,32 @@ public final class TranslationAPI: Sendable {
     }
 
     // MARK: Shared
+
+    /// The codes a request's `target` may name: a multilingual model's tags, else the
+    /// model's one target language.
+    private var targetCodes: [String] {
+        settings.targetLanguages.isEmpty ? [settings.target.code] : settings.targetLanguages.map(\.code)
+    }
+
+    /// The tag a request's `target` selects ("" for a model with one target language).
+    /// A multilingual model needs one of its codes; any other model takes its own code or
+    /// no `target` at all.
+    private func targetTag(_ target: String?) throws(APIError) -> String {
+        let known = settings.targetLanguages.map(\.code)
+        guard !known.isEmpty else {
+            if let target, target != settings.target.code {
+                throw APIError.badField("target", "\(target) is not supported; this model translates into \(settings.target.code)")
+            }
+            return ""
+        }
+        guard let target else {
+            throw APIError.badField("target", "missing; this model translates into several languages: \(known.joined(separator: ", "))")
+        }
+        guard known.contains(target) else {
+            throw APIError.badField("target", "\(target) is not supported; this model translates into \(known.joined(separator: ", "))")
+        }
+        return target
+    }
 
     /// The per-request limits: count, emptiness and length of the texts.
     private func check(_ texts: [String], field: String, isList: Bool) throws {
@@ -227,13 +258,15 @@ public final class TranslationAPI: Sendable {
     }
 
     /// The batcher's answer within the request timeout, else a 503.
-    private func translate(_ sentences: [String], prefixes: [String] = [],
+    private func translate(_ sentences: [String], prefixes: [String] = [], targetLanguage: String,
                            options: SearchOptions) async throws -> [SentenceTranslation] {
         let batcher = self.batcher
         let timeout = settings.limits.timeout
         do {
             return try await withThrowingTaskGroup(of: [SentenceTranslation]?.self) { group in
-                group.addTask { try await batcher.translate(sentences, prefixes: prefixes, options: options) }
+                group.addTask {
+                    try await batcher.translate(sentences, prefixes: prefixes, targetLanguage: targetLanguage, options: options)
+                }
                 group.addTask {
                     try await Task.sleep(nanoseconds: UInt64(timeout * 1e9))
                     return nil

@@ -37,7 +37,7 @@ enum TranslationPage {
           <div id="translation" aria-live="polite"></div>
         </div>
         <div class="controls">
-          <label>Beam <select id="beam"><option>1</option><option>2</option><option>4</option><option selected>5</option><option>8</option></select></label>
+          \(targetSelector(settings))<label>Beam <select id="beam"><option>1</option><option>2</option><option>4</option><option selected>5</option><option>8</option></select></label>
           <label>N-best <select id="nbest"><option selected>1</option><option>2</option><option>3</option><option>5</option></select></label>
           <button id="translate">Translate</button>
           <span id="status">Ctrl+Enter translates</span>
@@ -56,7 +56,7 @@ enum TranslationPage {
           const started = performance.now();
           try {
             const response = await fetch("/v1/translate", { method: "POST", headers: { "Content-Type": "application/json" },
-              body: JSON.stringify({ texts, beam, nbest }) });
+              body: JSON.stringify($("target") ? { texts, beam, nbest, target: $("target").value } : { texts, beam, nbest }) });
             const answer = await response.json();
             if (!response.ok) throw new Error(answer.error || response.statusText);
             let next = 0;
@@ -88,6 +88,14 @@ enum TranslationPage {
         </html>
 
         """
+    }
+
+    /// A multilingual model's target languages as a menu (its requests must name one);
+    /// nothing for a model with one target language.
+    private static func targetSelector(_ settings: ServingSettings) -> String {
+        guard !settings.targetLanguages.isEmpty else { return "" }
+        let options = settings.targetLanguages.map { "<option value=\"\(escaped($0.code))\">\(escaped($0.name))</option>" }
+        return "<label>Into <select id=\"target\">\(options.joined())</select></label>\n  "
     }
 
     private static func escaped(_ text: String) -> String {

@@ -13,6 +13,7 @@ public final class TextTranslator {
     public let translator: Translator
     /// Threads that encode the sentences (the search has its own, `Threads`).
     public let encodingThreads: Int
+    private var taggedTokenizers: [String: any SentenceTokenizer] = [:]
 
     /// - Parameters:
     ///   - options: the search options used when a call names none.
@@ -52,15 +53,42 @@ public final class TextTranslator {
         try translator.translate(sources, options: options ?? translator.options)
     }
 
-    /// `translate` with target prefixes (plain text, one per sentence; "" for none) and
-    /// the sentences numbered from `firstSentence` on (`Translator`'s numbers: the random
-    /// stream of a sampled sentence, the sentence an error names).
-    public func translate(_ sentences: [String], prefixes: [String], firstSentence: Int = 0,
-                          options: SearchOptions? = nil) throws -> [SentenceTranslation] {
-        let sources = try encode(sentences)
+    /// `translate` with target prefixes (plain text, one per sentence; "" for none), target
+    /// languages of a multilingual model (one per sentence, each translated with
+    /// `tokenizer.forTargetLanguage`; "" or none: the tokenizer itself), and the sentences
+    /// numbered from `firstSentence` on (`Translator`'s numbers: the random stream of a
+    /// sampled sentence, the sentence an error names).
+    public func translate(_ sentences: [String], prefixes: [String], targetLanguages: [String] = [],
+                          firstSentence: Int = 0, options: SearchOptions? = nil) throws -> [SentenceTranslation] {
+        let sources = try encode(sentences, targetLanguages: targetLanguages)
         return try texts(of: try search(sources, prefixes: try encodePrefixes(prefixes), firstSentence: firstSentence,
                                         options: options),
                          sources: sources)
+    }
+
+    /// `encode` with one target language per sentence ("" for the tokenizer itself; []:
+    /// every sentence with the tokenizer itself). Sentences of one language are encoded together.
+    /// - Throws: `TokenizerError.unknownTargetLanguage` naming the model's languages.
+    public func encode(_ sentences: [String], targetLanguages: [String]) throws -> [[Int32]] {
+        guard targetLanguages.contains(where: { !$0.isEmpty }) else { return try encode(sentences) }
+        precondition(targetLanguages.count == sentences.count,
+                     "\(targetLanguages.count) target languages for \(sentences.count) sentences")
+        var sources = [[Int32]](repeating: [], count: sentences.count)
+        for code in Set(targetLanguages) {
+            let indices = sentences.indices.filter { targetLanguages[$0] == code }
+            let tokenizer = code.isEmpty ? tokenizer : try tagged(code)
+            let encoded = try tokenizer.encode(indices.map { sentences[$0] }, threads: encodingThreads)
+            for (i, ids) in zip(indices, encoded) { sources[i] = ids }
+        }
+        return sources
+    }
+
+    /// The tokenizer of target language `code`, made once per language.
+    private func tagged(_ code: String) throws -> any SentenceTokenizer {
+        if let known = taggedTokenizers[code] { return known }
+        let made = try tokenizer.forTargetLanguage(code)
+        taggedTokenizers[code] = made
+        return made
     }
 
     /// Target prefixes as ids, encoded with the tokenizer ("" gives no prefix).

@@ -91,18 +91,22 @@ struct ServeCommand: ParsableCommand {
             modelName: model)
         settings.splitSentences = splitSentences
         let translator = try CheckpointTranslator(checkpoint: checkpoint, batchSize: maxBatch, precision: arithmetic.precision)
+        settings.targetLanguages = translator.targetLanguages.map {
+            Language(code: $0, name: ArgosPackage.languageNames[$0] ?? $0)
+        }
         let api = TranslationAPI(settings: settings, batcher: DynamicBatcher(translator: translator, limits: settings.batching))
         let server = TranslationServer(api: api, host: host, port: port) { line in
             FileHandle.standardError.write(Data("\(Self.timestamp()) \(line)\n".utf8))
         }
         let host = self.host, summary = arithmetic.summary
+        let targets = settings.targetLanguages.isEmpty ? targetCode : settings.targetLanguages.map(\.code).joined(separator: "|")
         let outcome = Outcome()
         let done = DispatchSemaphore(value: 0)
         Task {
             do {
                 try await server.run { port in
                     FileHandle.standardError.write(Data(
-                        "nmt serve: \(sourceCode)→\(targetCode), \(summary), listening on http://\(host):\(port)\n".utf8))
+                        "nmt serve: \(sourceCode)→\(targets), \(summary), listening on http://\(host):\(port)\n".utf8))
                 }
             } catch {
                 outcome.error = error
@@ -115,10 +119,12 @@ struct ServeCommand: ParsableCommand {
     }
 
     /// The language codes: the flags, else the extensions of the run's training files
-    /// (`TrainingSummary.languages`, such as train.es and train.en).
+    /// (`TrainingSummary.languages`, such as train.es and train.en); a multilingual model's
+    /// target is "mul" (ISO 639-2: several languages), its requests naming one of its tags.
     private func languages(of checkpoint: ModelCheckpoint) throws -> (String, String) {
         let stored = checkpoint.config.training.languages
-        guard let sourceCode = source ?? stored.source, let targetCode = target ?? stored.target else {
+        let multilingual = checkpoint.tokenizer.targetLanguages.isEmpty ? nil : "mul"
+        guard let sourceCode = source ?? stored.source, let targetCode = target ?? stored.target ?? multilingual else {
             throw ValidationError("\(checkpoint.directory.path)/config.json names no training files with language extensions; give --source and --target")
         }
         return (sourceCode, targetCode)
