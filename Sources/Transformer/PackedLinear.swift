@@ -49,6 +49,18 @@ final class PackedLinear {
         self.init(stacking: [(layer, scale)], precision: precision)
     }
 
+    /// An int8 layer over a matrix already quantized (`Int8Weights`, shared with the
+    /// embedding table it is tied to), with a copy of `bias` (n).
+    init(int8 matrix: Int8Matrix, bias: Tensor?) {
+        weight = .int8(matrix)
+        self.bias = bias.map { b in
+            let copy = TensorStorage(Shape(b.count), zeroed: false)
+            copy.tensor.data.update(from: b.data, count: b.count)
+            return copy
+        }
+        outputs = matrix.n
+    }
+
     /// Shapes: x (N, in), y (N, outputs). `relu` applies max(0, ·) to the result. An int8
     /// product quantizes x into `ws` for the call.
     func forward(_ x: Tensor, into y: Tensor, relu: Bool = false, _ ws: Workspace) {
@@ -91,8 +103,8 @@ public final class DecoderStepWeights {
     /// dequantized int8 copy (from the `Int8Weights` given).
     let decoderEmbedding: Tensor
 
-    /// - Parameter int8: in int8, the model's `makeInt8Weights` (for the embedding table);
-    ///   made here when nil.
+    /// - Parameter int8: in int8, the model's `makeInt8Weights` (for the embedding table and
+    ///   the output projection); made here when nil.
     public init(model: TransformerModel, precision: DecodingPrecision = .fp32, int8: Int8Weights? = nil) {
         let queryScale = 1 / Float(model.config.headDim).squareRoot()
         func packed(_ layers: [(LinearWeights, scale: Float)]) -> PackedLinear { PackedLinear(stacking: layers, precision: precision) }
@@ -104,13 +116,16 @@ public final class DecoderStepWeights {
                   crossOut: packed([(w.crossAttention.out, 1)]),
                   fc1: packed([(w.fc1, 1)]), fc2: packed([(w.fc2, 1)]))
         }
-        output = packed([(LinearWeights(weight: model.weights.outputProjection, bias: model.weights.outputBias), 1)])
         self.precision = precision
         switch precision {
         case .fp32:
+            output = packed([(LinearWeights(weight: model.weights.outputProjection, bias: model.weights.outputBias), 1)])
             decoderEmbedding = model.weights.decoderEmbedding
         case .int8:
             let table = int8 ?? model.makeInt8Weights(includingDecoder: false)
+            // Tied to an embedding table (`sharing`), the projection is that table's int8
+            // matrix, quantized once; `add` quantizes it here otherwise.
+            output = PackedLinear(int8: table.add(model.weights.outputProjection), bias: model.weights.outputBias)
             decoderEmbedding = table.embeddingTable(for: model.weights.decoderEmbedding)
         }
     }

@@ -65,7 +65,9 @@ public enum Int8MatMul {
         let n = w.n, k = w.k, panels = w.panelCount
         // Pairs of panels are the kernel's tile: split on even panel boundaries.
         let pairs = (panels + 1) / 2
-        let parts = m * n * k >= 4 * MatMul.parallelWorkThreshold ? Threads.chunkCount(pairs, minPerChunk: 2) : 1
+        // fp32's work threshold: at 2 threads, 4× it was no faster on whole Bible runs
+        // (greedy and beam 5, Xeon family 6 model 207).
+        let parts = m * n * k >= MatMul.parallelWorkThreshold ? Threads.chunkCount(pairs, minPerChunk: 2) : 1
         let run = { (range: Range<Int>) in
             nmt_int8_gemm(Int64(m), Int64(n), Int64(k), w.path.isVNNI, quantized, inverse, w.packed, w.columnSums,
                           w.inverseScales, bias, relu ? 1 : 0, Int64(range.lowerBound * 2),
