@@ -43,6 +43,31 @@ static int compare(const void *a, const void *b) {
         t_[r_] = (now() - s_) / calls; } \
     qsort(t_, 15, sizeof t_[0], compare); result = t_[7]; } while (0)
 
+// A copy of the plain (n, k) weights in the layout `chosen` that a primitive asked for.
+static dnnl_memory_t reordered(dnnl_engine_t engine, dnnl_stream_t stream, dnnl_memory_t plain,
+                               const dnnl_memory_desc_t *plain_md, const dnnl_memory_desc_t *chosen) {
+    dnnl_memory_t out;
+    dnnl_primitive_desc_t pd;
+    dnnl_primitive_t reorder;
+    CHECK(dnnl_memory_create(&out, chosen, engine, DNNL_MEMORY_ALLOCATE));
+    CHECK(dnnl_reorder_primitive_desc_create(&pd, plain_md, engine, chosen, engine, NULL));
+    CHECK(dnnl_primitive_create(&reorder, pd));
+    dnnl_exec_arg_t args[2] = {{DNNL_ARG_FROM, plain}, {DNNL_ARG_TO, out}};
+    CHECK(dnnl_primitive_execute(reorder, stream, 2, args));
+    CHECK(dnnl_stream_wait(stream));
+    dnnl_primitive_destroy(reorder);
+    dnnl_primitive_desc_destroy(pd);
+    return out;
+}
+
+// The epilogue nmt_int8_gemm fuses into its store, as a pass over int32 sums: the unsigned
+// offset's correction, the row and column scales, the bias.
+static void epilogue(int64_t m, int64_t n, const int32_t *acc, const int32_t *sums, const float *x_inverse,
+                     const float *w_inverse, const float *bias, float *y) {
+    for (int64_t r = 0; r < m; r++)
+        for (int64_t j = 0; j < n; j++) y[r * n + j] = (float)(acc[r * n + j] - sums[j]) * x_inverse[r] * w_inverse[j] + bias[j];
+}
+
 int main(void) {
     void (*omp_set_threads)(int) = (void (*)(int))dlsym(RTLD_DEFAULT, "omp_set_num_threads");
     if (omp_set_threads) omp_set_threads(1);
@@ -97,18 +122,11 @@ int main(void) {
         const dnnl_memory_desc_t *chosen = dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0);
         dnnl_primitive_t matmul;
         CHECK(dnnl_primitive_create(&matmul, pd));
-        dnnl_memory_t src_mem, wei_plain, wei_mem, dst_mem;
+        dnnl_memory_t src_mem, wei_plain, dst_mem;
         CHECK(dnnl_memory_create(&src_mem, &src_md, engine, xq));
         CHECK(dnnl_memory_create(&wei_plain, &wei_md, engine, w));
-        CHECK(dnnl_memory_create(&wei_mem, chosen, engine, DNNL_MEMORY_ALLOCATE));
         CHECK(dnnl_memory_create(&dst_mem, &dst_md, engine, y));
-        dnnl_primitive_desc_t reorder_pd;
-        CHECK(dnnl_reorder_primitive_desc_create(&reorder_pd, &wei_md, engine, chosen, engine, NULL));
-        dnnl_primitive_t reorder;
-        CHECK(dnnl_primitive_create(&reorder, reorder_pd));
-        dnnl_exec_arg_t reorder_args[2] = {{DNNL_ARG_FROM, wei_plain}, {DNNL_ARG_TO, wei_mem}};
-        CHECK(dnnl_primitive_execute(reorder, stream, 2, reorder_args));
-        CHECK(dnnl_stream_wait(stream));
+        dnnl_memory_t wei_mem = reordered(engine, stream, wei_plain, &wei_md, chosen);
         dnnl_exec_arg_t args[3] = {{DNNL_ARG_SRC, src_mem}, {DNNL_ARG_WEIGHTS, wei_mem}, {DNNL_ARG_DST, dst_mem}};
         double onednn;
         MEDIAN(onednn, calls, { dnnl_primitive_execute(matmul, stream, 3, args); dnnl_stream_wait(stream); });
@@ -126,19 +144,11 @@ int main(void) {
         CHECK(dnnl_primitive_desc_create(&pd_rt, &desc_rt, NULL, engine, NULL));
         const char *impl_rt = NULL;
         dnnl_primitive_desc_query(pd_rt, dnnl_query_impl_info_str, 0, &impl_rt);
-        const dnnl_memory_desc_t *chosen_rt = dnnl_primitive_desc_query_md(pd_rt, dnnl_query_weights_md, 0);
-        int same_layout = dnnl_memory_desc_equal(chosen_rt, chosen);
         dnnl_primitive_t matmul_rt;
         CHECK(dnnl_primitive_create(&matmul_rt, pd_rt));
-        dnnl_memory_t wei_rt;
-        CHECK(dnnl_memory_create(&wei_rt, chosen_rt, engine, DNNL_MEMORY_ALLOCATE));
-        dnnl_primitive_desc_t reorder_rt_pd;
-        CHECK(dnnl_reorder_primitive_desc_create(&reorder_rt_pd, &wei_md, engine, chosen_rt, engine, NULL));
-        dnnl_primitive_t reorder_rt;
-        CHECK(dnnl_primitive_create(&reorder_rt, reorder_rt_pd));
-        dnnl_exec_arg_t reorder_rt_args[2] = {{DNNL_ARG_FROM, wei_plain}, {DNNL_ARG_TO, wei_rt}};
-        CHECK(dnnl_primitive_execute(reorder_rt, stream, 2, reorder_rt_args));
-        CHECK(dnnl_stream_wait(stream));
+        // Its own weight layout (gemm:jit's differs from the exact-shape kernels').
+        dnnl_memory_t wei_rt = reordered(engine, stream, wei_plain, &wei_md,
+                                         dnnl_primitive_desc_query_md(pd_rt, dnnl_query_weights_md, 0));
         int32_t *acc = malloc(sizeof(int32_t) * m * n);
         dnnl_memory_t src_actual, dst_actual;
         CHECK(dnnl_memory_create(&src_actual, &src_md, engine, xq));
@@ -147,36 +157,41 @@ int main(void) {
         double runtime_m;
         MEDIAN(runtime_m, calls, {
             dnnl_primitive_execute(matmul_rt, stream, 3, args_rt); dnnl_stream_wait(stream);
-            for (int64_t r = 0; r < m; r++) for (int64_t j = 0; j < n; j++)
-                y[r * n + j] = (float)(acc[r * n + j] - sums[j]) * x_inverse[r] * w_inverse[j] + bias[j];
+            epilogue(m, n, acc, sums, x_inverse, w_inverse, bias, y);
         });
         // The same with an exact-shape primitive and int32 results.
         dnnl_matmul_desc_t desc32;
         CHECK(dnnl_matmul_desc_init(&desc32, &src_md, &wei_any, NULL, &dst32_md));
         dnnl_primitive_desc_t pd32;
         CHECK(dnnl_primitive_desc_create(&pd32, &desc32, NULL, engine, NULL));
-        int same32 = dnnl_memory_desc_equal(dnnl_primitive_desc_query_md(pd32, dnnl_query_weights_md, 0), chosen);
+        if (!dnnl_memory_desc_equal(dnnl_primitive_desc_query_md(pd32, dnnl_query_weights_md, 0), chosen)) {
+            fprintf(stderr, "the int32-output primitive wants another weight layout\n");
+            return 1;
+        }
         dnnl_primitive_t matmul32;
         CHECK(dnnl_primitive_create(&matmul32, pd32));
         dnnl_exec_arg_t args32[3] = {{DNNL_ARG_SRC, src_actual}, {DNNL_ARG_WEIGHTS, wei_mem}, {DNNL_ARG_DST, dst_actual}};
         double exact32;
         MEDIAN(exact32, calls, {
             dnnl_primitive_execute(matmul32, stream, 3, args32); dnnl_stream_wait(stream);
-            for (int64_t r = 0; r < m; r++) for (int64_t j = 0; j < n; j++)
-                y[r * n + j] = (float)(acc[r * n + j] - sums[j]) * x_inverse[r] * w_inverse[j] + bias[j];
+            epilogue(m, n, acc, sums, x_inverse, w_inverse, bias, y);
         });
 
         double ops = 2.0 * m * n * k;
         char name[32];
         snprintf(name, sizeof name, "%ldx%ldx%ld", (long)m, (long)n, (long)k);
-        printf("%-16s %12.0f %12.0f %12.0f %12.0f  %s | %s (same layout %d %d)\n", name, ops / ours / 1e9, ops / onednn / 1e9,
-               ops / exact32 / 1e9, ops / runtime_m / 1e9, impl ? impl : "?", impl_rt ? impl_rt : "?", same_layout, same32);
+        printf("%-16s %12.0f %12.0f %12.0f %12.0f  %s | %s\n", name, ops / ours / 1e9, ops / onednn / 1e9,
+               ops / exact32 / 1e9, ops / runtime_m / 1e9, impl ? impl : "?", impl_rt ? impl_rt : "?");
         dnnl_primitive_destroy(matmul);
-        dnnl_primitive_destroy(reorder);
+        dnnl_primitive_destroy(matmul_rt);
+        dnnl_primitive_destroy(matmul32);
         dnnl_primitive_desc_destroy(pd);
-        dnnl_primitive_desc_destroy(reorder_pd);
+        dnnl_primitive_desc_destroy(pd_rt);
+        dnnl_primitive_desc_destroy(pd32);
         dnnl_primitive_attr_destroy(attr);
         dnnl_memory_destroy(src_mem); dnnl_memory_destroy(wei_plain); dnnl_memory_destroy(wei_mem); dnnl_memory_destroy(dst_mem);
+        dnnl_memory_destroy(wei_rt); dnnl_memory_destroy(src_actual); dnnl_memory_destroy(dst_actual);
+        free(acc);
         free(x); free(y); free(w); free(w_inverse); free(bias); free(x_inverse); free(packed); free(sums); free(xq); free(scales);
     }
     return 0;
