@@ -52,6 +52,8 @@ public final class ModelScorer: Scorer {
     public func start(sources: [[Int32]], hypothesesPerSentence k: Int, steps: Int, options: ScoringOptions) throws {
         precondition(k >= 1 && steps >= 1 && steps <= maxSteps,
                      "start: \(k) rows per sentence and \(steps) steps (max \(maxSteps))")
+        // The last batch's caches go before this one's are made, so that two never coexist.
+        decoder = nil
         let (out, lengths, s) = try model.encode(sources, workspace: encoderWorkspace)
         sourceLength = s
         let rows = sources.count * k
