@@ -19,7 +19,6 @@ public final class IncrementalDecoder {
     public private(set) var position = 0
 
     private let sourceLength: Int
-    private let sentenceOf: UnsafeMutablePointer<Int32>          // (rows)
     private let sourceLengths: UnsafeMutablePointer<Int32>       // (rows): the source length of each row's sentence
     // Per layer, rows of [key | value] (2d floats): self-attention (rows, capacity, 2d),
     // where position t's entry of decoder row r is written at step t and never moved (a
@@ -53,11 +52,9 @@ public final class IncrementalDecoder {
         self.capacity = capacity
         self.sourceLength = sourceLength
         let d = model.config.modelDim, sentences = lengths.count
-        self.sentenceOf = .allocate(capacity: max(rows, 1))
         self.sourceLengths = .allocate(capacity: max(rows, 1))
         for (r, s) in sentenceOf.enumerated() {
             precondition(s >= 0 && Int(s) < sentences, "hypothesis \(r) refers to sentence \(s) of \(sentences)")
-            self.sentenceOf[r] = s
             self.sourceLengths[r] = lengths[Int(s)]
         }
         let layers = model.config.decoderLayers
@@ -76,7 +73,6 @@ public final class IncrementalDecoder {
     }
 
     deinit {
-        sentenceOf.deallocate()
         sourceLengths.deallocate()
         slots.deallocate()
         scratchSlots.deallocate()
@@ -194,12 +190,10 @@ public final class IncrementalDecoder {
         }
         swap(&slots, &scratchSlots)
         // The per-row tables are small: gather them through copies of the old rows.
-        let oldSentenceOf = Array(UnsafeBufferPointer(start: sentenceOf, count: rows))
         let oldLengths = Array(UnsafeBufferPointer(start: sourceLengths, count: rows))
         let oldEntries = Array(UnsafeBufferPointer(start: crossEntries, count: rows * s))
         for (r, old) in from.enumerated() {
             let o = Int(old)
-            sentenceOf[r] = oldSentenceOf[o]
             sourceLengths[r] = oldLengths[o]
             for j in 0..<s { crossEntries[r * s + j] = oldEntries[o * s + j] }
         }

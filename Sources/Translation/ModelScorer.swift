@@ -21,8 +21,8 @@ public final class ModelScorer: Scorer {
     private var sourceLength = 0                           // S
     private var decoder: IncrementalDecoder?
     private var history: [[Int32]] = []                    // row → tokens fed so far
-    private var logits: TensorStorage?                     // (started rows, V); the first `rows` are live
-    private var output: TensorStorage?                     // (started rows, V); the first `rows` are live
+    // (started rows, V), the first `rows` live: the logits, then in place their log-softmax.
+    private var logits: TensorStorage?
     private var options = ScoringOptions()
     private var attentionOutput: TensorStorage?            // (started rows, S) with options.attention
     private var stepRows = 0                               // rows of the last step
@@ -59,7 +59,6 @@ public final class ModelScorer: Scorer {
         let rows = sources.count * k
         history = Array(repeating: [], count: rows)
         logits = TensorStorage(Shape(max(rows, 1), vocabularySize), zeroed: false)
-        output = TensorStorage(Shape(max(rows, 1), vocabularySize), zeroed: false)
         self.options = options
         attentionOutput = options.attention ? TensorStorage(Shape(max(rows, 1), max(s, 1)), zeroed: true) : nil
         stepRows = 0
@@ -74,18 +73,16 @@ public final class ModelScorer: Scorer {
     }
 
     public func step(tokens: [Int32]) -> Tensor {
-        guard let decoder, let logits, let output else { preconditionFailure("step called before start") }
+        guard let decoder, let logits else { preconditionFailure("step called before start") }
         precondition(tokens.count == decoder.rows, "step: \(tokens.count) tokens for \(decoder.rows) rows")
         for (row, token) in tokens.enumerated() { history[row].append(token) }
-        let shape = Shape(decoder.rows, vocabularySize)
-        let computed = Tensor(data: logits.tensor.data, shape: shape)
+        let computed = Tensor(data: logits.tensor.data, shape: Shape(decoder.rows, vocabularySize))
         let attention = attentionOutput.map { Tensor(data: $0.tensor.data, shape: Shape(decoder.rows, sourceLength)) }
         decoder.step(tokens: tokens, into: computed, attention: attention)
         adjust(computed)
         stepRows = tokens.count
-        let out = Tensor(data: output.tensor.data, shape: shape)
-        Softmax.logSoftmaxForward(computed, into: out)
-        return out
+        Softmax.logSoftmaxForward(computed, into: computed)
+        return computed
     }
 
     /// The repetition penalty and the temperature on the decoder's logits (rows, V),
@@ -114,10 +111,7 @@ public final class ModelScorer: Scorer {
 
     public func select(_ rows: [Int32]) {
         guard let decoder else { preconditionFailure("select called before start") }
-        for row in rows {
-            precondition(row >= 0 && Int(row) < decoder.rows, "select: row \(row) of \(decoder.rows)")
-        }
+        decoder.select(rows)   // checks the rows
         history = rows.map { history[Int($0)] }
-        decoder.select(rows)
     }
 }

@@ -27,6 +27,14 @@ import Translation
         return (tagged.map { String($0.source.dropFirst(">>\(code)<< ".count)) }, tagged.map(\.greedy_text))
     }
 
+    /// The best hypothesis' text of each translation in a native answer.
+    func best(_ data: Data) throws -> [String?] {
+        let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        return try #require(json["translations"] as? [[String: Any]]).map {
+            ($0["hypotheses"] as? [[String: Any]])?.first?["text"] as? String
+        }
+    }
+
     @Test func requestTargetSelectsTheTag() async throws {
         let (api, batcher) = try api()
         defer { batcher.stop() }
@@ -36,11 +44,7 @@ import Translation
             #expect(!sources.isEmpty)
             let (data, _) = try await api.native(RequestFields(values: [
                 "texts": .array(sources.map { .string($0) }), "target": .string(code), "beam": .integer(1)]))
-            let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-            let texts = try #require(json["translations"] as? [[String: Any]]).map {
-                ($0["hypotheses"] as? [[String: Any]])?.first?["text"] as? String
-            }
-            #expect(texts == expected, "native, target \(code)")
+            #expect(try best(data) == expected, "native, target \(code)")
             let (libre, _) = try await api.libreTranslate(RequestFields(values: [
                 "q": .array(sources.map { .string($0) }), "source": .string("src"), "target": .string(code)]))
             let answer = try #require(try JSONSerialization.jsonObject(with: libre) as? [String: Any])
@@ -50,13 +54,8 @@ import Translation
         let (cp, rv) = (try lines("cp"), try lines("rv"))
         async let first = api.native(RequestFields(values: ["texts": .array(cp.sources.map { .string($0) }), "target": .string("cp")]))
         async let second = api.native(RequestFields(values: ["texts": .array(rv.sources.map { .string($0) }), "target": .string("rv")]))
-        let answers = try await [first.0, second.0].map { data in
-            try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])["translations"] as? [[String: Any]]
-        }
-        func best(_ translations: [[String: Any]]?) -> [String?] {
-            (translations ?? []).map { ($0["hypotheses"] as? [[String: Any]])?.first?["text"] as? String }
-        }
-        #expect(best(answers[0]) == cp.expected && best(answers[1]) == rv.expected)
+        let (cpAnswer, rvAnswer) = try await (first.0, second.0)
+        #expect(try best(cpAnswer) == cp.expected && best(rvAnswer) == rv.expected)
         let languages = try #require(try JSONSerialization.jsonObject(with: api.languages) as? [[String: Any]])
         #expect(languages.first?["targets"] as? [String] == ["cp", "rv"])
     }
