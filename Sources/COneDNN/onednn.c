@@ -41,13 +41,25 @@ static dnnl_status_t describe_actual(dnnl_memory_desc_t *md, int64_t rows, int64
     return dnnl_memory_desc_init_by_strides(md, 2, dims, type, strides);
 }
 
-static dnnl_status_t make_primitive(int transpose_a, int transpose_b, int accumulate, dnnl_primitive_t *out,
-                                    const char **implementation) {
+// A primitive for the layout (transposes, accumulate): with every dimension and stride given
+// at run time when `exact` is NULL, else for exactly the shape and strides `exact` holds.
+typedef struct {
+    int64_t m, n, k, lda, ldb, ldc;
+} exact_shape;
+
+static dnnl_status_t make_primitive(int transpose_a, int transpose_b, int accumulate, const exact_shape *exact,
+                                    dnnl_primitive_t *out, char *implementation, size_t size) {
     dnnl_memory_desc_t a, b, c;
     dnnl_status_t s;
-    if ((s = describe(&a, 0, 0, transpose_a, dnnl_bf16, 1)) != dnnl_success) return s;
-    if ((s = describe(&b, 0, 0, transpose_b, dnnl_bf16, 1)) != dnnl_success) return s;
-    if ((s = describe(&c, 0, 0, 0, dnnl_f32, 1)) != dnnl_success) return s;
+    if (exact) {
+        if ((s = describe_actual(&a, exact->m, exact->k, exact->lda, transpose_a, dnnl_bf16)) != dnnl_success) return s;
+        if ((s = describe_actual(&b, exact->k, exact->n, exact->ldb, transpose_b, dnnl_bf16)) != dnnl_success) return s;
+        if ((s = describe_actual(&c, exact->m, exact->n, exact->ldc, 0, dnnl_f32)) != dnnl_success) return s;
+    } else {
+        if ((s = describe(&a, 0, 0, transpose_a, dnnl_bf16, 1)) != dnnl_success) return s;
+        if ((s = describe(&b, 0, 0, transpose_b, dnnl_bf16, 1)) != dnnl_success) return s;
+        if ((s = describe(&c, 0, 0, 0, dnnl_f32, 1)) != dnnl_success) return s;
+    }
     dnnl_matmul_desc_t desc;
     if ((s = dnnl_matmul_desc_init(&desc, &a, &b, NULL, &c)) != dnnl_success) return s;
     dnnl_primitive_attr_t attr = NULL;
@@ -65,12 +77,72 @@ static dnnl_status_t make_primitive(int transpose_a, int transpose_b, int accumu
     if (attr) dnnl_primitive_attr_destroy(attr);
     if (s != dnnl_success) return s;
     if (implementation) {
+        // Copied: the name lives only as long as the descriptor.
         const char *name = NULL;
         dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, &name);
-        *implementation = name;
+        snprintf(implementation, size, "%s", name ? name : "unknown");
     }
     s = dnnl_primitive_create(out, pd);
     dnnl_primitive_desc_destroy(pd);
+    return s;
+}
+
+// Exact-shape primitives of this thread, most recently made last; at most EXACT_CAPACITY,
+// the oldest destroyed to make room. A training step needs about 15 (one per layer shape
+// and layout), so the cache holds them all and each compiles once per run.
+#define EXACT_CAPACITY 48
+typedef struct {
+    exact_shape shape;
+    int transpose_b, accumulate;
+    dnnl_primitive_t primitive;
+} exact_entry;
+static __thread exact_entry exact_primitives[EXACT_CAPACITY];
+static __thread int exact_count, exact_next;
+
+static dnnl_status_t exact_primitive(const exact_shape *shape, int transpose_b, int accumulate, dnnl_primitive_t *out) {
+    for (int i = 0; i < exact_count; i++) {
+        exact_entry *e = &exact_primitives[i];
+        if (e->transpose_b == transpose_b && e->accumulate == accumulate && e->shape.m == shape->m && e->shape.n == shape->n
+            && e->shape.k == shape->k && e->shape.lda == shape->lda && e->shape.ldb == shape->ldb && e->shape.ldc == shape->ldc) {
+            *out = e->primitive;
+            return dnnl_success;
+        }
+    }
+    dnnl_primitive_t made;
+    dnnl_status_t s = make_primitive(0, transpose_b, accumulate, shape, &made, NULL, 0);
+    if (s != dnnl_success) return s;
+    int slot;
+    if (exact_count < EXACT_CAPACITY) {
+        slot = exact_count++;
+    } else {
+        slot = exact_next;
+        dnnl_primitive_destroy(exact_primitives[slot].primitive);
+        exact_next = (exact_next + 1) % EXACT_CAPACITY;
+    }
+    exact_primitives[slot] = (exact_entry){*shape, transpose_b, accumulate, made};
+    *out = made;
+    return dnnl_success;
+}
+
+static dnnl_status_t execute(dnnl_primitive_t p, int64_t m, int64_t n, int64_t k,
+                             const uint16_t *a, int64_t lda, int transpose_a,
+                             const uint16_t *b, int64_t ldb, int transpose_b, float *c, int64_t ldc) {
+    dnnl_status_t s;
+    dnnl_memory_desc_t da, db, dc;
+    if ((s = describe_actual(&da, m, k, lda, transpose_a, dnnl_bf16)) != dnnl_success) return s;
+    if ((s = describe_actual(&db, k, n, ldb, transpose_b, dnnl_bf16)) != dnnl_success) return s;
+    if ((s = describe_actual(&dc, m, n, ldc, 0, dnnl_f32)) != dnnl_success) return s;
+    dnnl_memory_t ma = NULL, mb = NULL, mc = NULL;
+    if ((s = dnnl_memory_create(&ma, &da, engine, (void *)a)) == dnnl_success
+        && (s = dnnl_memory_create(&mb, &db, engine, (void *)b)) == dnnl_success
+        && (s = dnnl_memory_create(&mc, &dc, engine, c)) == dnnl_success) {
+        dnnl_exec_arg_t args[3] = {{DNNL_ARG_SRC, ma}, {DNNL_ARG_WEIGHTS, mb}, {DNNL_ARG_DST, mc}};
+        s = dnnl_primitive_execute(p, stream, 3, args);
+        if (s == dnnl_success) s = dnnl_stream_wait(stream);
+    }
+    if (ma) dnnl_memory_destroy(ma);
+    if (mb) dnnl_memory_destroy(mb);
+    if (mc) dnnl_memory_destroy(mc);
     return s;
 }
 
@@ -86,41 +158,46 @@ int nmt_onednn_matmul_bf16(int64_t m, int64_t n, int64_t k,
     }
     dnnl_status_t s;
     if (!stream && (s = dnnl_stream_create(&stream, engine, dnnl_stream_default_flags)) != dnnl_success) return s;
-    int slot = (transpose_a ? 4 : 0) | (transpose_b ? 2 : 0) | (accumulate ? 1 : 0);
-    if (!primitives[slot] && (s = make_primitive(transpose_a, transpose_b, accumulate, &primitives[slot], NULL)) != dnnl_success)
-        return s;
-
-    dnnl_memory_desc_t da, db, dc;
-    if ((s = describe_actual(&da, m, k, lda, transpose_a, dnnl_bf16)) != dnnl_success) return s;
-    if ((s = describe_actual(&db, k, n, ldb, transpose_b, dnnl_bf16)) != dnnl_success) return s;
-    if ((s = describe_actual(&dc, m, n, ldc, 0, dnnl_f32)) != dnnl_success) return s;
-    dnnl_memory_t ma = NULL, mb = NULL, mc = NULL;
-    if ((s = dnnl_memory_create(&ma, &da, engine, (void *)a)) == dnnl_success
-        && (s = dnnl_memory_create(&mb, &db, engine, (void *)b)) == dnnl_success
-        && (s = dnnl_memory_create(&mc, &dc, engine, c)) == dnnl_success) {
-        dnnl_exec_arg_t args[3] = {{DNNL_ARG_SRC, ma}, {DNNL_ARG_WEIGHTS, mb}, {DNNL_ARG_DST, mc}};
-        s = dnnl_primitive_execute(primitives[slot], stream, 3, args);
-        if (s == dnnl_success) s = dnnl_stream_wait(stream);
+    int64_t done = 0;
+    if (!transpose_a && k <= NMT_ONEDNN_EXACT_MAX_K) {
+        // Whole blocks of NMT_ONEDNN_EXACT_ROWS rows in one exact-shape primitive, which
+        // reaches AMX; the remaining rows below in the run-time one.
+        exact_shape shape = {NMT_ONEDNN_EXACT_ROWS, n, k, lda, ldb, ldc};
+        for (; done + NMT_ONEDNN_EXACT_ROWS <= m; done += NMT_ONEDNN_EXACT_ROWS) {
+            dnnl_primitive_t p;
+            if ((s = exact_primitive(&shape, transpose_b, accumulate, &p)) != dnnl_success) return s;
+            if ((s = execute(p, NMT_ONEDNN_EXACT_ROWS, n, k, a + done * lda, lda, 0, b, ldb, transpose_b,
+                             c + done * ldc, ldc)) != dnnl_success) return s;
+        }
+        if (done == m) return dnnl_success;
     }
-    if (ma) dnnl_memory_destroy(ma);
-    if (mb) dnnl_memory_destroy(mb);
-    if (mc) dnnl_memory_destroy(mc);
-    return s;
+    int slot = (transpose_a ? 4 : 0) | (transpose_b ? 2 : 0) | (accumulate ? 1 : 0);
+    if (!primitives[slot] && (s = make_primitive(transpose_a, transpose_b, accumulate, NULL, &primitives[slot], NULL, 0)) != dnnl_success)
+        return s;
+    return execute(primitives[slot], m - done, n, k, a + done * lda, lda, transpose_a, b, ldb, transpose_b,
+                   c + done * ldc, ldc);
 }
 
 const char *nmt_onednn_bf16_implementation(void) {
-    static char text[128];
+    static char text[192];
     pthread_once(&engine_once, make_engine);
     if (engine_status != dnnl_success) return "oneDNN engine unavailable";
-    dnnl_primitive_t p = NULL;
-    const char *name = NULL;
-    dnnl_status_t s = make_primitive(0, 1, 0, &p, &name);
+    // The layer products' two kinds, at the small preset's FFN shape.
+    exact_shape shape = {NMT_ONEDNN_EXACT_ROWS, 1024, 256, 256, 256, 1024};
+    dnnl_primitive_t runtime = NULL, exact = NULL;
+    char runtime_name[80], exact_name[80];
+    dnnl_status_t s = make_primitive(0, 1, 0, NULL, &runtime, runtime_name, sizeof runtime_name);
     if (s != dnnl_success) {
         snprintf(text, sizeof text, "no bf16 matmul (oneDNN status %d)", (int)s);
-    } else {
-        snprintf(text, sizeof text, "%s", name ? name : "unknown");
-        dnnl_primitive_destroy(p);
+        return text;
     }
+    s = make_primitive(0, 1, 0, &shape, &exact, exact_name, sizeof exact_name);
+    if (s == dnnl_success)
+        snprintf(text, sizeof text, "%s in %d-row blocks, %s otherwise", exact_name, NMT_ONEDNN_EXACT_ROWS, runtime_name);
+    else
+        snprintf(text, sizeof text, "%s", runtime_name);
+    if (exact) dnnl_primitive_destroy(exact);
+    dnnl_primitive_destroy(runtime);
     return text;
 }
 

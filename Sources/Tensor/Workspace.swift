@@ -21,6 +21,10 @@ public final class Workspace {
     /// rounded weights); set by the model at the start of each forward pass.
     public var products: ProductEngine = .fp32
 
+    /// bf16 copies of activations that several products read, rounded once inside a
+    /// `MatMul.sharingRounded` scope: (fp32 data, element count, rounded copy).
+    var sharedRounded: [(source: UnsafeMutablePointer<Float>, count: Int, copy: UnsafePointer<UInt16>)] = []
+
     /// How many times memory was requested from the system (for allocation tests).
     public private(set) var allocationCount = 0
     /// The largest number of bytes any step has used.

@@ -13,8 +13,10 @@ enum Linear {
     /// Shapes: dy (N, out), x (N, in), dx (N, in).
     static func backward(_ dy: Tensor, input x: Tensor, weights w: LinearWeights, gradients g: LinearWeights,
                          dx: Tensor?, accumulate: Bool = false, _ ws: Workspace) {
-        MatMul.multiply(dy, x, into: g.weight, transposeA: true, beta: 1, in: ws)
+        MatMul.sharingRounded(dy, in: ws) {
+            MatMul.multiply(dy, x, into: g.weight, transposeA: true, beta: 1, in: ws)
+            if let dx { MatMul.multiply(dy, w.weight, into: dx, beta: accumulate ? 1 : 0, in: ws) }
+        }
         if let db = g.bias { Elementwise.biasBackward(dy, into: db) }
-        if let dx { MatMul.multiply(dy, w.weight, into: dx, beta: accumulate ? 1 : 0, in: ws) }
     }
 }

@@ -244,8 +244,10 @@ public final class TransformerModel {
         precondition(dLogits.shape.rows == p.target.count && dLogits.shape.last == config.targetVocabularySize,
                      "backward: dLogits \(dLogits.shape) should be (\(p.target.count), \(config.targetVocabularySize))")
         var dx = ws.tensor(p.target.count, d)
-        MatMul.multiply(dLogits, weights.outputProjection, into: dx, in: ws)
-        MatMul.multiply(dLogits, p.decoderOut, into: g.outputProjection, transposeA: true, beta: 1, in: ws)
+        MatMul.sharingRounded(dLogits, in: ws) {
+            MatMul.multiply(dLogits, weights.outputProjection, into: dx, in: ws)
+            MatMul.multiply(dLogits, p.decoderOut, into: g.outputProjection, transposeA: true, beta: 1, in: ws)
+        }
         if let dBias = g.outputBias { addColumnSums(of: dLogits, to: dBias) }
         if let norm = weights.decoderNorm, let gn = g.decoderNorm, let cache = p.decoderNorm {
             let dIn = ws.tensor(dx.shape)

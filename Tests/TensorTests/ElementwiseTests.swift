@@ -20,6 +20,28 @@ import TestSupport
         expectClose(dBias.tensor.toArray(), sums, atol: 1e-6, rtol: 1e-6, "bias gradient accumulates column sums")
     }
 
+    /// Every column sums its rows in order, one Float add per row, in blocks of 64 columns,
+    /// 8 and 1: equal bit for bit to that loop at any thread count.
+    @Test(arguments: [64, 200, 1024])
+    func biasBackwardSumsEachColumnInRowOrder(cols: Int) {
+        var rng = TestRandom(seed: 23)
+        let dy = rng.tensor(Shape(37, cols)), start = rng.tensor(Shape(cols))
+        var want = start.tensor.toArray()
+        for c in 0..<cols {
+            var sum: Float = 0
+            for r in 0..<37 { sum += dy.tensor[r * cols + c] }
+            want[c] += sum
+        }
+        defer { Threads.set(1) }
+        for threads in [1, 2] {
+            Threads.set(threads)
+            let dBias = TensorStorage(Shape(cols))
+            dBias.tensor.copy(from: start.tensor)
+            Elementwise.biasBackward(dy.tensor, into: dBias.tensor)
+            #expect(dBias.tensor.toArray() == want, "\(cols) columns, \(threads) threads")
+        }
+    }
+
     @Test func residualAddAndBackward() {
         var rng = TestRandom(seed: 22)
         let a = rng.tensor(Shape(5, 13)), b = rng.tensor(Shape(5, 13)), y = TensorStorage(Shape(5, 13))

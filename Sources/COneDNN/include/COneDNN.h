@@ -5,6 +5,12 @@
 
 #include <stdint.h>
 
+/// The exact-shape path (see nmt_onednn_matmul_bf16): rows per block, and the largest k
+/// it takes (beyond it, as for the 8,000-wide output projection's input gradient, the
+/// run-time primitive is faster).
+#define NMT_ONEDNN_EXACT_ROWS 256
+#define NMT_ONEDNN_EXACT_MAX_K 1024
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -18,8 +24,13 @@ extern "C" {
 ///
 /// Runs on the calling thread only (oneDNN's OpenMP team is held to one thread here), so
 /// the caller's worker pool decides the parallelism. Each thread keeps its own stream and
-/// primitives; primitives take every dimension at run time, so one primitive per
-/// (transpose_a, transpose_b, accumulate) serves every shape without JIT compiling anew.
+/// primitives. Where A is not transposed and k ≤ NMT_ONEDNN_EXACT_MAX_K, whole blocks of
+/// NMT_ONEDNN_EXACT_ROWS rows run in a primitive compiled for exactly that block's shape
+/// (cached per thread by shape and strides): only those reach AMX's tile kernels, 1.2–1.8×
+/// the run-time one at the training shapes (docs/BENCHMARKS.md). The remaining rows, and
+/// every other product, run in a primitive that takes every dimension at run time, one per
+/// (transpose_a, transpose_b, accumulate), compiled once per thread. Which rows fall in a
+/// block depends on m only, so results repeat exactly for a given m.
 ///
 /// Returns 0, or oneDNN's status code (dnnl_status_t) when it refuses or fails.
 int nmt_onednn_matmul_bf16(int64_t m, int64_t n, int64_t k,

@@ -28,16 +28,33 @@ public enum Elementwise {
         let cols = dy.shape.last, rows = dy.shape.rows
         precondition(dBias.count == cols, "biasBackward: dBias \(dBias.shape) does not match last axis of \(dy.shape)")
         let g = dy.data, db = dBias.data
-        Threads.parallelFor(cols / 8 + (cols % 8 == 0 ? 0 : 1), minPerChunk: 8) { blocks in
-            let c0 = blocks.lowerBound * 8, c1 = min(blocks.upperBound * 8, cols)
-            var c = c0
-            while c + 8 <= c1 {
+        // Blocks of 64 columns in eight independent accumulators: the adds of a row do not
+        // wait on each other, and every cache line of dy read is used whole. Each column
+        // still sums its rows in order, one add per row.
+        let block = 64
+        Threads.parallelFor((cols + block - 1) / block, minPerChunk: 1) { blocks in
+            var c = blocks.lowerBound * block
+            let end = min(blocks.upperBound * block, cols)
+            while c + block <= end {
+                var a0 = Float8(), a1 = Float8(), a2 = Float8(), a3 = Float8()
+                var a4 = Float8(), a5 = Float8(), a6 = Float8(), a7 = Float8()
+                for r in 0..<rows {
+                    let row = g + r * cols + c
+                    a0 += load8(row); a1 += load8(row + 8); a2 += load8(row + 16); a3 += load8(row + 24)
+                    a4 += load8(row + 32); a5 += load8(row + 40); a6 += load8(row + 48); a7 += load8(row + 56)
+                }
+                for (i, acc) in [a0, a1, a2, a3, a4, a5, a6, a7].enumerated() {
+                    store8(load8(db + c + i * 8) + acc, db + c + i * 8)
+                }
+                c += block
+            }
+            while c + 8 <= end {
                 var acc = Float8()
                 for r in 0..<rows { acc += load8(g + r * cols + c) }
                 store8(load8(db + c) + acc, db + c)
                 c += 8
             }
-            while c < c1 {
+            while c < end {
                 var acc: Float = 0
                 for r in 0..<rows { acc += g[r * cols + c] }
                 db[c] += acc

@@ -49,10 +49,33 @@ extension MatMul {
         ws.release(to: mark)
     }
 
+    /// Runs `body`, in which every bf16 product reading one of `operands` reads one copy of
+    /// it rounded here, once, instead of rounding it again per product (a layer's input
+    /// gradient `dy` feeds both of its gradient products; q, k and v read the same input).
+    /// In other precisions it just runs `body`. No operand may be written inside `body`, and
+    /// nothing `body` allocates in `ws` may outlive it (the copies are released after it).
+    public static func sharingRounded<Result>(_ operands: Tensor..., in ws: Workspace, _ body: () -> Result) -> Result {
+        guard case let .bf16(mirror) = ws.products else { return body() }
+        let mark = ws.mark(), shared = ws.sharedRounded.count
+        for x in operands where mirror?.rounded(x.data) == nil
+            && !ws.sharedRounded.contains(where: { $0.source == x.data && $0.count == x.shape.count }) {
+            ws.sharedRounded.append((x.data, x.shape.count, rounded(x, mirror: nil, ws)))
+        }
+        defer {
+            ws.sharedRounded.removeSubrange(shared...)
+            ws.release(to: mark)
+        }
+        return body()
+    }
+
     /// `x` rounded to bfloat16 in its own layout: the mirror's copy when `x` is a weight it
-    /// holds, otherwise a copy in `ws` (rows split over the threads).
+    /// holds, the shared copy inside a `sharingRounded` scope for it, otherwise a copy in
+    /// `ws` (rows split over the threads).
     static func rounded(_ x: Tensor, mirror: BF16Mirror?, _ ws: Workspace) -> UnsafePointer<UInt16> {
         if let copy = mirror?.rounded(x.data) { return copy }
+        if let shared = ws.sharedRounded.last(where: { $0.source == x.data && $0.count == x.shape.count }) {
+            return shared.copy
+        }
         let out = ws.buffer(UInt16.self, count: x.shape.count)
         let (rows, cols) = (x.shape.rows, x.shape.last)
         Threads.parallelFor(rows, minPerChunk: max(1, 16_384 / max(cols, 1))) { range in
