@@ -159,7 +159,9 @@ int nmt_onednn_matmul_bf16(int64_t m, int64_t n, int64_t k,
     dnnl_status_t s;
     if (!stream && (s = dnnl_stream_create(&stream, engine, dnnl_stream_default_flags)) != dnnl_success) return s;
     int64_t done = 0;
-    if (!transpose_a && k <= NMT_ONEDNN_EXACT_MAX_K) {
+    // C's rows must be contiguous (ldc = n): for a column block of a wider C, oneDNN 2.6
+    // declines the AMX kernel and compiles gemm:jit for the shape, no faster than run-time.
+    if (!transpose_a && k <= NMT_ONEDNN_EXACT_MAX_K && ldc == n) {
         // Whole blocks of NMT_ONEDNN_EXACT_ROWS rows in one exact-shape primitive, which
         // reaches AMX; the remaining rows below in the run-time one.
         exact_shape shape = {NMT_ONEDNN_EXACT_ROWS, n, k, lda, ldb, ldc};

@@ -38,18 +38,25 @@ public enum MatMul {
     /// when C is wider than tall), or one block, the whole of C, for a small product. Block
     /// boundaries fall on multiples of the kernels' register tile and are fixed for a
     /// thread count, so every engine's results repeat exactly at that count.
+    ///
+    /// With `rowBlock`, an engine that wants whole blocks of that many rows and all of C's
+    /// columns in each call (oneDNN's exact-shape bf16 primitives) gets rows split on
+    /// multiples of it whenever every thread can have one.
     @inline(__always)
-    static func forEachBlock(m: Int, n: Int, k: Int, _ body: (_ rows: Range<Int>, _ columns: Range<Int>) -> Void) {
+    static func forEachBlock(m: Int, n: Int, k: Int, rowBlock: Int? = nil,
+                             _ body: (_ rows: Range<Int>, _ columns: Range<Int>) -> Void) {
         let parts = Threads.count
         guard parts > 1, m * n * k >= parallelWorkThreshold, max(m, n) >= parts * splitAlignment else {
             body(0..<m, 0..<n)
             return
         }
-        let splitRows = m >= n, extent = splitRows ? m : n
-        let blocks = (extent + splitAlignment - 1) / splitAlignment
+        let wholeRowBlocks = rowBlock.map { m >= parts * $0 } ?? false
+        let splitRows = wholeRowBlocks || m >= n, extent = splitRows ? m : n
+        let alignment = wholeRowBlocks ? rowBlock! : splitAlignment
+        let blocks = (extent + alignment - 1) / alignment
         Threads.run(chunks: parts) { part in
             let range = Threads.chunkRange(part, of: parts, total: blocks)
-            let start = range.lowerBound * splitAlignment, end = min(range.upperBound * splitAlignment, extent)
+            let start = range.lowerBound * alignment, end = min(range.upperBound * alignment, extent)
             guard start < end else { return }
             if splitRows { body(start..<end, 0..<n) } else { body(0..<m, start..<end) }
         }

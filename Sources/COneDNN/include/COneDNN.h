@@ -24,7 +24,7 @@ extern "C" {
 ///
 /// Runs on the calling thread only (oneDNN's OpenMP team is held to one thread here), so
 /// the caller's worker pool decides the parallelism. Each thread keeps its own stream and
-/// primitives. Where A is not transposed and k ≤ NMT_ONEDNN_EXACT_MAX_K, whole blocks of
+/// primitives. Where A is not transposed, k ≤ NMT_ONEDNN_EXACT_MAX_K and ldc = n, whole blocks of
 /// NMT_ONEDNN_EXACT_ROWS rows run in a primitive compiled for exactly that block's shape
 /// (cached per thread by shape and strides): only those reach AMX's tile kernels, 1.2–1.8×
 /// the run-time one at the training shapes (docs/BENCHMARKS.md). The remaining rows, and

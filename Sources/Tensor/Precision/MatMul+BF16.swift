@@ -38,7 +38,10 @@ extension MatMul {
         let mark = ws.mark()
         let roundedA = rounded(a, mirror: weights, ws), roundedB = rounded(b, mirror: weights, ws)
         let (lda, ldb, ldc) = (a.shape.last, b.shape.last, n)
-        forEachBlock(m: m, n: n, k: k) { rows, columns in
+        // oneDNN's exact-shape primitives take whole row blocks with C's rows contiguous
+        // (ldc = n; with a column block of a wider C they fall back to `gemm:jit`).
+        let exactShape = !transposeA && k <= Int(NMT_ONEDNN_EXACT_MAX_K)
+        forEachBlock(m: m, n: n, k: k, rowBlock: exactShape ? Int(NMT_ONEDNN_EXACT_ROWS) : nil) { rows, columns in
             let status = nmt_onednn_matmul_bf16(
                 Int64(rows.count), Int64(columns.count), Int64(k),
                 roundedA + (transposeA ? rows.lowerBound : rows.lowerBound * lda), Int64(lda), transposeA ? 1 : 0,
