@@ -49,62 +49,60 @@ static uint16_t *reserve(uint16_t **buffer, int64_t *capacity, int64_t count) {
     return *buffer;
 }
 
-// op(A) as rows of kp bf16 values (kp = k rounded up to even, the pad zero): row i holds
-// the pairs (A[i][2q], A[i][2q+1]) that VDPBF16PS multiplies, read as one 32-bit word.
+// op(A) with A stored (m, k): rows of kp bf16 values (kp = k rounded up to even, the pad
+// zero), so that word (i, q) of the output, at i·kp/2 + q, holds the pair
+// (A[i][2q], A[i][2q+1]) that VDPBF16PS multiplies, read as one 32-bit word.
 BF16_TARGET
-static void pack_a(int64_t m, int64_t k, int64_t kp, const float *a, int64_t lda, int transpose_a, uint16_t *out) {
-    if (!transpose_a) {
-        for (int64_t i = 0; i < m; i++) {
-            round_row(a + i * lda, out + i * kp, k);
-            if (kp > k) out[i * kp + k] = 0;
+static void pack_rows(int64_t m, int64_t k, int64_t kp, const float *a, int64_t lda, uint16_t *out) {
+    for (int64_t i = 0; i < m; i++) {
+        round_row(a + i * lda, out + i * kp, k);
+        if (kp > k) out[i * kp + k] = 0;
+    }
+}
+
+// Stored rows 2q and 2q+1 of a (k, cols) matrix interleaved, 16 columns at a time: word
+// (q, j), at q·cols + j, holds (X[2q][j], X[2q+1][j]). This is op(B)'s layout for B stored
+// (k, n), and op(A)'s, word (i, q) at q·m + i, for A stored (k, m) (transposed).
+BF16_TARGET
+static void pack_pairs_of_rows(int64_t cols, int64_t k, int64_t kp, const float *x, int64_t ld, uint32_t *out) {
+    const __m512i interleave = _mm512_set_epi16(31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8,
+                                                23, 7, 22, 6, 21, 5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0);
+    for (int64_t q = 0; q < kp / 2; q++) {
+        const float *r0 = x + (2 * q) * ld, *r1 = x + (2 * q + 1) * ld;
+        int has_second = 2 * q + 1 < k;
+        for (int64_t j = 0; j < cols; j += 16) {
+            int64_t width = cols - j < 16 ? cols - j : 16;
+            __mmask16 mask = (__mmask16)((1u << width) - 1);
+            __m256bh h0 = _mm512_cvtneps_pbh(_mm512_maskz_loadu_ps(mask, r0 + j));
+            __m256bh h1 = has_second ? _mm512_cvtneps_pbh(_mm512_maskz_loadu_ps(mask, r1 + j)) : (__m256bh)_mm256_setzero_si256();
+            __m512i both = _mm512_inserti64x4(_mm512_castsi256_si512((__m256i)h0), (__m256i)h1, 1);
+            __m512i pairs = _mm512_permutexvar_epi16(interleave, both);
+            _mm512_mask_storeu_epi32(out + q * cols + j, mask, pairs);
         }
-    } else {
-        // A stored (k, m): round each stored row, then scatter it into column p.
-        uint16_t *row = reserve(&row_buffer, &row_capacity, m);
-        for (int64_t p = 0; p < k; p++) {
-            round_row(a + p * lda, row, m);
-            for (int64_t i = 0; i < m; i++) out[i * kp + p] = row[i];
-        }
-        if (kp > k) for (int64_t i = 0; i < m; i++) out[i * kp + k] = 0;
     }
 }
 
 // op(B) in pairs: 32-bit word (q, j) holds (B[2q][j], B[2q+1][j]), kp/2 rows of n words.
 BF16_TARGET
 static void pack_b(int64_t n, int64_t k, int64_t kp, const float *b, int64_t ldb, int transpose_b, uint32_t *out) {
-    if (transpose_b) {
-        // B stored (n, k): stored row j rounded is column j's pairs, in order.
-        uint16_t *row = reserve(&row_buffer, &row_capacity, kp);
-        for (int64_t j = 0; j < n; j++) {
-            round_row(b + j * ldb, row, k);
-            if (kp > k) row[k] = 0;
-            const uint32_t *pairs = (const uint32_t *)row;
-            for (int64_t q = 0; q < kp / 2; q++) out[q * n + j] = pairs[q];
-        }
-    } else {
-        // B stored (k, n): interleave stored rows 2q and 2q+1, 16 columns at a time.
-        const __m512i interleave = _mm512_set_epi16(31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8,
-                                                    23, 7, 22, 6, 21, 5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0);
-        for (int64_t q = 0; q < kp / 2; q++) {
-            const float *r0 = b + (2 * q) * ldb, *r1 = b + (2 * q + 1) * ldb;
-            int has_second = 2 * q + 1 < k;
-            for (int64_t j = 0; j < n; j += 16) {
-                int64_t width = n - j < 16 ? n - j : 16;
-                __mmask16 mask = (__mmask16)((1u << width) - 1);
-                __m256bh h0 = _mm512_cvtneps_pbh(_mm512_maskz_loadu_ps(mask, r0 + j));
-                __m256bh h1 = has_second ? _mm512_cvtneps_pbh(_mm512_maskz_loadu_ps(mask, r1 + j)) : (__m256bh)_mm256_setzero_si256();
-                __m512i both = _mm512_inserti64x4(_mm512_castsi256_si512((__m256i)h0), (__m256i)h1, 1);
-                __m512i pairs = _mm512_permutexvar_epi16(interleave, both);
-                _mm512_mask_storeu_epi32(out + q * n + j, mask, pairs);
-            }
-        }
+    if (!transpose_b) {
+        pack_pairs_of_rows(n, k, kp, b, ldb, out);
+        return;
+    }
+    // B stored (n, k): stored row j rounded is column j's pairs, in order.
+    uint16_t *row = reserve(&row_buffer, &row_capacity, kp);
+    for (int64_t j = 0; j < n; j++) {
+        round_row(b + j * ldb, row, k);
+        if (kp > k) row[k] = 0;
+        const uint32_t *pairs = (const uint32_t *)row;
+        for (int64_t q = 0; q < kp / 2; q++) out[q * n + j] = pairs[q];
     }
 }
 
 // Rows i0 ..< i0 + rows (rows ≤ 4) of C, columns j0 ..< j0 + 32 (masked at the edge).
 BF16_TARGET
-static inline void tile(int64_t rows, int64_t i0, int64_t j0, int64_t n, int64_t half_k, const uint32_t *pa, int64_t a_words,
-                        const uint32_t *pb, float *c, int64_t ldc, float beta) {
+static inline void tile(int64_t rows, int64_t i0, int64_t j0, int64_t n, int64_t half_k, const uint32_t *pa,
+                        int64_t a_row_stride, int64_t a_pair_stride, const uint32_t *pb, float *c, int64_t ldc, float beta) {
     int64_t width0 = n - j0 < 16 ? n - j0 : 16, width1 = n - j0 - 16;
     width1 = width1 < 0 ? 0 : (width1 > 16 ? 16 : width1);
     __mmask16 m0 = (__mmask16)((1u << width0) - 1), m1 = (__mmask16)((1u << width1) - 1);
@@ -115,7 +113,7 @@ static inline void tile(int64_t rows, int64_t i0, int64_t j0, int64_t n, int64_t
         __m512bh b1 = (__m512bh)_mm512_maskz_loadu_epi32(m1, pb + q * n + j0 + 16);
         for (int r = 0; r < 4; r++) {
             if (r >= rows) break;
-            __m512bh a = (__m512bh)_mm512_set1_epi32((int)pa[(i0 + r) * a_words + q]);
+            __m512bh a = (__m512bh)_mm512_set1_epi32((int)pa[(i0 + r) * a_row_stride + q * a_pair_stride]);
             acc[r][0] = _mm512_dpbf16_ps(acc[r][0], a, b0);
             acc[r][1] = _mm512_dpbf16_ps(acc[r][1], a, b1);
         }
@@ -140,13 +138,17 @@ void nmt_bf16_gemm_small(int64_t m, int64_t n, int64_t k,
     int64_t kp = (k + 1) & ~(int64_t)1;
     uint16_t *pa = reserve(&packed_a, &packed_a_capacity, m * kp + 2);
     uint16_t *pb = reserve(&packed_b, &packed_b_capacity, kp * n + 2);
+    // Word (i, q) of op(A) at i·row_stride + q·pair_stride: rows of pairs when A is stored
+    // (m, k), pairs of rows (packed as op(B) is) when A is stored transposed.
+    int64_t a_row_stride = transpose_a ? 1 : kp / 2, a_pair_stride = transpose_a ? m : 1;
     if (k > 0) {
-        pack_a(m, k, kp, a, lda, transpose_a, pa);
+        if (transpose_a) pack_pairs_of_rows(m, k, kp, a, lda, (uint32_t *)pa);
+        else pack_rows(m, k, kp, a, lda, pa);
         pack_b(n, k, kp, b, ldb, transpose_b, (uint32_t *)pb);
     }
     for (int64_t i0 = 0; i0 < m; i0 += 4) {
         int64_t rows = m - i0 < 4 ? m - i0 : 4;
         for (int64_t j0 = 0; j0 < n; j0 += 32)
-            tile(rows, i0, j0, n, kp / 2, (const uint32_t *)pa, kp / 2, (const uint32_t *)pb, c, ldc, beta);
+            tile(rows, i0, j0, n, kp / 2, (const uint32_t *)pa, a_row_stride, a_pair_stride, (const uint32_t *)pb, c, ldc, beta);
     }
 }

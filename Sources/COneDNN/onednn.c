@@ -47,21 +47,22 @@ typedef struct {
     int64_t m, n, k, lda, ldb, ldc;
 } exact_shape;
 
-static dnnl_status_t make_primitive(int transpose_a, int transpose_b, int accumulate, const exact_shape *exact,
+static dnnl_status_t make_primitive(int transpose_a, int transpose_b, int accumulate, const exact_shape *exact, int bias,
                                     dnnl_primitive_t *out, char *implementation, size_t size) {
-    dnnl_memory_desc_t a, b, c;
+    dnnl_memory_desc_t a, b, c, bias_desc;
     dnnl_status_t s;
     if (exact) {
         if ((s = describe_actual(&a, exact->m, exact->k, exact->lda, transpose_a, dnnl_bf16)) != dnnl_success) return s;
         if ((s = describe_actual(&b, exact->k, exact->n, exact->ldb, transpose_b, dnnl_bf16)) != dnnl_success) return s;
         if ((s = describe_actual(&c, exact->m, exact->n, exact->ldc, 0, dnnl_f32)) != dnnl_success) return s;
+        if (bias && (s = describe_actual(&bias_desc, 1, exact->n, exact->n, 0, dnnl_f32)) != dnnl_success) return s;
     } else {
         if ((s = describe(&a, 0, 0, transpose_a, dnnl_bf16, 1)) != dnnl_success) return s;
         if ((s = describe(&b, 0, 0, transpose_b, dnnl_bf16, 1)) != dnnl_success) return s;
         if ((s = describe(&c, 0, 0, 0, dnnl_f32, 1)) != dnnl_success) return s;
     }
     dnnl_matmul_desc_t desc;
-    if ((s = dnnl_matmul_desc_init(&desc, &a, &b, NULL, &c)) != dnnl_success) return s;
+    if ((s = dnnl_matmul_desc_init(&desc, &a, &b, exact && bias ? &bias_desc : NULL, &c)) != dnnl_success) return s;
     dnnl_primitive_attr_t attr = NULL;
     dnnl_post_ops_t post_ops = NULL;
     if (accumulate) {
@@ -93,23 +94,23 @@ static dnnl_status_t make_primitive(int transpose_a, int transpose_b, int accumu
 #define EXACT_CAPACITY 48
 typedef struct {
     exact_shape shape;
-    int transpose_b, accumulate;
+    int transpose_b, accumulate, bias;
     dnnl_primitive_t primitive;
 } exact_entry;
 static __thread exact_entry exact_primitives[EXACT_CAPACITY];
 static __thread int exact_count, exact_next;
 
-static dnnl_status_t exact_primitive(const exact_shape *shape, int transpose_b, int accumulate, dnnl_primitive_t *out) {
+static dnnl_status_t exact_primitive(const exact_shape *shape, int transpose_b, int accumulate, int bias, dnnl_primitive_t *out) {
     for (int i = 0; i < exact_count; i++) {
         exact_entry *e = &exact_primitives[i];
-        if (e->transpose_b == transpose_b && e->accumulate == accumulate && e->shape.m == shape->m && e->shape.n == shape->n
+        if (e->transpose_b == transpose_b && e->accumulate == accumulate && e->bias == bias && e->shape.m == shape->m && e->shape.n == shape->n
             && e->shape.k == shape->k && e->shape.lda == shape->lda && e->shape.ldb == shape->ldb && e->shape.ldc == shape->ldc) {
             *out = e->primitive;
             return dnnl_success;
         }
     }
     dnnl_primitive_t made;
-    dnnl_status_t s = make_primitive(0, transpose_b, accumulate, shape, &made, NULL, 0);
+    dnnl_status_t s = make_primitive(0, transpose_b, accumulate, shape, bias, &made, NULL, 0);
     if (s != dnnl_success) return s;
     int slot;
     if (exact_count < EXACT_CAPACITY) {
@@ -119,37 +120,40 @@ static dnnl_status_t exact_primitive(const exact_shape *shape, int transpose_b, 
         dnnl_primitive_destroy(exact_primitives[slot].primitive);
         exact_next = (exact_next + 1) % EXACT_CAPACITY;
     }
-    exact_primitives[slot] = (exact_entry){*shape, transpose_b, accumulate, made};
+    exact_primitives[slot] = (exact_entry){*shape, transpose_b, accumulate, bias, made};
     *out = made;
     return dnnl_success;
 }
 
 static dnnl_status_t execute(dnnl_primitive_t p, int64_t m, int64_t n, int64_t k,
                              const uint16_t *a, int64_t lda, int transpose_a,
-                             const uint16_t *b, int64_t ldb, int transpose_b, float *c, int64_t ldc) {
+                             const uint16_t *b, int64_t ldb, int transpose_b, float *c, int64_t ldc, const float *bias) {
     dnnl_status_t s;
-    dnnl_memory_desc_t da, db, dc;
+    dnnl_memory_desc_t da, db, dc, dbias;
     if ((s = describe_actual(&da, m, k, lda, transpose_a, dnnl_bf16)) != dnnl_success) return s;
     if ((s = describe_actual(&db, k, n, ldb, transpose_b, dnnl_bf16)) != dnnl_success) return s;
     if ((s = describe_actual(&dc, m, n, ldc, 0, dnnl_f32)) != dnnl_success) return s;
-    dnnl_memory_t ma = NULL, mb = NULL, mc = NULL;
+    if (bias && (s = describe_actual(&dbias, 1, n, n, 0, dnnl_f32)) != dnnl_success) return s;
+    dnnl_memory_t ma = NULL, mb = NULL, mc = NULL, mbias = NULL;
     if ((s = dnnl_memory_create(&ma, &da, engine, (void *)a)) == dnnl_success
         && (s = dnnl_memory_create(&mb, &db, engine, (void *)b)) == dnnl_success
-        && (s = dnnl_memory_create(&mc, &dc, engine, c)) == dnnl_success) {
-        dnnl_exec_arg_t args[3] = {{DNNL_ARG_SRC, ma}, {DNNL_ARG_WEIGHTS, mb}, {DNNL_ARG_DST, mc}};
-        s = dnnl_primitive_execute(p, stream, 3, args);
+        && (s = dnnl_memory_create(&mc, &dc, engine, c)) == dnnl_success
+        && (!bias || (s = dnnl_memory_create(&mbias, &dbias, engine, (void *)bias)) == dnnl_success)) {
+        dnnl_exec_arg_t args[4] = {{DNNL_ARG_SRC, ma}, {DNNL_ARG_WEIGHTS, mb}, {DNNL_ARG_DST, mc}, {DNNL_ARG_BIAS, mbias}};
+        s = dnnl_primitive_execute(p, stream, bias ? 4 : 3, args);
         if (s == dnnl_success) s = dnnl_stream_wait(stream);
     }
     if (ma) dnnl_memory_destroy(ma);
     if (mb) dnnl_memory_destroy(mb);
     if (mc) dnnl_memory_destroy(mc);
+    if (mbias) dnnl_memory_destroy(mbias);
     return s;
 }
 
 int nmt_onednn_matmul_bf16(int64_t m, int64_t n, int64_t k,
                            const uint16_t *a, int64_t lda, int transpose_a,
                            const uint16_t *b, int64_t ldb, int transpose_b,
-                           float *c, int64_t ldc, int accumulate) {
+                           float *c, int64_t ldc, int accumulate, const float *bias) {
     pthread_once(&engine_once, make_engine);
     if (engine_status != dnnl_success) return engine_status;
     if (!team_size_set) {
@@ -167,17 +171,23 @@ int nmt_onednn_matmul_bf16(int64_t m, int64_t n, int64_t k,
         exact_shape shape = {NMT_ONEDNN_EXACT_ROWS, n, k, lda, ldb, ldc};
         for (; done + NMT_ONEDNN_EXACT_ROWS <= m; done += NMT_ONEDNN_EXACT_ROWS) {
             dnnl_primitive_t p;
-            if ((s = exact_primitive(&shape, transpose_b, accumulate, &p)) != dnnl_success) return s;
+            if ((s = exact_primitive(&shape, transpose_b, accumulate, bias != NULL, &p)) != dnnl_success) return s;
             if ((s = execute(p, NMT_ONEDNN_EXACT_ROWS, n, k, a + done * lda, lda, 0, b, ldb, transpose_b,
-                             c + done * ldc, ldc)) != dnnl_success) return s;
+                             c + done * ldc, ldc, bias)) != dnnl_success) return s;
         }
         if (done == m) return dnnl_success;
     }
     int slot = (transpose_a ? 4 : 0) | (transpose_b ? 2 : 0) | (accumulate ? 1 : 0);
-    if (!primitives[slot] && (s = make_primitive(transpose_a, transpose_b, accumulate, NULL, &primitives[slot], NULL, 0)) != dnnl_success)
+    if (!primitives[slot] && (s = make_primitive(transpose_a, transpose_b, accumulate, NULL, 0, &primitives[slot], NULL, 0)) != dnnl_success)
         return s;
-    return execute(primitives[slot], m - done, n, k, a + done * lda, lda, transpose_a, b, ldb, transpose_b,
-                   c + done * ldc, ldc);
+    s = execute(primitives[slot], m - done, n, k, a + done * lda, lda, transpose_a, b, ldb, transpose_b,
+                c + done * ldc, ldc, NULL);
+    // The run-time primitive takes no bias (its length would be one more run-time
+    // dimension): added here, after the product, as the fused one adds it.
+    if (s == dnnl_success && bias)
+        for (int64_t i = done; i < m; i++)
+            for (int64_t j = 0; j < n; j++) c[i * ldc + j] += bias[j];
+    return s;
 }
 
 const char *nmt_onednn_bf16_implementation(void) {
@@ -188,12 +198,12 @@ const char *nmt_onednn_bf16_implementation(void) {
     exact_shape shape = {NMT_ONEDNN_EXACT_ROWS, 1024, 256, 256, 256, 1024};
     dnnl_primitive_t runtime = NULL, exact = NULL;
     char runtime_name[80], exact_name[80];
-    dnnl_status_t s = make_primitive(0, 1, 0, NULL, &runtime, runtime_name, sizeof runtime_name);
+    dnnl_status_t s = make_primitive(0, 1, 0, NULL, 0, &runtime, runtime_name, sizeof runtime_name);
     if (s != dnnl_success) {
         snprintf(text, sizeof text, "no bf16 matmul (oneDNN status %d)", (int)s);
         return text;
     }
-    s = make_primitive(0, 1, 0, &shape, &exact, exact_name, sizeof exact_name);
+    s = make_primitive(0, 1, 0, &shape, 0, &exact, exact_name, sizeof exact_name);
     if (s == dnnl_success)
         snprintf(text, sizeof text, "%s in %d-row blocks, %s otherwise", exact_name, NMT_ONEDNN_EXACT_ROWS, runtime_name);
     else

@@ -21,9 +21,11 @@ public final class Workspace {
     /// rounded weights); set by the model at the start of each forward pass.
     public var products: ProductEngine = .fp32
 
-    /// bf16 copies of activations that several products read, rounded once inside a
-    /// `MatMul.sharingRounded` scope: (fp32 data, element count, rounded copy).
-    var sharedRounded: [(source: UnsafeMutablePointer<Float>, count: Int, copy: UnsafePointer<UInt16>)] = []
+    /// bf16 copies of activations that several products read, each rounded once
+    /// (`MatMul.keepRounded`, `MatMul.sharingRounded`): the fp32 data and element count it
+    /// copies, the copy, and the stack position it was allocated at. A release past that
+    /// position (or `reset`) forgets it with its memory.
+    var sharedRounded: [(source: UnsafeMutablePointer<Float>, count: Int, copy: UnsafePointer<UInt16>, position: Int)] = []
 
     /// How many times memory was requested from the system (for allocation tests).
     public private(set) var allocationCount = 0
@@ -48,6 +50,7 @@ public final class Workspace {
         offset = 0
         usedThisStep = 0
         peakThisStep = 0
+        sharedRounded.removeAll(keepingCapacity: true)
     }
 
     /// A point in this step's allocations, to `release(to:)` later.
@@ -59,6 +62,9 @@ public final class Workspace {
 
     public func mark() -> Mark { Mark(block: blocks.count - 1, offset: offset, used: usedThisStep) }
 
+    /// The stack position of the next buffer handed out (bytes in use).
+    var position: Int { usedThisStep }
+
     /// Makes the memory of every buffer handed out after `mark` available again within this
     /// step (stack order: those buffers must no longer be used). Backward passes release
     /// each layer's temporaries this way, so a step needs the forward activations plus one
@@ -69,6 +75,7 @@ public final class Workspace {
         // the rest of the mark's block stays unused until `reset`.
         offset = mark.block == blocks.count - 1 ? mark.offset : 0
         usedThisStep = mark.used
+        while let last = sharedRounded.last, last.position >= mark.used { sharedRounded.removeLast() }
     }
 
     /// Bytes of capacity held now.

@@ -3,10 +3,11 @@ import Tensor
 /// Fully connected layer y = x·Wᵀ + b over rows, W (out, in) as in PyTorch. Products run
 /// in the precision of the pass (`Workspace.products`).
 enum Linear {
-    /// Shapes: x (N, in), y (N, out).
+    /// Shapes: x (N, in), y (N, out). In bf16, x's rounded copy is kept for the step: the
+    /// backward pass's weight gradient (and q, k and v, which share an input) read it again.
     static func forward(_ x: Tensor, _ w: LinearWeights, into y: Tensor, _ ws: Workspace) {
-        MatMul.multiply(x, w.weight, into: y, transposeB: true, in: ws)
-        if let bias = w.bias { Elementwise.addBias(y, bias) }
+        MatMul.keepRounded(x, in: ws)
+        MatMul.multiply(x, w.weight, into: y, transposeB: true, bias: w.bias, in: ws)
     }
 
     /// dW += dyᵀ·x, db += Σ_rows dy, and dx = dy·W (or dx += dy·W when `accumulate`).

@@ -69,11 +69,9 @@ enum MultiheadAttention {
                         workspace ws: Workspace, into out: Tensor) -> AttentionCache {
         let d = g.modelDim
         let q = ws.tensor(x.shape.rows, d), k = ws.tensor(kv.shape.rows, d), v = ws.tensor(kv.shape.rows, d)
-        MatMul.sharingRounded(x, kv, in: ws) {
-            Linear.forward(x, w.q, into: q, ws)
-            Linear.forward(kv, w.k, into: k, ws)
-            Linear.forward(kv, w.v, into: v, ws)
-        }
+        Linear.forward(x, w.q, into: q, ws)
+        Linear.forward(kv, w.k, into: k, ws)
+        Linear.forward(kv, w.v, into: v, ws)
         Elementwise.scale(q, by: 1 / Float(g.headDim).squareRoot(), into: q)
         let probabilities = ws.tensor(g.batch, g.heads, g.queries, g.keys)
         let dropped = dropout.active ? ws.tensor(probabilities.shape) : probabilities
@@ -163,10 +161,8 @@ enum MultiheadAttention {
         } }
         // q was scaled after its bias, so the projection's gradient carries the scale.
         Elementwise.scale(dq, by: 1 / Float(g.headDim).squareRoot(), into: dq)
-        MatMul.sharingRounded(c.queryInput, c.keyValueInput, in: ws) {
-            Linear.backward(dq, input: c.queryInput, weights: w.q, gradients: gw.q, dx: dQuery, accumulate: accumulateQuery, ws)
-            Linear.backward(dk, input: c.keyValueInput, weights: w.k, gradients: gw.k, dx: dKeyValue, accumulate: true, ws)
-            Linear.backward(dv, input: c.keyValueInput, weights: w.v, gradients: gw.v, dx: dKeyValue, accumulate: true, ws)
-        }
+        Linear.backward(dq, input: c.queryInput, weights: w.q, gradients: gw.q, dx: dQuery, accumulate: accumulateQuery, ws)
+        Linear.backward(dk, input: c.keyValueInput, weights: w.k, gradients: gw.k, dx: dKeyValue, accumulate: true, ws)
+        Linear.backward(dv, input: c.keyValueInput, weights: w.v, gradients: gw.v, dx: dKeyValue, accumulate: true, ws)
     }
 }

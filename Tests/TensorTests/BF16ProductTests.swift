@@ -110,6 +110,29 @@ struct BF16ProductTests {
         }
     }
 
+    /// A bias given to the product (added by oneDNN as it writes C in whole row blocks, after
+    /// the product for the rest) equals the product followed by `addBias`, to fp32 rounding.
+    @Test func biasOfTheProductEqualsAddingItAfter() {
+        var rng = TestRandom(seed: 12)
+        let ws = Workspace()
+        ws.products = .bf16(weights: nil)
+        defer { Threads.set(1) }
+        for threads in [1, 2] {
+            Threads.set(threads)
+            for (m, n, k) in [(600, 45, 300), (70, 333, 96), (520, 40, 2000)] {
+                let x = rng.tensor(Shape(m, k)), w = rng.tensor(Shape(n, k)), bias = rng.tensor(Shape(n))
+                let fused = TensorStorage(Shape(m, n)), after = TensorStorage(Shape(m, n))
+                MatMul.multiply(x.tensor, w.tensor, into: fused.tensor, transposeB: true, bias: bias.tensor, in: ws)
+                MatMul.multiply(x.tensor, w.tensor, into: after.tensor, transposeB: true, in: ws)
+                Elementwise.addBias(after.tensor, bias.tensor)
+                for (i, (got, want)) in zip(fused.tensor.toArray(), after.tensor.toArray()).enumerated() {
+                    #expect(abs(got - want) <= 0x1p-22 * max(abs(want), 1), "\(m)x\(k)x\(n), \(threads) threads, element \(i)")
+                    if abs(got - want) > 0x1p-22 * max(abs(want), 1) { break }
+                }
+            }
+        }
+    }
+
     /// Inside `sharingRounded`, products read the one rounded copy of a shared operand: the
     /// results equal those of products rounding it themselves, bit for bit, and the scope
     /// leaves no copy and no workspace memory behind.
@@ -124,8 +147,10 @@ struct BF16ProductTests {
         MatMul.multiply(dy.tensor, w.tensor, into: dx1.tensor, in: ws)
         let before = ws.mark(), next = ws.buffer(UInt8.self, count: 1)
         ws.release(to: before)
-        MatMul.sharingRounded(dy.tensor, x.tensor, dy.tensor, in: ws) {
-            #expect(ws.sharedRounded.count == 2)
+        MatMul.sharingRounded(dy.tensor, in: ws) {
+            MatMul.keepRounded(x.tensor, in: ws)
+            MatMul.keepRounded(dy.tensor, in: ws)
+            #expect(ws.sharedRounded.count == 2, "one copy of each operand")
             MatMul.multiply(dy.tensor, x.tensor, into: dw2.tensor, transposeA: true, in: ws)
             MatMul.multiply(dy.tensor, w.tensor, into: dx2.tensor, in: ws)
         }
@@ -133,6 +158,37 @@ struct BF16ProductTests {
         #expect(dx1.tensor.toArray() == dx2.tensor.toArray())
         #expect(ws.sharedRounded.isEmpty)
         #expect(ws.buffer(UInt8.self, count: 1) == next, "the scope released its copies")
+    }
+
+    /// A kept copy lives as long as its memory: a release past it, or the step's reset,
+    /// forgets it, so a later tensor at the same address is rounded afresh.
+    @Test func keptCopiesAreForgottenWithTheirMemory() {
+        var rng = TestRandom(seed: 13)
+        let ws = Workspace()
+        ws.products = .bf16(weights: nil)
+        let w = rng.tensor(Shape(7, 16))
+        let outer = rng.tensor(Shape(9, 16))
+        MatMul.keepRounded(outer.tensor, in: ws)
+        let mark = ws.mark()
+        let x = ws.tensor(Shape(9, 16))
+        x.copy(from: rng.tensor(Shape(9, 16)).tensor)
+        MatMul.keepRounded(x, in: ws)
+        MatMul.keepRounded(x, in: ws)
+        #expect(ws.sharedRounded.count == 2)
+        ws.release(to: mark)
+        #expect(ws.sharedRounded.count == 1, "the release forgets the copy made after the mark")
+        // The same address now holds other values: the product must round them, not reuse.
+        let y = ws.tensor(Shape(9, 16))
+        #expect(y.data == x.data)
+        y.copy(from: rng.tensor(Shape(9, 16)).tensor)
+        let got = TensorStorage(Shape(9, 7)), want = TensorStorage(Shape(9, 7))
+        MatMul.multiply(y, w.tensor, into: got.tensor, transposeB: true, in: ws)
+        let fresh = Workspace()
+        fresh.products = .bf16(weights: nil)
+        MatMul.multiply(y, w.tensor, into: want.tensor, transposeB: true, in: fresh)
+        #expect(got.tensor.toArray() == want.tensor.toArray())
+        ws.reset()
+        #expect(ws.sharedRounded.isEmpty)
     }
 
     /// A weight found in the pass's mirror is read as its rounded copy: the result equals

@@ -32,11 +32,14 @@ extern "C" {
 /// (transpose_a, transpose_b, accumulate), compiled once per thread. Which rows fall in a
 /// block depends on m only, so results repeat exactly for a given m.
 ///
+/// With `bias` (n values, or NULL), C = op(A)·op(B) + bias on every row (the exact-shape
+/// primitive adds it as it writes C).
+///
 /// Returns 0, or oneDNN's status code (dnnl_status_t) when it refuses or fails.
 int nmt_onednn_matmul_bf16(int64_t m, int64_t n, int64_t k,
                            const uint16_t *a, int64_t lda, int transpose_a,
                            const uint16_t *b, int64_t ldb, int transpose_b,
-                           float *c, int64_t ldc, int accumulate);
+                           float *c, int64_t ldc, int accumulate, const float *bias);
 
 /// oneDNN's implementation name for the bf16 product primitive on this CPU (e.g.
 /// "gemm:jit"), or an error text; for reports. The string lives as long as the process.

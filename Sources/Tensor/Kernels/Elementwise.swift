@@ -43,9 +43,11 @@ public enum Elementwise {
                     a0 += load8(row); a1 += load8(row + 8); a2 += load8(row + 16); a3 += load8(row + 24)
                     a4 += load8(row + 32); a5 += load8(row + 40); a6 += load8(row + 48); a7 += load8(row + 56)
                 }
-                for (i, acc) in [a0, a1, a2, a3, a4, a5, a6, a7].enumerated() {
-                    store8(load8(db + c + i * 8) + acc, db + c + i * 8)
-                }
+                let out = db + c
+                store8(load8(out) + a0, out); store8(load8(out + 8) + a1, out + 8)
+                store8(load8(out + 16) + a2, out + 16); store8(load8(out + 24) + a3, out + 24)
+                store8(load8(out + 32) + a4, out + 32); store8(load8(out + 40) + a5, out + 40)
+                store8(load8(out + 48) + a6, out + 48); store8(load8(out + 56) + a7, out + 56)
                 c += block
             }
             while c + 8 <= end {

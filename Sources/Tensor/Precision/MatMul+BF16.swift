@@ -10,13 +10,16 @@ extension MatMul {
     /// `BF16Mirror` is already rounded) into this step's workspace, and oneDNN multiplies
     /// with fp32 accumulation; the blocks are split over the threads as the fp32 path splits
     /// them (`forEachBlock`), each block one single-threaded oneDNN call.
+    /// With `bias` (n), every row of c gains it after the product (in bf16, oneDNN adds it
+    /// as it writes c: one pass over c less).
     /// Shapes as `multiply(_:_:into:transposeA:transposeB:alpha:beta:)`.
     public static func multiply(_ a: Tensor, _ b: Tensor, into c: Tensor, transposeA: Bool = false, transposeB: Bool = false,
-                                beta: Float = 0, in ws: Workspace) {
+                                beta: Float = 0, bias: Tensor? = nil, in ws: Workspace) {
         let weights: BF16Mirror?
         switch ws.products {
         case .fp32:
             multiply(a, b, into: c, transposeA: transposeA, transposeB: transposeB, beta: beta)
+            if let bias { Elementwise.addBias(c, bias) }
             return
         case let .int8(table):
             if transposeB, !transposeA, beta == 0, let w = table.matrix(for: b) {
@@ -24,15 +27,20 @@ extension MatMul {
             } else {
                 multiply(a, b, into: c, transposeA: transposeA, transposeB: transposeB, beta: beta)
             }
+            if let bias { Elementwise.addBias(c, bias) }
             return
         case let .bf16(mirror):
             weights = mirror
+        }
+        if let bias {
+            precondition(bias.count == c.shape.last, "bias \(bias.shape) does not match the product's columns \(c.shape)")
         }
         precondition(beta == 0 || beta == 1, "bf16 products take beta 0 or 1, got \(beta)")
         let (m, n, k) = dimensions(a, b, c, transposeA: transposeA, transposeB: transposeB)
         if m == 0 || n == 0 { return }
         if k == 0 {
             if beta == 0 { c.data.update(repeating: 0, count: c.shape.count) }
+            if let bias { Elementwise.addBias(c, bias) }
             return
         }
         let mark = ws.mark()
@@ -46,28 +54,35 @@ extension MatMul {
                 Int64(rows.count), Int64(columns.count), Int64(k),
                 roundedA + (transposeA ? rows.lowerBound : rows.lowerBound * lda), Int64(lda), transposeA ? 1 : 0,
                 roundedB + (transposeB ? columns.lowerBound * ldb : columns.lowerBound), Int64(ldb), transposeB ? 1 : 0,
-                c.data + rows.lowerBound * ldc + columns.lowerBound, Int64(ldc), beta == 1 ? 1 : 0)
+                c.data + rows.lowerBound * ldc + columns.lowerBound, Int64(ldc), beta == 1 ? 1 : 0,
+                bias.map { UnsafePointer($0.data + columns.lowerBound) })
             precondition(status == 0, "oneDNN bf16 matmul failed with status \(status) for a \(a.shape) · b \(b.shape)")
         }
         ws.release(to: mark)
     }
 
-    /// Runs `body`, in which every bf16 product reading one of `operands` reads one copy of
-    /// it rounded here, once, instead of rounding it again per product (a layer's input
-    /// gradient `dy` feeds both of its gradient products; q, k and v read the same input).
-    /// In other precisions it just runs `body`. No operand may be written inside `body`, and
-    /// nothing `body` allocates in `ws` may outlive it (the copies are released after it).
-    public static func sharingRounded<Result>(_ operands: Tensor..., in ws: Workspace, _ body: () -> Result) -> Result {
-        guard case let .bf16(mirror) = ws.products else { return body() }
-        let mark = ws.mark(), shared = ws.sharedRounded.count
-        for x in operands where mirror?.rounded(x.data) == nil
-            && !ws.sharedRounded.contains(where: { $0.source == x.data && $0.count == x.shape.count }) {
-            ws.sharedRounded.append((x.data, x.shape.count, rounded(x, mirror: nil, ws)))
-        }
-        defer {
-            ws.sharedRounded.removeSubrange(shared...)
-            ws.release(to: mark)
-        }
+    /// Rounds `x` to bf16 once, now, for every later product of this step that reads it
+    /// while it is allocated (a layer input read again by its weight gradient in the
+    /// backward pass). For activations that are never written again in the step; in other
+    /// precisions, and for an operand already kept, it does nothing. (One operand per call:
+    /// a variadic list would allocate on every call, in every precision.)
+    public static func keepRounded(_ x: Tensor, in ws: Workspace) {
+        guard case let .bf16(mirror) = ws.products, mirror?.rounded(x.data) == nil,
+              !ws.sharedRounded.contains(where: { $0.source == x.data && $0.count == x.shape.count }) else { return }
+        let position = ws.position
+        ws.sharedRounded.append((x.data, x.shape.count, rounded(x, mirror: nil, ws), position))
+    }
+
+    /// Runs `body`, in which every bf16 product reading `x` reads one copy of it rounded
+    /// here, once, instead of rounding it again per product (a layer's output gradient `dy`
+    /// feeds both of its gradient products). In other precisions it just runs `body`. `x`
+    /// may not be written inside `body`, and nothing `body` allocates in `ws` may outlive
+    /// it (the copy is released after it).
+    public static func sharingRounded<Result>(_ x: Tensor, in ws: Workspace, _ body: () -> Result) -> Result {
+        guard case .bf16 = ws.products else { return body() }
+        let mark = ws.mark()
+        keepRounded(x, in: ws)
+        defer { ws.release(to: mark) }
         return body()
     }
 
