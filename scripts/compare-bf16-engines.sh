@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Developer benchmark: oneDNN's bf16 matmul at the small preset's training shapes (a
+# thread's half of a 3,900-token batch), one thread: the run-time-dimension primitive
+# against exact-shape primitives over whole row blocks (Benchmarks/bf16-engines). Why
+# nmt_onednn_matmul_bf16 takes whole 256-row blocks, only where A is untransposed,
+# k ≤ 1024 and C's rows are contiguous. Needs an AVX512-BF16 CPU and libdnnl-dev;
+# nothing else should run meanwhile.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+grep -qw avx512_bf16 /proc/cpuinfo || { echo "compare-bf16-engines: this CPU has no AVX512-BF16" >&2; exit 1; }
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+cc -O2 Benchmarks/bf16-engines/bf16_blocks.c -ldnnl -o "$out/bf16_blocks"
+echo "CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), family $(grep -m1 'cpu family' /proc/cpuinfo | cut -d: -f2 | xargs) model $(grep -m1 '^model[[:space:]]*:' /proc/cpuinfo | cut -d: -f2 | xargs); oneDNN $(dpkg-query -W -f='${Version}' libdnnl-dev 2>/dev/null || echo '?')"
+# m n k transpose_b: the output projection, the FFN's two products, q/k/v/out, the FFN
+# down product's input gradient (B untransposed), the output projection's input gradient.
+for shape in "1950 8000 256 1" "1950 1024 256 1" "1950 256 1024 1" "1950 256 256 1" "1950 256 256 0" "1950 256 1024 0" "1950 256 8000 0"; do
+  for rows in 256 512; do OMP_NUM_THREADS=1 "$out/bf16_blocks" $shape $rows; done
+done
+# A column block of a wider C (C's row stride 16,000 for 8,000 columns): no AMX.
+OMP_NUM_THREADS=1 "$out/bf16_blocks" 1950 8000 256 1 256 16000
