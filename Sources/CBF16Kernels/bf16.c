@@ -89,13 +89,24 @@ static void pack_b(int64_t n, int64_t k, int64_t kp, const float *b, int64_t ldb
         pack_pairs_of_rows(n, k, kp, b, ldb, out);
         return;
     }
-    // B stored (n, k): stored row j rounded is column j's pairs, in order.
-    uint16_t *row = reserve(&row_buffer, &row_capacity, kp);
+    // B stored (n, k): stored row j rounded is column j's pairs, in order. All rows are
+    // rounded first (kp values each), then word (q, j) of 16 rows at a time is gathered.
+    int64_t words = kp / 2;
+    uint16_t *rows = reserve(&row_buffer, &row_capacity, n * kp);
     for (int64_t j = 0; j < n; j++) {
-        round_row(b + j * ldb, row, k);
-        if (kp > k) row[k] = 0;
-        const uint32_t *pairs = (const uint32_t *)row;
-        for (int64_t q = 0; q < kp / 2; q++) out[q * n + j] = pairs[q];
+        round_row(b + j * ldb, rows + j * kp, k);
+        if (kp > k) rows[j * kp + k] = 0;
+    }
+    const int *base = (const int *)rows;
+    const __m512i lanes = _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
+    const __m512i stride = _mm512_mullo_epi32(lanes, _mm512_set1_epi32((int)words));
+    for (int64_t j = 0; j < n; j += 16) {
+        int64_t width = n - j < 16 ? n - j : 16;
+        __mmask16 mask = (__mmask16)((1u << width) - 1);
+        for (int64_t q = 0; q < words; q++) {
+            __m512i column = _mm512_mask_i32gather_epi32(_mm512_setzero_si512(), mask, stride, base + j * words + q, 4);
+            _mm512_mask_storeu_epi32(out + q * n + j, mask, column);
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 #include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <string.h>
 #include <oneapi/dnnl/dnnl.h>
 
 // oneDNN is built with OpenMP on Debian. Its team size is a per-thread setting read when a
@@ -96,57 +97,93 @@ typedef struct {
     exact_shape shape;
     int transpose_b, accumulate, bias;
     dnnl_primitive_t primitive;
+    // Memory objects of the primitive's operands (src, weights, dst, bias), made once:
+    // each call only points them at its data (creating them per call cost more than the
+    // small blocks' products at some shapes).
+    dnnl_memory_t memory[4];
 } exact_entry;
 static __thread exact_entry exact_primitives[EXACT_CAPACITY];
 static __thread int exact_count, exact_next;
 
-static dnnl_status_t exact_primitive(const exact_shape *shape, int transpose_b, int accumulate, int bias, dnnl_primitive_t *out) {
+static void destroy_entry(exact_entry *e) {
+    for (int i = 0; i < 4; i++) if (e->memory[i]) dnnl_memory_destroy(e->memory[i]);
+    if (e->primitive) dnnl_primitive_destroy(e->primitive);
+    memset(e, 0, sizeof *e);
+}
+
+static dnnl_status_t make_entry(exact_entry *e, const exact_shape *shape, int transpose_b, int accumulate, int bias) {
+    memset(e, 0, sizeof *e);
+    *e = (exact_entry){.shape = *shape, .transpose_b = transpose_b, .accumulate = accumulate, .bias = bias};
+    dnnl_status_t s = make_primitive(0, transpose_b, accumulate, shape, bias, &e->primitive, NULL, 0);
+    dnnl_memory_desc_t d[4];
+    if (s == dnnl_success) s = describe_actual(&d[0], shape->m, shape->k, shape->lda, 0, dnnl_bf16);
+    if (s == dnnl_success) s = describe_actual(&d[1], shape->k, shape->n, shape->ldb, transpose_b, dnnl_bf16);
+    if (s == dnnl_success) s = describe_actual(&d[2], shape->m, shape->n, shape->ldc, 0, dnnl_f32);
+    if (s == dnnl_success && bias) s = describe_actual(&d[3], 1, shape->n, shape->n, 0, dnnl_f32);
+    for (int i = 0; i < (bias ? 4 : 3) && s == dnnl_success; i++) s = dnnl_memory_create(&e->memory[i], &d[i], engine, DNNL_MEMORY_NONE);
+    if (s != dnnl_success) destroy_entry(e);
+    return s;
+}
+
+static dnnl_status_t exact_entry_for(const exact_shape *shape, int transpose_b, int accumulate, int bias, exact_entry **out) {
     for (int i = 0; i < exact_count; i++) {
         exact_entry *e = &exact_primitives[i];
         if (e->transpose_b == transpose_b && e->accumulate == accumulate && e->bias == bias && e->shape.m == shape->m && e->shape.n == shape->n
             && e->shape.k == shape->k && e->shape.lda == shape->lda && e->shape.ldb == shape->ldb && e->shape.ldc == shape->ldc) {
-            *out = e->primitive;
+            *out = e;
             return dnnl_success;
         }
     }
-    dnnl_primitive_t made;
-    dnnl_status_t s = make_primitive(0, transpose_b, accumulate, shape, bias, &made, NULL, 0);
-    if (s != dnnl_success) return s;
-    int slot;
-    if (exact_count < EXACT_CAPACITY) {
+    int slot, appended = exact_count < EXACT_CAPACITY;
+    if (appended) {
         slot = exact_count++;
     } else {
         slot = exact_next;
-        dnnl_primitive_destroy(exact_primitives[slot].primitive);
+        destroy_entry(&exact_primitives[slot]);
         exact_next = (exact_next + 1) % EXACT_CAPACITY;
     }
-    exact_primitives[slot] = (exact_entry){*shape, transpose_b, accumulate, bias, made};
-    *out = made;
+    dnnl_status_t s = make_entry(&exact_primitives[slot], shape, transpose_b, accumulate, bias);
+    if (s != dnnl_success) {
+        // Leave no half-made entry in the table.
+        if (appended) exact_count--;
+        return s;
+    }
+    *out = &exact_primitives[slot];
     return dnnl_success;
 }
 
+static dnnl_status_t execute_exact(exact_entry *e, const uint16_t *a, const uint16_t *b, float *c, const float *bias) {
+    dnnl_status_t s;
+    if ((s = dnnl_memory_set_data_handle(e->memory[0], (void *)a)) != dnnl_success) return s;
+    if ((s = dnnl_memory_set_data_handle(e->memory[1], (void *)b)) != dnnl_success) return s;
+    if ((s = dnnl_memory_set_data_handle(e->memory[2], c)) != dnnl_success) return s;
+    if (e->bias && (s = dnnl_memory_set_data_handle(e->memory[3], (void *)bias)) != dnnl_success) return s;
+    dnnl_exec_arg_t args[4] = {{DNNL_ARG_SRC, e->memory[0]}, {DNNL_ARG_WEIGHTS, e->memory[1]},
+                               {DNNL_ARG_DST, e->memory[2]}, {DNNL_ARG_BIAS, e->memory[3]}};
+    if ((s = dnnl_primitive_execute(e->primitive, stream, e->bias ? 4 : 3, args)) != dnnl_success) return s;
+    return dnnl_stream_wait(stream);
+}
+
+// One call of the run-time primitive: the shapes and strides are described per call.
 static dnnl_status_t execute(dnnl_primitive_t p, int64_t m, int64_t n, int64_t k,
                              const uint16_t *a, int64_t lda, int transpose_a,
-                             const uint16_t *b, int64_t ldb, int transpose_b, float *c, int64_t ldc, const float *bias) {
+                             const uint16_t *b, int64_t ldb, int transpose_b, float *c, int64_t ldc) {
     dnnl_status_t s;
-    dnnl_memory_desc_t da, db, dc, dbias;
+    dnnl_memory_desc_t da, db, dc;
     if ((s = describe_actual(&da, m, k, lda, transpose_a, dnnl_bf16)) != dnnl_success) return s;
     if ((s = describe_actual(&db, k, n, ldb, transpose_b, dnnl_bf16)) != dnnl_success) return s;
     if ((s = describe_actual(&dc, m, n, ldc, 0, dnnl_f32)) != dnnl_success) return s;
-    if (bias && (s = describe_actual(&dbias, 1, n, n, 0, dnnl_f32)) != dnnl_success) return s;
-    dnnl_memory_t ma = NULL, mb = NULL, mc = NULL, mbias = NULL;
+    dnnl_memory_t ma = NULL, mb = NULL, mc = NULL;
     if ((s = dnnl_memory_create(&ma, &da, engine, (void *)a)) == dnnl_success
         && (s = dnnl_memory_create(&mb, &db, engine, (void *)b)) == dnnl_success
-        && (s = dnnl_memory_create(&mc, &dc, engine, c)) == dnnl_success
-        && (!bias || (s = dnnl_memory_create(&mbias, &dbias, engine, (void *)bias)) == dnnl_success)) {
-        dnnl_exec_arg_t args[4] = {{DNNL_ARG_SRC, ma}, {DNNL_ARG_WEIGHTS, mb}, {DNNL_ARG_DST, mc}, {DNNL_ARG_BIAS, mbias}};
-        s = dnnl_primitive_execute(p, stream, bias ? 4 : 3, args);
+        && (s = dnnl_memory_create(&mc, &dc, engine, c)) == dnnl_success) {
+        dnnl_exec_arg_t args[3] = {{DNNL_ARG_SRC, ma}, {DNNL_ARG_WEIGHTS, mb}, {DNNL_ARG_DST, mc}};
+        s = dnnl_primitive_execute(p, stream, 3, args);
         if (s == dnnl_success) s = dnnl_stream_wait(stream);
     }
     if (ma) dnnl_memory_destroy(ma);
     if (mb) dnnl_memory_destroy(mb);
     if (mc) dnnl_memory_destroy(mc);
-    if (mbias) dnnl_memory_destroy(mbias);
     return s;
 }
 
@@ -170,10 +207,9 @@ int nmt_onednn_matmul_bf16(int64_t m, int64_t n, int64_t k,
         // reaches AMX; the remaining rows below in the run-time one.
         exact_shape shape = {NMT_ONEDNN_EXACT_ROWS, n, k, lda, ldb, ldc};
         for (; done + NMT_ONEDNN_EXACT_ROWS <= m; done += NMT_ONEDNN_EXACT_ROWS) {
-            dnnl_primitive_t p;
-            if ((s = exact_primitive(&shape, transpose_b, accumulate, bias != NULL, &p)) != dnnl_success) return s;
-            if ((s = execute(p, NMT_ONEDNN_EXACT_ROWS, n, k, a + done * lda, lda, 0, b, ldb, transpose_b,
-                             c + done * ldc, ldc, bias)) != dnnl_success) return s;
+            exact_entry *e;
+            if ((s = exact_entry_for(&shape, transpose_b, accumulate, bias != NULL, &e)) != dnnl_success) return s;
+            if ((s = execute_exact(e, a + done * lda, b, c + done * ldc, bias)) != dnnl_success) return s;
         }
         if (done == m) return dnnl_success;
     }
@@ -181,7 +217,7 @@ int nmt_onednn_matmul_bf16(int64_t m, int64_t n, int64_t k,
     if (!primitives[slot] && (s = make_primitive(transpose_a, transpose_b, accumulate, NULL, 0, &primitives[slot], NULL, 0)) != dnnl_success)
         return s;
     s = execute(primitives[slot], m - done, n, k, a + done * lda, lda, transpose_a, b, ldb, transpose_b,
-                c + done * ldc, ldc, NULL);
+                c + done * ldc, ldc);
     // The run-time primitive takes no bias (its length would be one more run-time
     // dimension): added here, after the product, as the fused one adds it.
     if (s == dnnl_success && bias)
