@@ -42,6 +42,15 @@ static dnnl_status_t describe_actual(dnnl_memory_desc_t *md, int64_t rows, int64
     return dnnl_memory_desc_init_by_strides(md, 2, dims, type, strides);
 }
 
+// op(A) (m, k), op(B) (k, n) and C (m, n) with their actual shapes and row strides.
+static dnnl_status_t describe_product(dnnl_memory_desc_t d[3], int64_t m, int64_t n, int64_t k, int64_t lda, int transpose_a,
+                                      int64_t ldb, int transpose_b, int64_t ldc) {
+    dnnl_status_t s;
+    if ((s = describe_actual(&d[0], m, k, lda, transpose_a, dnnl_bf16)) != dnnl_success) return s;
+    if ((s = describe_actual(&d[1], k, n, ldb, transpose_b, dnnl_bf16)) != dnnl_success) return s;
+    return describe_actual(&d[2], m, n, ldc, 0, dnnl_f32);
+}
+
 // A primitive for the layout (transposes, accumulate): with every dimension and stride given
 // at run time when `exact` is NULL, else for exactly the shape and strides `exact` holds.
 typedef struct {
@@ -50,20 +59,19 @@ typedef struct {
 
 static dnnl_status_t make_primitive(int transpose_a, int transpose_b, int accumulate, const exact_shape *exact, int bias,
                                     dnnl_primitive_t *out, char *implementation, size_t size) {
-    dnnl_memory_desc_t a, b, c, bias_desc;
+    dnnl_memory_desc_t d[3], bias_desc;
     dnnl_status_t s;
     if (exact) {
-        if ((s = describe_actual(&a, exact->m, exact->k, exact->lda, transpose_a, dnnl_bf16)) != dnnl_success) return s;
-        if ((s = describe_actual(&b, exact->k, exact->n, exact->ldb, transpose_b, dnnl_bf16)) != dnnl_success) return s;
-        if ((s = describe_actual(&c, exact->m, exact->n, exact->ldc, 0, dnnl_f32)) != dnnl_success) return s;
+        if ((s = describe_product(d, exact->m, exact->n, exact->k, exact->lda, transpose_a, exact->ldb, transpose_b,
+                                  exact->ldc)) != dnnl_success) return s;
         if (bias && (s = describe_actual(&bias_desc, 1, exact->n, exact->n, 0, dnnl_f32)) != dnnl_success) return s;
     } else {
-        if ((s = describe(&a, 0, 0, transpose_a, dnnl_bf16, 1)) != dnnl_success) return s;
-        if ((s = describe(&b, 0, 0, transpose_b, dnnl_bf16, 1)) != dnnl_success) return s;
-        if ((s = describe(&c, 0, 0, 0, dnnl_f32, 1)) != dnnl_success) return s;
+        if ((s = describe(&d[0], 0, 0, transpose_a, dnnl_bf16, 1)) != dnnl_success) return s;
+        if ((s = describe(&d[1], 0, 0, transpose_b, dnnl_bf16, 1)) != dnnl_success) return s;
+        if ((s = describe(&d[2], 0, 0, 0, dnnl_f32, 1)) != dnnl_success) return s;
     }
     dnnl_matmul_desc_t desc;
-    if ((s = dnnl_matmul_desc_init(&desc, &a, &b, exact && bias ? &bias_desc : NULL, &c)) != dnnl_success) return s;
+    if ((s = dnnl_matmul_desc_init(&desc, &d[0], &d[1], exact && bias ? &bias_desc : NULL, &d[2])) != dnnl_success) return s;
     dnnl_primitive_attr_t attr = NULL;
     dnnl_post_ops_t post_ops = NULL;
     if (accumulate) {
@@ -116,9 +124,7 @@ static dnnl_status_t make_entry(exact_entry *e, const exact_shape *shape, int tr
     *e = (exact_entry){.shape = *shape, .transpose_b = transpose_b, .accumulate = accumulate, .bias = bias};
     dnnl_status_t s = make_primitive(0, transpose_b, accumulate, shape, bias, &e->primitive, NULL, 0);
     dnnl_memory_desc_t d[4];
-    if (s == dnnl_success) s = describe_actual(&d[0], shape->m, shape->k, shape->lda, 0, dnnl_bf16);
-    if (s == dnnl_success) s = describe_actual(&d[1], shape->k, shape->n, shape->ldb, transpose_b, dnnl_bf16);
-    if (s == dnnl_success) s = describe_actual(&d[2], shape->m, shape->n, shape->ldc, 0, dnnl_f32);
+    if (s == dnnl_success) s = describe_product(d, shape->m, shape->n, shape->k, shape->lda, 0, shape->ldb, transpose_b, shape->ldc);
     if (s == dnnl_success && bias) s = describe_actual(&d[3], 1, shape->n, shape->n, 0, dnnl_f32);
     for (int i = 0; i < (bias ? 4 : 3) && s == dnnl_success; i++) s = dnnl_memory_create(&e->memory[i], &d[i], engine, DNNL_MEMORY_NONE);
     if (s != dnnl_success) destroy_entry(e);
@@ -169,14 +175,12 @@ static dnnl_status_t execute(dnnl_primitive_t p, int64_t m, int64_t n, int64_t k
                              const uint16_t *a, int64_t lda, int transpose_a,
                              const uint16_t *b, int64_t ldb, int transpose_b, float *c, int64_t ldc) {
     dnnl_status_t s;
-    dnnl_memory_desc_t da, db, dc;
-    if ((s = describe_actual(&da, m, k, lda, transpose_a, dnnl_bf16)) != dnnl_success) return s;
-    if ((s = describe_actual(&db, k, n, ldb, transpose_b, dnnl_bf16)) != dnnl_success) return s;
-    if ((s = describe_actual(&dc, m, n, ldc, 0, dnnl_f32)) != dnnl_success) return s;
+    dnnl_memory_desc_t d[3];
+    if ((s = describe_product(d, m, n, k, lda, transpose_a, ldb, transpose_b, ldc)) != dnnl_success) return s;
     dnnl_memory_t ma = NULL, mb = NULL, mc = NULL;
-    if ((s = dnnl_memory_create(&ma, &da, engine, (void *)a)) == dnnl_success
-        && (s = dnnl_memory_create(&mb, &db, engine, (void *)b)) == dnnl_success
-        && (s = dnnl_memory_create(&mc, &dc, engine, c)) == dnnl_success) {
+    if ((s = dnnl_memory_create(&ma, &d[0], engine, (void *)a)) == dnnl_success
+        && (s = dnnl_memory_create(&mb, &d[1], engine, (void *)b)) == dnnl_success
+        && (s = dnnl_memory_create(&mc, &d[2], engine, c)) == dnnl_success) {
         dnnl_exec_arg_t args[3] = {{DNNL_ARG_SRC, ma}, {DNNL_ARG_WEIGHTS, mb}, {DNNL_ARG_DST, mc}};
         s = dnnl_primitive_execute(p, stream, 3, args);
         if (s == dnnl_success) s = dnnl_stream_wait(stream);

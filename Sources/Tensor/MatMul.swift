@@ -50,9 +50,9 @@ public enum MatMul {
             body(0..<m, 0..<n)
             return
         }
-        let wholeRowBlocks = rowBlock.map { m >= parts * $0 } ?? false
-        let splitRows = wholeRowBlocks || m >= n, extent = splitRows ? m : n
-        let alignment = wholeRowBlocks ? rowBlock! : splitAlignment
+        let rowAlignment = rowBlock.flatMap { m >= parts * $0 ? $0 : nil }
+        let splitRows = rowAlignment != nil || m >= n, extent = splitRows ? m : n
+        let alignment = rowAlignment ?? splitAlignment
         let blocks = (extent + alignment - 1) / alignment
         Threads.run(chunks: parts) { part in
             let range = Threads.chunkRange(part, of: parts, total: blocks)

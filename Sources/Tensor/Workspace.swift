@@ -62,6 +62,11 @@ public final class Workspace {
 
     public func mark() -> Mark { Mark(block: blocks.count - 1, offset: offset, used: usedThisStep) }
 
+    /// The kept bf16 copy of `x`'s data, if `sharedRounded` holds one.
+    func sharedRoundedCopy(of x: Tensor) -> UnsafePointer<UInt16>? {
+        sharedRounded.last { $0.source == x.data && $0.count == x.shape.count }?.copy
+    }
+
     /// The stack position of the next buffer handed out (bytes in use).
     var position: Int { usedThisStep }
 

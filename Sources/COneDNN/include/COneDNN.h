@@ -26,8 +26,8 @@ extern "C" {
 /// the caller's worker pool decides the parallelism. Each thread keeps its own stream and
 /// primitives. Where A is not transposed, k ≤ NMT_ONEDNN_EXACT_MAX_K and ldc = n, whole blocks of
 /// NMT_ONEDNN_EXACT_ROWS rows run in a primitive compiled for exactly that block's shape
-/// (cached per thread by shape and strides): only those reach AMX's tile kernels, 1.2–1.8×
-/// the run-time one at the training shapes (docs/BENCHMARKS.md). The remaining rows, and
+/// (cached per thread by shape and strides): only those reach AMX's tile kernels, 1.4–1.7×
+/// the run-time one at k = 256 and about even at k = 1,024 (docs/BENCHMARKS.md). The remaining rows, and
 /// every other product, run in a primitive that takes every dimension at run time, one per
 /// (transpose_a, transpose_b, accumulate), compiled once per thread. Which rows fall in a
 /// block depends on m only, so results repeat exactly for a given m.

@@ -67,8 +67,8 @@ extension MatMul {
     /// precisions, and for an operand already kept, it does nothing. (One operand per call:
     /// a variadic list would allocate on every call, in every precision.)
     public static func keepRounded(_ x: Tensor, in ws: Workspace) {
-        guard case let .bf16(mirror) = ws.products, mirror?.rounded(x.data) == nil,
-              !ws.sharedRounded.contains(where: { $0.source == x.data && $0.count == x.shape.count }) else { return }
+        guard case let .bf16(mirror) = ws.products, mirror?.rounded(x.data) == nil, ws.sharedRoundedCopy(of: x) == nil
+        else { return }
         let position = ws.position
         ws.sharedRounded.append((x.data, x.shape.count, rounded(x, mirror: nil, ws), position))
     }
@@ -87,13 +87,10 @@ extension MatMul {
     }
 
     /// `x` rounded to bfloat16 in its own layout: the mirror's copy when `x` is a weight it
-    /// holds, the shared copy inside a `sharingRounded` scope for it, otherwise a copy in
+    /// holds, the copy kept for it (`keepRounded`, `sharingRounded`), otherwise a copy in
     /// `ws` (rows split over the threads).
     static func rounded(_ x: Tensor, mirror: BF16Mirror?, _ ws: Workspace) -> UnsafePointer<UInt16> {
-        if let copy = mirror?.rounded(x.data) { return copy }
-        if let shared = ws.sharedRounded.last(where: { $0.source == x.data && $0.count == x.shape.count }) {
-            return shared.copy
-        }
+        if let copy = mirror?.rounded(x.data) ?? ws.sharedRoundedCopy(of: x) { return copy }
         let out = ws.buffer(UInt16.self, count: x.shape.count)
         let (rows, cols) = (x.shape.rows, x.shape.last)
         Threads.parallelFor(rows, minPerChunk: max(1, 16_384 / max(cols, 1))) { range in
