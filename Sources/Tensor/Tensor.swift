@@ -1,3 +1,5 @@
+import Basics
+
 /// A non-owning view of contiguous, row-major Float32 data with a shape.
 ///
 /// Memory is owned elsewhere: by a `Workspace` (activations of one step), a
@@ -58,7 +60,7 @@ public final class TensorStorage {
     public let tensor: Tensor
 
     public init(_ shape: Shape, zeroed: Bool = true) {
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(shape.count, 1) * 4, alignment: 64)
+        let raw = LargePageMemory.allocate(byteCount: max(shape.count, 1) * 4)
         let data = raw.bindMemory(to: Float.self, capacity: max(shape.count, 1))
         if zeroed { data.initialize(repeating: 0, count: max(shape.count, 1)) }
         tensor = Tensor(data: data, shape: shape)
@@ -70,5 +72,5 @@ public final class TensorStorage {
         values.withUnsafeBufferPointer { tensor.data.update(from: $0.baseAddress!, count: values.count) }
     }
 
-    deinit { tensor.data.deallocate() }
+    deinit { LargePageMemory.deallocate(tensor.data) }
 }

@@ -1,3 +1,5 @@
+import Basics
+
 /// A bump allocator for the activations of one training or decoding step.
 ///
 /// Buffers handed out during a step stay valid until `reset()`, which starts the next
@@ -37,13 +39,13 @@ public final class Workspace {
         blocks.reserveCapacity(16)
     }
 
-    deinit { for block in blocks { block.base.deallocate() } }
+    deinit { for block in blocks { LargePageMemory.deallocate(block.base) } }
 
     /// Starts a new step: every buffer handed out before becomes invalid.
     public func reset() {
         highWaterBytes = max(highWaterBytes, peakThisStep)
         if blocks.count > 1 {
-            for block in blocks { block.base.deallocate() }
+            for block in blocks { LargePageMemory.deallocate(block.base) }
             blocks.removeAll(keepingCapacity: true)
             addBlock(highWaterBytes + highWaterBytes / 8)
         }
@@ -117,8 +119,9 @@ public final class Workspace {
 
     private func addBlock(_ bytes: Int) {
         let capacity = max(bytes, 1 << 16)
-        blocks.append(Block(base: .allocate(byteCount: capacity, alignment: Self.alignment),
-                            capacity: capacity))
+        // Huge pages where the system has them: products writing wide outputs into a step's
+        // buffers otherwise stall on TLB misses (LargePageMemory).
+        blocks.append(Block(base: LargePageMemory.allocate(byteCount: capacity), capacity: capacity))
         allocationCount += 1
     }
 }

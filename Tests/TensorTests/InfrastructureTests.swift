@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 import Kernels
+import Basics
 @testable import Tensor
 
 @Suite(.timeLimit(.minutes(10))) struct WorkspaceTests {
@@ -54,6 +55,41 @@ import Kernels
         let b = workspace.tensor(Shape(1000), zeroed: true)   // forces a second block
         a.fill(1); b.fill(2)
         #expect(a.toArray().allSatisfy { $0 == 1 } && b.toArray().allSatisfy { $0 == 2 })
+    }
+}
+
+/// Large buffers are aligned so that Linux can back them with 2 MiB pages; small ones stay
+/// plain allocations. (Whether the kernel grants huge pages is its choice; what the code
+/// guarantees is the alignment, the advice and that the memory holds what is written.)
+@Suite(.timeLimit(.minutes(10))) struct LargePageMemoryTests {
+    @Test func buffersOfTwoMegabytesOrMoreStartOnAHugePage() {
+        for bytes in [2 << 20, (5 << 20) + 12, 64 << 20] {
+            let memory = LargePageMemory.allocate(byteCount: bytes)
+            defer { LargePageMemory.deallocate(memory) }
+            let alignment = LargePageMemory.enabled ? LargePageMemory.pageBytes : 64
+            #expect(Int(bitPattern: memory) % alignment == 0, "\(bytes) bytes at \(memory)")
+            let words = memory.bindMemory(to: UInt32.self, capacity: bytes / 4)
+            for i in stride(from: 0, to: bytes / 4, by: 1021) { words[i] = UInt32(i) }
+            words[bytes / 4 - 1] = 7
+            #expect(stride(from: 0, to: bytes / 4 - 1, by: 1021).allSatisfy { words[$0] == UInt32($0) })
+            #expect(words[bytes / 4 - 1] == 7)
+        }
+    }
+
+    @Test func smallBuffersAreOrdinaryAlignedAllocations() {
+        for bytes in [0, 1, 4_000, (2 << 20) - 64] {
+            let memory = LargePageMemory.allocate(byteCount: bytes)
+            defer { LargePageMemory.deallocate(memory) }
+            #expect(Int(bitPattern: memory) % 64 == 0)
+            memory.initializeMemory(as: UInt8.self, repeating: 3, count: max(bytes, 1))
+            #expect(memory.load(fromByteOffset: max(bytes, 1) - 1, as: UInt8.self) == 3)
+        }
+    }
+
+    @Test func aWorkspaceOfMegabytesStartsOnAHugePage() {
+        let workspace = Workspace(initialBytes: 3 << 20)
+        let first = workspace.tensor(Shape(1000))
+        #expect(Int(bitPattern: first.data) % (LargePageMemory.enabled ? LargePageMemory.pageBytes : 64) == 0)
     }
 }
 

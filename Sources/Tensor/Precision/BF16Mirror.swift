@@ -1,3 +1,4 @@
+import Basics
 import CBF16Kernels
 
 /// A bfloat16 copy of an fp32 buffer (the parameter arena), laid out like it: the rounded
@@ -17,11 +18,11 @@ public final class BF16Mirror: @unchecked Sendable {
     public init(of source: UnsafePointer<Float>, count: Int) {
         self.source = source
         self.count = count
-        storage = .allocate(capacity: max(count, 1))
+        storage = LargePageMemory.allocate(byteCount: max(count, 1) * 2).bindMemory(to: UInt16.self, capacity: max(count, 1))
         storage.initialize(repeating: 0, count: max(count, 1))
     }
 
-    deinit { storage.deallocate() }
+    deinit { LargePageMemory.deallocate(storage) }
 
     /// Rounds every source value again (threads split the buffer in vector-sized chunks).
     public func refresh() {
