@@ -99,7 +99,8 @@ static dnnl_status_t make_primitive(int transpose_a, int transpose_b, int accumu
 
 // Exact-shape primitives of this thread, most recently made last; at most EXACT_CAPACITY,
 // the oldest destroyed to make room. A training step needs about 15 (one per layer shape
-// and layout), so the cache holds them all and each compiles once per run.
+// and layout, each in a 256- and a 64-row block: about 30), so the cache holds them all
+// and each compiles once per run.
 #define EXACT_CAPACITY 48
 typedef struct {
     exact_shape shape;
@@ -207,13 +208,17 @@ int nmt_onednn_matmul_bf16(int64_t m, int64_t n, int64_t k,
     // C's rows must be contiguous (ldc = n): for a column block of a wider C, oneDNN 2.6
     // declines the AMX kernel and compiles gemm:jit for the shape, no faster than run-time.
     if (!transpose_a && k <= NMT_ONEDNN_EXACT_MAX_K && ldc == n) {
-        // Whole blocks of NMT_ONEDNN_EXACT_ROWS rows in one exact-shape primitive, which
-        // reaches AMX; the remaining rows below in the run-time one.
-        exact_shape shape = {NMT_ONEDNN_EXACT_ROWS, n, k, lda, ldb, ldc};
-        for (; done + NMT_ONEDNN_EXACT_ROWS <= m; done += NMT_ONEDNN_EXACT_ROWS) {
-            exact_entry *e;
-            if ((s = exact_entry_for(&shape, transpose_b, accumulate, bias != NULL, &e)) != dnnl_success) return s;
-            if ((s = execute_exact(e, a + done * lda, b, c + done * ldc, bias)) != dnnl_success) return s;
+        // Whole blocks of NMT_ONEDNN_EXACT_ROWS rows, then of NMT_ONEDNN_EXACT_TAIL_ROWS, each
+        // size in one exact-shape primitive, which reaches AMX; the remaining rows below in
+        // the run-time one.
+        static const int64_t block_rows[2] = {NMT_ONEDNN_EXACT_ROWS, NMT_ONEDNN_EXACT_TAIL_ROWS};
+        for (int size = 0; size < 2; size++) {
+            exact_shape shape = {block_rows[size], n, k, lda, ldb, ldc};
+            for (; done + block_rows[size] <= m; done += block_rows[size]) {
+                exact_entry *e;
+                if ((s = exact_entry_for(&shape, transpose_b, accumulate, bias != NULL, &e)) != dnnl_success) return s;
+                if ((s = execute_exact(e, a + done * lda, b, c + done * ldc, bias)) != dnnl_success) return s;
+            }
         }
         if (done == m) return dnnl_success;
     }
@@ -245,7 +250,8 @@ const char *nmt_onednn_bf16_implementation(void) {
     }
     s = make_primitive(0, 1, 0, &shape, 0, &exact, exact_name, sizeof exact_name);
     if (s == dnnl_success)
-        snprintf(text, sizeof text, "%s in %d-row blocks, %s otherwise", exact_name, NMT_ONEDNN_EXACT_ROWS, runtime_name);
+        snprintf(text, sizeof text, "%s in %d- and %d-row blocks, %s otherwise", exact_name, NMT_ONEDNN_EXACT_ROWS,
+                 NMT_ONEDNN_EXACT_TAIL_ROWS, runtime_name);
     else
         snprintf(text, sizeof text, "%s", runtime_name);
     if (exact) dnnl_primitive_destroy(exact);

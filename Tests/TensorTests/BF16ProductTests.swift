@@ -89,8 +89,9 @@ struct BF16ProductTests {
         defer { Threads.set(1) }
         for threads in [1, 2] {
             Threads.set(threads)
-            // (600, 45, 300): at either thread count, whole 256-row blocks in oneDNN's
-            // exact-shape primitive and the rest in the run-time one (A not transposed).
+            // (600, 45, 300): at either thread count, whole 256-row blocks and 64-row tail
+            // blocks in oneDNN's exact-shape primitives and the rest in the run-time one (A
+            // not transposed; at 2 threads, 256 + 64 rows and 256 + 24).
             for (m, n, k) in [(3, 5, 7), (129, 131, 127), (300, 90, 81), (70, 333, 96), (600, 45, 300)] {
                 let a = rng.tensor(ta ? Shape(k, m) : Shape(m, k)), b = rng.tensor(tb ? Shape(n, k) : Shape(k, n))
                 for beta: Float in [0, 1] {

@@ -5,10 +5,13 @@
 
 #include <stdint.h>
 
-/// The exact-shape path (see nmt_onednn_matmul_bf16): rows per block, and the largest k
-/// it takes (beyond it, as for the 8,000-wide output projection's input gradient, the
-/// run-time primitive is faster).
+/// The exact-shape path (see nmt_onednn_matmul_bf16): rows per block, rows per tail block
+/// (what remains after whole blocks; the threads' shares of a product are multiples of it,
+/// so that they are equal to within one tail block), and the largest k it takes (beyond
+/// it, as for the 8,000-wide output projection's input gradient, the run-time primitive is
+/// faster).
 #define NMT_ONEDNN_EXACT_ROWS 256
+#define NMT_ONEDNN_EXACT_TAIL_ROWS 64
 #define NMT_ONEDNN_EXACT_MAX_K 1024
 
 #ifdef __cplusplus
@@ -25,9 +28,10 @@ extern "C" {
 /// Runs on the calling thread only (oneDNN's OpenMP team is held to one thread here), so
 /// the caller's worker pool decides the parallelism. Each thread keeps its own stream and
 /// primitives. Where A is not transposed, k ≤ NMT_ONEDNN_EXACT_MAX_K and ldc = n, whole blocks of
-/// NMT_ONEDNN_EXACT_ROWS rows run in a primitive compiled for exactly that block's shape
-/// (cached per thread by shape and strides): only those reach AMX's tile kernels, 1.4–1.7×
-/// the run-time one at k = 256 and about even at k = 1,024 (docs/BENCHMARKS.md). The remaining rows, and
+/// NMT_ONEDNN_EXACT_ROWS rows, then whole tail blocks of NMT_ONEDNN_EXACT_TAIL_ROWS rows, run
+/// in primitives compiled for exactly that block's shape (cached per thread by shape and
+/// strides): only those reach AMX's tile kernels, 1.4–1.7× the run-time one at k = 256 and
+/// about even at k = 1,024 (docs/BENCHMARKS.md). The remaining rows, and
 /// every other product, run in a primitive that takes every dimension at run time, one per
 /// (transpose_a, transpose_b, accumulate), compiled once per thread. Which rows fall in a
 /// block depends on m only, so results repeat exactly for a given m.

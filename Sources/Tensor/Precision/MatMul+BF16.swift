@@ -49,7 +49,9 @@ extension MatMul {
         // oneDNN's exact-shape primitives take whole row blocks with C's rows contiguous
         // (ldc = n; with a column block of a wider C they fall back to `gemm:jit`).
         let exactShape = !transposeA && k <= Int(NMT_ONEDNN_EXACT_MAX_K)
-        forEachBlock(m: m, n: n, k: k, rowBlock: exactShape ? Int(NMT_ONEDNN_EXACT_ROWS) : nil) { rows, columns in
+        // Shares in whole tail blocks: equal to within one, where whole 256-row blocks left one
+        // thread up to 255 rows more than the other (idle a third of some products).
+        forEachBlock(m: m, n: n, k: k, rowBlock: exactShape ? Int(NMT_ONEDNN_EXACT_TAIL_ROWS) : nil) { rows, columns in
             let status = nmt_onednn_matmul_bf16(
                 Int64(rows.count), Int64(columns.count), Int64(k),
                 roundedA + (transposeA ? rows.lowerBound : rows.lowerBound * lda), Int64(lda), transposeA ? 1 : 0,
