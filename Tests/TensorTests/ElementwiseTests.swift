@@ -114,6 +114,48 @@ import TestSupport
         #expect(ds.tensor.toArray().allSatisfy { $0 == 3 })
     }
 
+    /// Σ x² over several blocks and a tail: the in-order Double sum to rounding, and the same
+    /// bits at one and two threads.
+    @Test func sumOfSquaresIsTheSameAtEveryThreadCount() {
+        var rng = TestRandom(seed: 26)
+        defer { Threads.set(1) }
+        for count in [0, 5, 8, 65_536, 3 * 65_536 + 13] {
+            let x = rng.tensor(Shape(max(count, 1)))
+            let view = Tensor(data: x.tensor.data, shape: Shape(count))
+            let expected = x.tensor.toArray().prefix(count).reduce(0.0) { $0 + Double($1) * Double($1) }
+            var results: [Double] = []
+            for threads in [1, 2] {
+                Threads.set(threads)
+                results.append(Reduce.sumOfSquares(view))
+            }
+            #expect(abs(results[0] - expected) <= 1e-12 * max(expected, 1), "\(count) elements")
+            #expect(results[0] == results[1], "\(count) elements: thread counts agree")
+        }
+    }
+
+    /// One non-finite value anywhere (a vector lane, a block boundary, the scalar tail) is
+    /// found; the largest finite values are not mistaken for one.
+    @Test func allFiniteFindsEveryNonFiniteValue() {
+        defer { Threads.set(1) }
+        let count = 2 * 65_536 + 11
+        for threads in [1, 2] {
+            Threads.set(threads)
+            let x = TensorStorage(Shape(count), values: (0..<count).map { Float($0 % 7) - 3 })
+            x.tensor[17] = .greatestFiniteMagnitude
+            x.tensor[18] = -.greatestFiniteMagnitude
+            #expect(Reduce.allFinite(x.tensor))
+            for position in [0, 9, 65_535, 65_536, count - 12, count - 1] {
+                for bad: Float in [.nan, .infinity, -.infinity] {
+                    let kept = x.tensor[position]
+                    x.tensor[position] = bad
+                    #expect(!Reduce.allFinite(x.tensor), "\(bad) at \(position), \(threads) threads")
+                    x.tensor[position] = kept
+                }
+            }
+            #expect(Reduce.allFinite(x.tensor))
+        }
+    }
+
     @Test func scaleMultipliesEveryElement() {
         let x = TensorStorage(Shape(11), values: (0..<11).map(Float.init))
         Elementwise.scale(x.tensor, by: 0.5, into: x.tensor)
