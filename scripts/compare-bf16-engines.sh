@@ -19,3 +19,6 @@ for shape in "1950 8000 256 1" "1950 1024 256 1" "1950 256 1024 1" "1950 256 256
 done
 # A column block of a wider C (C's row stride 16,000 for 8,000 columns): no AMX.
 OMP_NUM_THREADS=1 "$out/bf16_blocks" 1950 8000 256 1 256 16000
+# The output projection's 8,000-wide C again on 2 MiB pages (LargePageMemory): the exact
+# blocks' AMX tile stores write 16 rows at once, each row in another 4 KiB page.
+LARGE_PAGES=1 OMP_NUM_THREADS=1 "$out/bf16_blocks" 1950 8000 256 1 256

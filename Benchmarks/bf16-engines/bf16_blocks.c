@@ -8,11 +8,15 @@
 //
 // op(A) is (M, K) row-major; B is (K, N), or stored (N, K) when TRANSPOSE_B; C is (M, N)
 // with row stride LDC (default N: a block of a wider C is LDC > N). Prints GFLOP/s of
-// both and their ratio; ONEDNN_VERBOSE=1 names the kernels chosen.
+// both and their ratio; ONEDNN_VERBOSE=1 names the kernels chosen. With LARGE_PAGES=1 in
+// the environment the operands are aligned to 2 MiB and advised for transparent huge pages,
+// as nmt's LargePageMemory allocates them.
 #include <oneapi/dnnl/dnnl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 
 static dnnl_engine_t engine;
@@ -72,6 +76,16 @@ static void run(dnnl_primitive_t p, int64_t m, int64_t n, int64_t k, int transpo
     dnnl_memory_destroy(mc);
 }
 
+// An operand buffer: 64-byte aligned, or on 2 MiB pages with LARGE_PAGES=1.
+static void *operand(size_t bytes) {
+    const char *large = getenv("LARGE_PAGES");
+    if (!large || strcmp(large, "1") != 0) return aligned_alloc(64, (bytes + 63) / 64 * 64);
+    size_t page = 2 << 20, rounded = (bytes + page - 1) / page * page;
+    void *p = aligned_alloc(page, rounded);
+    if (p) madvise(p, rounded, MADV_HUGEPAGE);
+    return p;
+}
+
 int main(int argc, char **argv) {
     if (argc < 6) { fprintf(stderr, "usage: %s M N K TRANSPOSE_B R [LDC]\n", argv[0]); return 2; }
     int64_t m = atoll(argv[1]), n = atoll(argv[2]), k = atoll(argv[3]), rows = atoll(argv[5]);
@@ -80,8 +94,9 @@ int main(int argc, char **argv) {
     ldc = argc > 6 ? atoll(argv[6]) : n;
     check(dnnl_engine_create(&engine, dnnl_cpu, 0), "engine");
     check(dnnl_stream_create(&stream, engine, dnnl_stream_default_flags), "stream");
-    uint16_t *a = aligned_alloc(64, (size_t)(m * k * 2 + 64)), *b = aligned_alloc(64, (size_t)(k * n * 2 + 64));
-    float *c = aligned_alloc(64, (size_t)(m * ldc * 4 + 64));
+    uint16_t *a = operand((size_t)(m * k * 2)), *b = operand((size_t)(k * n * 2));
+    float *c = operand((size_t)(m * ldc * 4));
+    if (!a || !b || !c) { fprintf(stderr, "out of memory\n"); return 1; }
     for (int64_t i = 0; i < m * k; i++) a[i] = 0x3f80;   // 1.0
     for (int64_t i = 0; i < k * n; i++) b[i] = 0x3f00;   // 0.5
     dnnl_primitive_t runtime = make(0, 0, 0, transpose_b, 1), exact = make(rows, n, k, transpose_b, 0);
