@@ -9,10 +9,11 @@ import Glibc
 /// Why: a product that writes a wide output touches a new 4 KiB page every few rows. One
 /// 256-row block of logits, (256 × 8,000) fp32, spans 2,000 pages, and an AMX tile store
 /// writes 16 rows at once, each in another page, so the bf16 output projection waited on
-/// TLB misses: oneDNN's exact-shape product (256 × 256 · 256 × 8,000, one thread) ran at
-/// 134 GFLOP/s on 4 KiB pages and 225 on 2 MiB pages (Intel Xeon family 6 model 207;
-/// Benchmarks/bf16-engines). Elementwise passes over the same buffers miss less but still
-/// walk thousands of pages per step.
+/// TLB misses: oneDNN's exact-shape blocks of 1,792 × 8,000 × 256 on one thread ran at 134
+/// GFLOP/s on 4 KiB pages and 225 on 2 MiB pages, and 359 against 397 another time, with
+/// the host faster (Intel Xeon family 6 model 207; docs/BENCHMARKS.md, section 9, and
+/// `LARGE_PAGES=1` in scripts/compare-bf16-engines.sh). Elementwise passes over the same
+/// buffers miss less but still walk thousands of pages per step.
 ///
 /// Linux backs a range with huge pages only where it is aligned to 2 MiB and, in THP's
 /// `madvise` mode (Debian's default), where `madvise(MADV_HUGEPAGE)` asked for it. So a
