@@ -121,7 +121,6 @@ static void destroy_entry(exact_entry *e) {
 }
 
 static dnnl_status_t make_entry(exact_entry *e, const exact_shape *shape, int transpose_b, int accumulate, int bias) {
-    memset(e, 0, sizeof *e);
     *e = (exact_entry){.shape = *shape, .transpose_b = transpose_b, .accumulate = accumulate, .bias = bias};
     dnnl_status_t s = make_primitive(0, transpose_b, accumulate, shape, bias, &e->primitive, NULL, 0);
     dnnl_memory_desc_t d[4];

@@ -16,56 +16,50 @@ public enum Reduce {
     /// added in block order. Squares of Floats cannot overflow a Double, so the result is
     /// finite exactly when every element is.
     public static func sumOfSquares(_ x: Tensor) -> Double {
-        let n = x.count, blocks = (n + blockLength - 1) / blockLength
-        guard blocks > 0 else { return 0 }
-        return withUnsafeTemporaryAllocation(of: Double.self, capacity: blocks) { partials in
-            let p = partials.baseAddress!
-            Threads.parallelFor(blocks, minPerChunk: 1) { range in
-                for b in range {
-                    let start = b * blockLength, end = min(n, start + blockLength)
-                    var lanes = SIMD8<Double>()
-                    var i = start
-                    while i + 8 <= end {
-                        let v = SIMD8<Double>(load8(x.data + i))
-                        lanes += v * v
-                        i += 8
-                    }
-                    var total = lanes.sum()
-                    while i < end { total += Double(x.data[i]) * Double(x.data[i]); i += 1 }
-                    (p + b).initialize(to: total)
-                }
+        overBlocks(of: x, { block in
+            var lanes = SIMD8<Double>()
+            var i = block.lowerBound
+            while i + 8 <= block.upperBound {
+                let v = SIMD8<Double>(load8(x.data + i))
+                lanes += v * v
+                i += 8
             }
-            var total = 0.0
-            for b in 0..<blocks { total += p[b] }
+            var total = lanes.sum()
+            while i < block.upperBound { total += Double(x.data[i]) * Double(x.data[i]); i += 1 }
             return total
-        }
+        }, combine: { partials in partials.reduce(0, +) })
     }
 
     /// True when no element is ±∞ or NaN: one pass split over the threads (x·0 is 0 for a
     /// finite x and NaN otherwise, so a lane that meets one stays NaN).
     public static func allFinite(_ x: Tensor) -> Bool {
-        let n = x.count, blocks = (n + blockLength - 1) / blockLength
-        guard blocks > 0 else { return true }
-        return withUnsafeTemporaryAllocation(of: Bool.self, capacity: blocks) { finite in
-            let f = finite.baseAddress!
-            Threads.parallelFor(blocks, minPerChunk: 1) { range in
-                for b in range {
-                    let start = b * blockLength, end = min(n, start + blockLength)
-                    var lanes = Float8()
-                    var i = start
-                    while i + 8 <= end { lanes += load8(x.data + i) * 0; i += 8 }
-                    var tail: Float = 0
-                    while i < end { tail += x.data[i] * 0; i += 1 }
-                    (f + b).initialize(to: lanes.sum() == 0 && tail == 0)
-                }
-            }
-            return (0..<blocks).allSatisfy { f[$0] }
-        }
+        overBlocks(of: x, { block in
+            var lanes = Float8()
+            var i = block.lowerBound
+            while i + 8 <= block.upperBound { lanes += load8(x.data + i) * 0; i += 8 }
+            var tail: Float = 0
+            while i < block.upperBound { tail += x.data[i] * 0; i += 1 }
+            return lanes.sum() == 0 && tail == 0
+        }, combine: { finite in finite.allSatisfy { $0 } })
     }
 
     /// Elements per block of `sumOfSquares` and `allFinite`: enough to hide a chunk's start,
     /// few enough that a 10-million-parameter arena splits evenly over the threads.
     static let blockLength = 1 << 16
+
+    /// `body` of each fixed block of `blockLength` elements of `x` (the threads share the
+    /// blocks), then `combine` of their results in block order: a result that does not
+    /// depend on the thread count.
+    private static func overBlocks<Partial, Result>(of x: Tensor, _ body: (Range<Int>) -> Partial,
+                                                    combine: (UnsafeBufferPointer<Partial>) -> Result) -> Result {
+        let n = x.count, blocks = (n + blockLength - 1) / blockLength
+        return withUnsafeTemporaryAllocation(of: Partial.self, capacity: blocks) { partials in
+            Threads.parallelFor(blocks, minPerChunk: 1) { range in
+                for b in range { (partials.baseAddress! + b).initialize(to: body(b * blockLength..<min(n, (b + 1) * blockLength))) }
+            }
+            return combine(UnsafeBufferPointer(partials))
+        }
+    }
 
     /// Σ x / count.
     public static func mean(_ x: Tensor) -> Double { x.count == 0 ? 0 : sum(x) / Double(x.count) }
