@@ -62,7 +62,7 @@ enum CoreBenchmarks {
                     MatMul.multiply(a, b, into: c, in: ws)
                 }
                 bestBF16[t] = rate
-                rows.append(Measurement(scenario: "cores", name: "bf16 MatMul (\(OneDNN.summary)) ÷ best fp32 core", threads: t,
+                rows.append(Measurement(scenario: "cores", name: "bf16 MatMul (\(BF16Engine.summary)) ÷ best fp32 core", threads: t,
                                         value: rate, unit: "GFLOP/s", reference: best[t], ratio: rate / best[t]!))
             }
         }

@@ -66,7 +66,7 @@ enum Report {
         info["openblas"] = OpenBLAS.library.summary
         // What training's `--precision auto` picks here and why; the bf16 rows use bf16.
         info["precision"] = (try? ProductPrecision.choose(.auto, features: .current))?.summary ?? "fp32"
-        if CPUFeatures.current.multipliesBF16Natively { info["onednn"] = OneDNN.summary }
+        if CPUFeatures.current.multipliesBF16Natively { info["bf16_products"] = BF16Engine.summary }
         return info
     }
 }

@@ -23,6 +23,10 @@ public final class Workspace {
     /// rounded weights); set by the model at the start of each forward pass.
     public var products: ProductEngine = .fp32
 
+    /// Which engine multiplies this workspace's bf16 layer products: the process's choice
+    /// unless a benchmark or test sets another (`.amxTiles` only where it is available).
+    public var bf16Engine: BF16Engine = .current
+
     /// bf16 copies of activations that several products read, each rounded once
     /// (`MatMul.keepRounded`, `MatMul.sharingRounded`): the fp32 data and element count it
     /// copies, the copy, and the stack position it was allocated at. A release past that

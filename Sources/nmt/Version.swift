@@ -22,7 +22,7 @@ enum Version {
     static func precisionLine(_ features: CPUFeatures) -> String {
         let auto = (try? ProductPrecision.choose(.auto, features: features))?.summary ?? "fp32"
         let defaultRequest = RunPrecision.defaultRequest.rawValue
-        let engine = features.multipliesBF16Natively ? "; \(OneDNN.summary)" : ""
+        let engine = features.multipliesBF16Natively ? "; \(BF16Engine.summary)" : ""
         return "default \(defaultRequest); auto → \(auto)\(engine)"
     }
 }

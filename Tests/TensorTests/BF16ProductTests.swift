@@ -1,4 +1,5 @@
 import Foundation
+import CBF16Kernels
 import Testing
 import TestSupport
 @testable import Tensor
@@ -79,15 +80,21 @@ struct BF16ProductTests {
         }
     }
 
-    /// The layer products (oneDNN), at one and two threads (blocks split over rows or
-    /// columns), with beta 0 and 1; repeatable bit for bit at a thread count.
+    /// The engines this machine can run layer products on: oneDNN, and AMX tiles where
+    /// this process may use them.
+    static let engines: [BF16Engine] = [.oneDNN] + (BF16Engine.choose(requested: nil, amxAvailable: nmt_amx_bf16_available() != 0) == .amxTiles ? [.amxTiles] : [])
+
+    /// The layer products on every engine here (oneDNN; AMX tiles where present), at one
+    /// and two threads (blocks split over rows or columns), with beta 0 and 1; repeatable
+    /// bit for bit at a thread count.
     @Test(arguments: [(false, false), (true, false), (false, true), (true, true)])
     func layerProductMatchesReferenceAndRepeats(ta: Bool, tb: Bool) {
         var rng = TestRandom(seed: 5)
         let ws = Workspace()
         ws.products = .bf16(weights: nil)
         defer { Threads.set(1) }
-        for threads in [1, 2] {
+        for engine in Self.engines { for threads in [1, 2] {
+            ws.bf16Engine = engine
             Threads.set(threads)
             // (600, 45, 300): at either thread count, whole 256-row blocks and 64-row tail
             // blocks in oneDNN's exact-shape primitives and the rest in the run-time one (A
@@ -104,11 +111,60 @@ struct BF16ProductTests {
                     if beta == 1 {
                         for i in want.value.indices { want.value[i] += Double(before[i]); want.bound[i] += abs(Double(before[i])) * 0x1p-23 }
                     }
-                    Self.check(c.tensor.toArray(), want, "bf16 \(m)x\(k)x\(n) ta=\(ta) tb=\(tb) beta=\(beta) threads \(threads)")
-                    #expect(c.tensor.toArray() == again.tensor.toArray(), "repeatable at \(threads) threads")
+                    Self.check(c.tensor.toArray(), want, "bf16 \(engine) \(m)x\(k)x\(n) ta=\(ta) tb=\(tb) beta=\(beta) threads \(threads)")
+                    #expect(c.tensor.toArray() == again.tensor.toArray(), "\(engine) repeatable at \(threads) threads")
                 }
             }
+        } }
+    }
+
+    /// AMX tiles on shapes around their 32 × 32 blocks and 32-deep k steps (edges of one
+    /// row or column, odd k, k below one step), every transpose, beta 0 and 1, with a bias:
+    /// within the accumulation bound of the reference, and equal bit for bit at one, two
+    /// and three threads (each value is one chain over k in order, whichever thread's rows
+    /// hold it).
+    @Test(.enabled(if: engines.contains(.amxTiles), "this CPU or OS offers no AMX tiles: oneDNN multiplies here"),
+          arguments: [(false, false), (true, false), (false, true), (true, true)])
+    func tilesMatchReferenceAtEveryThreadCount(ta: Bool, tb: Bool) {
+        var rng = TestRandom(seed: 21)
+        let ws = Workspace()
+        ws.products = .bf16(weights: nil)
+        ws.bf16Engine = .amxTiles
+        defer { Threads.set(1) }
+        for (m, n, k) in [(1, 1, 1), (33, 31, 5), (32, 32, 32), (97, 65, 63), (160, 17, 129), (257, 300, 64), (64, 48, 1000)] {
+            let a = rng.tensor(ta ? Shape(k, m) : Shape(m, k)), b = rng.tensor(tb ? Shape(n, k) : Shape(k, n))
+            let bias = rng.tensor(Shape(n)), start = rng.tensor(Shape(m, n))
+            for beta: Float in [0, 1] {
+                var results: [[Float]] = []
+                for threads in [1, 2, 3] {
+                    Threads.set(threads)
+                    let c = TensorStorage(Shape(m, n))
+                    c.tensor.copy(from: start.tensor)
+                    MatMul.multiply(a.tensor, b.tensor, into: c.tensor, transposeA: ta, transposeB: tb, beta: beta,
+                                    bias: beta == 0 ? bias.tensor : nil, in: ws)
+                    results.append(c.tensor.toArray())
+                }
+                var want = Self.reference(a.tensor.toArray(), b.tensor.toArray(), ta, tb, m: m, n: n, k: k)
+                let before = start.tensor.toArray(), offsets = bias.tensor.toArray()
+                for i in want.value.indices {
+                    let added = beta == 1 ? Double(before[i]) : Double(offsets[i % n])
+                    want.value[i] += added
+                    // C starts each chain (beta 1): every addition may round it too.
+                    want.bound[i] += abs(added) * Double(k + 1) * 0x1p-24 * 2
+                }
+                Self.check(results[0], want, "tiles \(m)x\(k)x\(n) ta=\(ta) tb=\(tb) beta=\(beta)")
+                #expect(results[1] == results[0] && results[2] == results[0], "tiles \(m)x\(k)x\(n): 2 or 3 threads differ from 1")
+            }
         }
+    }
+
+    /// The engine choice: AMX tiles exactly where available, unless oneDNN is asked for.
+    @Test func engineIsTilesWhereAvailableUnlessOneDNNIsAsked() {
+        #expect(BF16Engine.choose(requested: nil, amxAvailable: true) == .amxTiles)
+        #expect(BF16Engine.choose(requested: "amx", amxAvailable: true) == .amxTiles)
+        #expect(BF16Engine.choose(requested: "onednn", amxAvailable: true) == .oneDNN)
+        #expect(BF16Engine.choose(requested: nil, amxAvailable: false) == .oneDNN)
+        #expect(BF16Engine.choose(requested: "amx", amxAvailable: false) == .oneDNN)
     }
 
     /// A bias given to the product (added by oneDNN as it writes C in whole row blocks, after

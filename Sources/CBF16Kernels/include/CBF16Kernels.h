@@ -32,6 +32,44 @@ void nmt_bf16_gemm_small(int64_t m, int64_t n, int64_t k,
                          const float *b, int64_t ldb, int transpose_b,
                          float *c, int64_t ldc, float beta);
 
+
+// MARK: AMX tiles (amx.c): the layer products of the bf16 training step.
+
+/// 1 when this process may multiply on AMX tiles: CPUID reports amx_tile and amx_bf16, the
+/// OS saves the tile state, and Linux granted this process the tile data (the first call
+/// asks, with arch_prctl(ARCH_REQ_XCOMP_PERM)). 0 otherwise; then no other nmt_amx_ function
+/// may be called.
+int nmt_amx_bf16_available(void);
+
+/// k rounded up to whole tiles (32): the row length of a packed A.
+int64_t nmt_amx_padded_k(int64_t k);
+
+/// uint16_t values of op(B) (k, n) packed by nmt_amx_pack_b: k and n rounded up to 32.
+int64_t nmt_amx_packed_b_count(int64_t k, int64_t n);
+
+/// Packs tile columns [first_tile_column, end_tile_column) (16 columns each, out of
+/// ceil(n / 32) · 2) of op(B) (k, n) into B tiles: op(B) = B stored (k, n) with row stride
+/// ldb, or Bᵀ with B stored (n, k) when transpose_b; bf16 bits. The tile of column block jb
+/// and k block kb is at (jb · ceil(k / 32) + kb) · 512, 16 rows of 16 pairs (k = 2r, 2r + 1);
+/// values past k and n are zeros. Threads may pack disjoint column ranges at once.
+void nmt_amx_pack_b(int64_t k, int64_t n, const uint16_t *b, int64_t ldb, int transpose_b,
+                    int64_t first_tile_column, int64_t end_tile_column, uint16_t *packed);
+
+/// Rows [first_row, end_row) of op(A) (m, k) as rows of nmt_amx_padded_k(k) values (zeros
+/// past k) at packed + i · padded_k: op(A) = A stored (m, k) with row stride lda, or Aᵀ with
+/// A stored (k, m) when transpose_a; bf16 bits.
+void nmt_amx_pack_a(int64_t m, int64_t k, const uint16_t *a, int64_t lda, int transpose_a,
+                    int64_t first_row, int64_t end_row, uint16_t *packed);
+
+/// C (m, n) = A·op(B) (+ C when `accumulate`; then + bias on every row when bias is not NULL) on
+/// AMX tiles, on the calling thread: A (m, k) bf16 with row stride lda whose rows hold
+/// nmt_amx_padded_k(k) readable values, zeros past k (the product reads whole tiles); B packed
+/// by nmt_amx_pack_b; C fp32 with row stride ldc. `scratch` holds 32 · padded_k values (the
+/// last rows when m is not a multiple of 32). Each value of C is one chain of TDPBF16PS over
+/// k in order, whatever m: rows computed in separate calls equal rows computed together.
+void nmt_amx_gemm(int64_t m, int64_t n, int64_t k, const uint16_t *a, int64_t lda, const uint16_t *packed_b,
+                  float *c, int64_t ldc, int accumulate, const float *bias, uint16_t *scratch);
+
 #ifdef __cplusplus
 }
 #endif

@@ -7,11 +7,12 @@ extension MatMul {
     /// decoding, `a·bᵀ` with `b` a weight of the pass's `Int8Weights` runs in int8.
     ///
     /// In bf16, each operand is rounded to bfloat16 once (a weight found in the pass's
-    /// `BF16Mirror` is already rounded) into this step's workspace, and oneDNN multiplies
-    /// with fp32 accumulation; the blocks are split over the threads as the fp32 path splits
-    /// them (`forEachBlock`), each block one single-threaded oneDNN call.
-    /// With `bias` (n), every row of c gains it after the product (in bf16, oneDNN adds it
-    /// as it writes c: one pass over c less).
+    /// `BF16Mirror` is already rounded) into this step's workspace, and the workspace's
+    /// engine (`Workspace.bf16Engine`) multiplies with fp32 accumulation: AMX tiles
+    /// (`multiplyOnTiles`), or oneDNN with the blocks split over the threads as the fp32
+    /// path splits them (`forEachBlock`), each block one single-threaded oneDNN call.
+    /// With `bias` (n), every row of c gains it (in bf16, added as c is written: one pass
+    /// over c less).
     /// Shapes as `multiply(_:_:into:transposeA:transposeB:alpha:beta:)`.
     public static func multiply(_ a: Tensor, _ b: Tensor, into c: Tensor, transposeA: Bool = false, transposeB: Bool = false,
                                 beta: Float = 0, bias: Tensor? = nil, in ws: Workspace) {
@@ -46,6 +47,13 @@ extension MatMul {
         let mark = ws.mark()
         let roundedA = rounded(a, mirror: weights, ws), roundedB = rounded(b, mirror: weights, ws)
         let (lda, ldb, ldc) = (a.shape.last, b.shape.last, n)
+        if ws.bf16Engine == .amxTiles {
+            multiplyOnTiles(m: m, n: n, k: k, a: roundedA, lda: lda, transposeA: transposeA,
+                            b: roundedB, ldb: ldb, transposeB: transposeB, c: c.data, ldc: ldc,
+                            accumulate: beta == 1, bias: bias.map { UnsafePointer($0.data) }, in: ws)
+            ws.release(to: mark)
+            return
+        }
         // oneDNN's exact-shape primitives take whole row blocks with C's rows contiguous
         // (ldc = n; with a column block of a wider C they fall back to `gemm:jit`).
         let exactShape = !transposeA && k <= Int(NMT_ONEDNN_EXACT_MAX_K)

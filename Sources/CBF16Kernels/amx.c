@@ -1,0 +1,262 @@
+// Layer products of the bf16 training step on AMX tiles (TDPBF16PS): op(A)·op(B) with bf16
+// operands and fp32 accumulation and results. Why own kernels rather than oneDNN's: Debian's
+// oneDNN 2.6.3 reaches AMX only through primitives compiled per shape and there runs the
+// layer shapes at 330–380 GFLOP/s on one core of the Xeon family 6 model 207, where these
+// plain 2 × 2-tile loops run them at 930–1,110 (docs/BENCHMARKS.md, sixth session).
+//
+// The tile layout is Intel's (SDM vol. 1, ch. 3 "Intel AMX"; the intrinsics guide's
+// _tile_dpbf16ps): a C tile is 16 rows of 16 fp32, an A tile 16 rows of 32 bf16 (k runs
+// along the row), a B tile 16 rows of 16 bf16 pairs, row r holding k = 2r and 2r + 1 of 16
+// columns ("VNNI" layout). Every tile here is 16 rows of 64 bytes.
+#include "CBF16Kernels.h"
+
+#include <cpuid.h>
+#include <immintrin.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#define AMX_TARGET __attribute__((target("amx-tile,amx-bf16,avx512f,avx512bw,avx512vl")))
+#define PACK_TARGET __attribute__((target("avx512f,avx512bw,avx512vl")))
+
+enum {
+    TILE_K = 32,          // bf16 values of k per A tile row and per B tile
+    BLOCK = 32,           // rows and columns of C per 2 × 2 tiles
+    B_TILE = 512,         // uint16 values per packed B tile (16 rows × 32)
+    PANEL = 256,          // columns of C per pass over the rows (its B tiles stay in L2)
+};
+
+// Linux's arch_prctl codes (asm/prctl.h) and XSAVE's feature number of the tile data.
+#define ARCH_REQ_XCOMP_PERM 0x1023
+#define XFEATURE_XTILEDATA 18
+
+static int64_t round_up(int64_t x, int64_t to) { return (x + to - 1) / to * to; }
+
+int64_t nmt_amx_padded_k(int64_t k) { return round_up(k, TILE_K); }
+
+int64_t nmt_amx_packed_b_count(int64_t k, int64_t n) { return round_up(k, TILE_K) * round_up(n, BLOCK); }
+
+static int detect(void) {
+    unsigned eax, ebx, ecx, edx;
+    if (!__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx)) return 0;
+    int amx_bf16 = (edx >> 22) & 1, amx_tile = (edx >> 24) & 1;
+    if (!amx_bf16 || !amx_tile) return 0;
+    if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx) || !((ecx >> 27) & 1)) return 0; // OSXSAVE
+    unsigned lo, hi;
+    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    if (((lo >> 17) & 3) != 3) return 0; // the OS saves XTILECFG and XTILEDATA
+    // Linux 5.16+ hands out the tile state per process on request only.
+    return syscall(SYS_arch_prctl, ARCH_REQ_XCOMP_PERM, XFEATURE_XTILEDATA) == 0;
+}
+
+int nmt_amx_bf16_available(void) {
+    static int state = -1; // -1 unknown; a race only repeats the same detection
+    int known = __atomic_load_n(&state, __ATOMIC_ACQUIRE);
+    if (known >= 0) return known;
+    known = detect();
+    __atomic_store_n(&state, known, __ATOMIC_RELEASE);
+    return known;
+}
+
+// 16 words (bf16 pairs): low half from `lo_row`, high half from `hi_row` (NULL: zeros),
+// `width` ≤ 16 columns from each.
+PACK_TARGET
+static inline __m512i pair_rows(const uint16_t *lo_row, const uint16_t *hi_row, __mmask16 mask) {
+    __m512i lo = lo_row ? _mm512_cvtepu16_epi32(_mm256_maskz_loadu_epi16(mask, lo_row)) : _mm512_setzero_si512();
+    __m512i hi = hi_row ? _mm512_cvtepu16_epi32(_mm256_maskz_loadu_epi16(mask, hi_row)) : _mm512_setzero_si512();
+    return _mm512_or_si512(lo, _mm512_slli_epi32(hi, 16));
+}
+
+// out[r·16 + c] = in[c·16 + r] for a 16 × 16 block of words.
+PACK_TARGET
+static inline void transpose_words(const uint32_t *in, uint32_t *out) {
+    const __m512i down = _mm512_mullo_epi32(_mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
+                                            _mm512_set1_epi32(16));
+    for (int r = 0; r < 16; r++)
+        _mm512_storeu_si512(out + r * 16, _mm512_i32gather_epi32(down, (const int *)(in + r), 4));
+}
+
+static __mmask16 first(int64_t count) {
+    return count >= 16 ? (__mmask16)0xffff : count <= 0 ? 0 : (__mmask16)((1u << count) - 1);
+}
+
+PACK_TARGET
+void nmt_amx_pack_b(int64_t k, int64_t n, const uint16_t *b, int64_t ldb, int transpose_b,
+                    int64_t first_tile_column, int64_t end_tile_column, uint16_t *packed) {
+    const int64_t kb_count = round_up(k, TILE_K) / TILE_K;
+    __attribute__((aligned(64))) uint32_t block[256];
+    for (int64_t jb = first_tile_column; jb < end_tile_column; jb++) {
+        const int64_t j0 = jb * 16, width = n - j0;
+        const __mmask16 columns = first(width);
+        for (int64_t kb = 0; kb < kb_count; kb++) {
+            uint32_t *tile = (uint32_t *)(packed + (jb * kb_count + kb) * B_TILE);
+            const int64_t q0 = kb * TILE_K;
+            if (!transpose_b) {
+                // op(B) = B (k, n): row r of the tile pairs B's rows q0 + 2r and q0 + 2r + 1.
+                for (int r = 0; r < 16; r++) {
+                    int64_t q = q0 + 2 * r;
+                    __m512i words = pair_rows(q < k && columns ? b + q * ldb + j0 : NULL,
+                                              q + 1 < k && columns ? b + (q + 1) * ldb + j0 : NULL, columns);
+                    _mm512_storeu_si512(tile + r * 16, words);
+                }
+            } else {
+                // op(B) = Bᵀ, B (n, k): column c of the tile is 32 consecutive values of B's
+                // row j0 + c, already pairs; gather them across into rows.
+                const __mmask32 depth = k - q0 >= 32 ? 0xffffffffu : (__mmask32)((1ull << (k - q0)) - 1);
+                for (int c = 0; c < 16; c++) {
+                    __m512i column = c < width ? _mm512_maskz_loadu_epi16(depth, b + (j0 + c) * ldb + q0)
+                                               : _mm512_setzero_si512();
+                    _mm512_store_si512(block + c * 16, column);
+                }
+                transpose_words(block, tile);
+            }
+        }
+    }
+}
+
+PACK_TARGET
+void nmt_amx_pack_a(int64_t m, int64_t k, const uint16_t *a, int64_t lda, int transpose_a,
+                    int64_t first_row, int64_t end_row, uint16_t *packed) {
+    const int64_t kp = round_up(k, TILE_K);
+    if (!transpose_a) {
+        for (int64_t i = first_row; i < end_row; i++) {
+            memcpy(packed + i * kp, a + i * lda, (size_t)k * 2);
+            memset(packed + i * kp + k, 0, (size_t)(kp - k) * 2);
+        }
+        return;
+    }
+    // op(A) = Aᵀ, A (k, m): pair A's rows as a B tile would, then turn the 16 × 16 words.
+    __attribute__((aligned(64))) uint32_t block[256], turned[256];
+    for (int64_t i0 = first_row; i0 < end_row; i0 += 16) {
+        const int64_t width = (end_row - i0 < 16 ? end_row - i0 : 16);
+        const __mmask16 columns = first(width);
+        for (int64_t q0 = 0; q0 < kp; q0 += TILE_K) {
+            for (int w = 0; w < 16; w++) {
+                int64_t q = q0 + 2 * w;
+                _mm512_store_si512(block + w * 16, pair_rows(q < k ? a + q * lda + i0 : NULL,
+                                                             q + 1 < k ? a + (q + 1) * lda + i0 : NULL, columns));
+            }
+            transpose_words(block, turned);
+            for (int64_t c = 0; c < width; c++)
+                _mm512_storeu_si512(packed + (i0 + c) * kp + q0, _mm512_load_si512(turned + c * 16));
+        }
+    }
+    (void)m;
+}
+
+typedef struct {
+    uint8_t palette;
+    uint8_t start_row;
+    uint8_t reserved[14];
+    uint16_t bytes_per_row[16];
+    uint8_t rows[16];
+} TileConfig;
+
+// Tiles 0–3: C (rows 0–15 and 16–31 × columns 0–15 and 16–31); 4, 5: A (rows 0–15, 16–31);
+// 6, 7: B (columns 0–15, 16–31). All 16 rows of 64 bytes.
+AMX_TARGET
+static void configure_tiles(void) {
+    TileConfig config;
+    memset(&config, 0, sizeof config);
+    config.palette = 1;
+    for (int t = 0; t < 8; t++) {
+        config.bytes_per_row[t] = 64;
+        config.rows[t] = 16;
+    }
+    _tile_loadconfig(&config);
+}
+
+// The 32 × 32 block of C in tiles 0–3 gains rows 0–31 of A (row stride `lda`, kb_count · 32
+// values each) times the packed B column tiles b0 and b1.
+AMX_TARGET
+static inline void multiply_block(const uint16_t *a, int64_t lda, const uint16_t *b0, const uint16_t *b1, int64_t kb_count) {
+    const int64_t stride = lda * 2;
+    for (int64_t kb = 0; kb < kb_count; kb++) {
+        _tile_loadd(4, a + kb * TILE_K, stride);
+        _tile_loadd(5, a + 16 * lda + kb * TILE_K, stride);
+        _tile_loadd(6, b0 + kb * B_TILE, 64);
+        _tile_loadd(7, b1 + kb * B_TILE, 64);
+        _tile_dpbf16ps(0, 4, 6);
+        _tile_dpbf16ps(1, 4, 7);
+        _tile_dpbf16ps(2, 5, 6);
+        _tile_dpbf16ps(3, 5, 7);
+    }
+}
+
+// Rows 0 ..< rows of a 32-column block of C (row stride ldc) gain the block's 32 biases,
+// after the product, as Elementwise.addBias would add them: the same values bit for bit.
+AMX_TARGET
+static inline void add_bias(float *c, int64_t ldc, int64_t rows, const float *bias) {
+    const __m512 b0 = _mm512_loadu_ps(bias), b1 = _mm512_loadu_ps(bias + 16);
+    for (int64_t r = 0; r < rows; r++) {
+        _mm512_storeu_ps(c + r * ldc, _mm512_add_ps(_mm512_loadu_ps(c + r * ldc), b0));
+        _mm512_storeu_ps(c + r * ldc + 16, _mm512_add_ps(_mm512_loadu_ps(c + r * ldc + 16), b1));
+    }
+}
+
+AMX_TARGET
+void nmt_amx_gemm(int64_t m, int64_t n, int64_t k, const uint16_t *a, int64_t lda, const uint16_t *packed_b,
+                  float *c, int64_t ldc, int accumulate, const float *bias, uint16_t *scratch) {
+    if (m <= 0 || n <= 0) return;
+    const int64_t kp = round_up(k, TILE_K), kb_count = kp / TILE_K, np = round_up(n, BLOCK);
+    const int64_t full_rows = m / BLOCK * BLOCK;
+    if (full_rows < m) { // the last rows, padded to a whole block with zero rows
+        for (int64_t r = 0; r < BLOCK; r++) {
+            if (full_rows + r < m) memcpy(scratch + r * kp, a + (full_rows + r) * lda, (size_t)kp * 2);
+            else memset(scratch + r * kp, 0, (size_t)kp * 2);
+        }
+    }
+    configure_tiles();
+    __attribute__((aligned(64))) float edge[BLOCK * BLOCK];
+    for (int64_t panel = 0; panel < np; panel += PANEL) {
+        const int64_t panel_end = panel + PANEL < np ? panel + PANEL : np;
+        for (int64_t i = 0; i < m; i += BLOCK) {
+            const int whole_rows = i < full_rows;
+            const uint16_t *ai = whole_rows ? a + i * lda : scratch;
+            const int64_t a_stride = whole_rows ? lda : kp, rows = whole_rows ? BLOCK : m - i;
+            for (int64_t j = panel; j < panel_end; j += BLOCK) {
+                const uint16_t *b0 = packed_b + (j / 16) * kb_count * B_TILE, *b1 = b0 + kb_count * B_TILE;
+                const int64_t columns = n - j < BLOCK ? n - j : BLOCK;
+                float *cij = c + i * ldc + j;
+                if (rows == BLOCK && columns == BLOCK) {
+                    const int64_t stride = ldc * 4;
+                    if (accumulate) {
+                        _tile_loadd(0, cij, stride);
+                        _tile_loadd(1, cij + 16, stride);
+                        _tile_loadd(2, cij + 16 * ldc, stride);
+                        _tile_loadd(3, cij + 16 * ldc + 16, stride);
+                    } else {
+                        _tile_zero(0);
+                        _tile_zero(1);
+                        _tile_zero(2);
+                        _tile_zero(3);
+                    }
+                    multiply_block(ai, a_stride, b0, b1, kb_count);
+                    _tile_stored(0, cij, stride);
+                    _tile_stored(1, cij + 16, stride);
+                    _tile_stored(2, cij + 16 * ldc, stride);
+                    _tile_stored(3, cij + 16 * ldc + 16, stride);
+                    if (bias) add_bias(cij, ldc, BLOCK, bias + j);
+                } else { // an edge block goes through `edge`, C's part of it copied in and out
+                    for (int64_t r = 0; r < BLOCK; r++)
+                        for (int64_t s = 0; s < BLOCK; s++)
+                            edge[r * BLOCK + s] = accumulate && r < rows && s < columns ? cij[r * ldc + s] : 0;
+                    const int64_t stride = BLOCK * 4;
+                    _tile_loadd(0, edge, stride);
+                    _tile_loadd(1, edge + 16, stride);
+                    _tile_loadd(2, edge + 16 * BLOCK, stride);
+                    _tile_loadd(3, edge + 16 * BLOCK + 16, stride);
+                    multiply_block(ai, a_stride, b0, b1, kb_count);
+                    _tile_stored(0, edge, stride);
+                    _tile_stored(1, edge + 16, stride);
+                    _tile_stored(2, edge + 16 * BLOCK, stride);
+                    _tile_stored(3, edge + 16 * BLOCK + 16, stride);
+                    for (int64_t r = 0; r < rows; r++)
+                        for (int64_t s = 0; s < columns; s++)
+                            cij[r * ldc + s] = bias ? edge[r * BLOCK + s] + bias[j + s] : edge[r * BLOCK + s];
+                }
+            }
+        }
+    }
+    _tile_release();
+}

@@ -1,0 +1,71 @@
+import CBF16Kernels
+import Foundation
+
+/// The engine of a bf16 pass's layer products (`MatMul.multiply(…, in:)`).
+public enum BF16Engine: String, Sendable {
+    /// This project's AMX tile kernels (CBF16Kernels/amx.c): 930–1,110 GFLOP/s a core at the
+    /// layer shapes on the Xeon family 6 model 207, about 3× Debian's oneDNN 2.6.3 there.
+    case amxTiles = "amx"
+    /// Debian's oneDNN (COneDNN): AVX512-BF16 kernels, or its own AMX ones in exact-shape blocks.
+    case oneDNN = "onednn"
+
+    /// AMX tiles where this process may use them (`nmt_amx_bf16_available`), oneDNN elsewhere
+    /// (an AVX512-BF16 CPU without AMX). `NMT_BF16_ENGINE=onednn` in the environment
+    /// chooses oneDNN anyway (for comparisons); the choice is made once per process.
+    public static let current: BF16Engine = choose(
+        requested: ProcessInfo.processInfo.environment["NMT_BF16_ENGINE"], amxAvailable: nmt_amx_bf16_available() != 0)
+
+    /// The engine for a requested name (nil: none) on a machine with or without AMX tiles.
+    static func choose(requested: String?, amxAvailable: Bool) -> BF16Engine {
+        requested == BF16Engine.oneDNN.rawValue || !amxAvailable ? .oneDNN : .amxTiles
+    }
+
+    /// For reports: "AMX tiles (own kernels, 2 × 2 tiles of 16 × 16)" or oneDNN's summary.
+    public static var summary: String {
+        switch current {
+        case .amxTiles: "bf16 products on AMX tiles (own kernels, 32 × 32 blocks of 2 × 2 tiles)"
+        case .oneDNN: OneDNN.summary
+        }
+    }
+}
+
+extension MatMul {
+    /// `c = op(a)·op(b)` (+ c when `accumulate`, + `bias` on every row) on AMX tiles, from
+    /// operands already rounded to bf16 (`a` stored (m, k) with row stride `lda`, or (k, m)
+    /// when `transposeA`; `b` stored (k, n) with row stride `ldb`, or (n, k) when
+    /// `transposeB`); c is (m, n) with row stride `ldc`.
+    ///
+    /// op(B) is packed into B tiles once (threads split its column tiles); the threads then
+    /// take whole 32-row blocks of C, each packing its own rows of op(A) when A is
+    /// transposed or k is not a multiple of 32. Every value of c is one chain of TDPBF16PS
+    /// over k in order, so results do not depend on the thread count.
+    static func multiplyOnTiles(m: Int, n: Int, k: Int,
+                                a: UnsafePointer<UInt16>, lda: Int, transposeA: Bool,
+                                b: UnsafePointer<UInt16>, ldb: Int, transposeB: Bool,
+                                c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool,
+                                bias: UnsafePointer<Float>?, in ws: Workspace) {
+        let paddedK = Int(nmt_amx_padded_k(Int64(k)))
+        let packedB = ws.buffer(UInt16.self, count: Int(nmt_amx_packed_b_count(Int64(k), Int64(n))))
+        let tileColumns = (n + 31) / 32 * 2
+        Threads.parallelFor(tileColumns, minPerChunk: max(1, 16_384 / (16 * paddedK))) { range in
+            nmt_amx_pack_b(Int64(k), Int64(n), b, Int64(ldb), transposeB ? 1 : 0,
+                           Int64(range.lowerBound), Int64(range.upperBound), packedB)
+        }
+        let packedA = transposeA || paddedK != k ? ws.buffer(UInt16.self, count: m * paddedK) : nil
+        let blocks = (m + 31) / 32
+        let parts = m * n * k >= parallelWorkThreshold ? min(Threads.count, blocks) : 1
+        let scratch = ws.buffer(UInt16.self, count: parts * 32 * paddedK)
+        Threads.run(chunks: parts) { part in
+            let share = Threads.chunkRange(part, of: parts, total: blocks)
+            let start = share.lowerBound * 32, end = min(share.upperBound * 32, m)
+            guard start < end else { return }
+            var rows = a + start * lda, stride = lda
+            if let packedA {
+                nmt_amx_pack_a(Int64(m), Int64(k), a, Int64(lda), transposeA ? 1 : 0, Int64(start), Int64(end), packedA)
+                (rows, stride) = (UnsafePointer(packedA + start * paddedK), paddedK)
+            }
+            nmt_amx_gemm(Int64(end - start), Int64(n), Int64(k), rows, Int64(stride), packedB,
+                         c + start * ldc, Int64(ldc), accumulate ? 1 : 0, bias, scratch + part * 32 * paddedK)
+        }
+    }
+}
