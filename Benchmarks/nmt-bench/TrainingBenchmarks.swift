@@ -51,7 +51,7 @@ enum TrainingBenchmarks {
     /// and workspace, so machine noise and memory hit them alike and the ratio of their
     /// medians is what the LABO-overhead target reads.
     static func measure(preset: String, criteria: [(String, Criterion, ProductPrecision)], threads: Int, targetTokens: Int,
-                        rounds: Int) throws -> Result {
+                        rounds: Int, engines: [BF16Engine] = [.current]) throws -> Result {
         Threads.set(threads)
         guard var config = TransformerConfig.preset(preset, vocabularySize: 8000) else { fatalError("unknown preset \(preset)") }
         config.maxPositions = 256
@@ -61,15 +61,22 @@ enum TrainingBenchmarks {
         let batch = Self.batch(targetTokens: targetTokens, vocabulary: 8000, seed: 7)
         let ws = Workspace()
         var update = 0
-        let steps = criteria.map { _, criterion, precision in
+        // bf16 steps once per engine: the first keyed "name bf16", the others "name bf16 engine".
+        let arms = criteria.flatMap { arm in
+            (arm.2 == .bf16 ? engines : [.current]).enumerated().map { index, engine in
+                (key: "\(arm.0) \(arm.2.rawValue)" + (index == 0 ? "" : " \(engine.rawValue)"), criterion: arm.1, precision: arm.2, engine: engine)
+            }
+        }
+        let steps = arms.map { arm in
             {
-                _ = UpdateStep.run(model: model, optimizer: optimizer, criterion: criterion, batches: [batch], seed: 1,
-                                   update: update, updateFreq: 1, lr: 1e-4, clipNorm: 0, precision: precision, workspace: ws)
+                ws.bf16Engine = arm.engine
+                _ = UpdateStep.run(model: model, optimizer: optimizer, criterion: arm.criterion, batches: [batch], seed: 1,
+                                   update: update, updateFreq: 1, lr: 1e-4, clipNorm: 0, precision: arm.precision, workspace: ws)
                 update += 1
             }
         }
         let seconds = Timing.medians(steps, rounds: rounds, callsPerRound: 1, warmup: 2)
-        return Result(seconds: Dictionary(uniqueKeysWithValues: zip(criteria.map { "\($0.0) \($0.2.rawValue)" }, seconds)), batch: batch,
+        return Result(seconds: Dictionary(uniqueKeysWithValues: zip(arms.map(\.key), seconds)), batch: batch,
                       flops: flopsPerStep(config, batch))
     }
 
@@ -84,8 +91,10 @@ enum TrainingBenchmarks {
         let criteria: [(String, Criterion)] = [("label_smoothed", .labelSmoothed(alpha: 0.1)), ("labo", .labo(alpha: 0.1, tau: 2))]
         for preset in presets {
             for t in threads {
+                // Where the tiles are the engine, oneDNN's bf16 steps alternate with theirs too.
+                let engines: [BF16Engine] = BF16Engine.current == .amxTiles ? [.amxTiles, .oneDNN] : [.current]
                 let r = try measure(preset: preset, criteria: precisions.flatMap { p in criteria.map { ($0.0, $0.1, p) } },
-                                    threads: t, targetTokens: 4096, rounds: rounds)
+                                    threads: t, targetTokens: 4096, rounds: rounds, engines: engines)
                 for precision in precisions {
                     let suffix = precision == .fp32 ? "" : " bf16"
                     let reference = precision == .fp32 ? peak[t] : bf16Peak[t]
@@ -113,6 +122,10 @@ enum TrainingBenchmarks {
                         let ratio = r.seconds["\(name) fp32"]! / r.seconds["\(name) bf16"]!
                         rows.append(Measurement(scenario: "training", name: "\(preset) \(name) fp32 step ÷ bf16 step", threads: t,
                                                 value: ratio, unit: "×", target: "≥ 1.5", meetsTarget: ratio >= 1.5))
+                        if let oneDNN = r.seconds["\(name) bf16 onednn"] {
+                            rows.append(Measurement(scenario: "training", name: "\(preset) \(name) bf16 step on oneDNN alone ÷ with AMX tiles",
+                                                    threads: t, value: oneDNN / r.seconds["\(name) bf16"]!, unit: "×"))
+                        }
                     }
                 }
             }

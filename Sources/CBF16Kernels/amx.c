@@ -1,8 +1,10 @@
 // Layer products of the bf16 training step on AMX tiles (TDPBF16PS): op(A)·op(B) with bf16
-// operands and fp32 accumulation and results. Why own kernels rather than oneDNN's: Debian's
-// oneDNN 2.6.3 reaches AMX only through primitives compiled per shape and there runs the
-// layer shapes at 330–380 GFLOP/s on one core of the Xeon family 6 model 207, where these
-// plain 2 × 2-tile loops run them at 930–1,110 (docs/BENCHMARKS.md, sixth session).
+// operands and fp32 accumulation and results, in 32 × 32 blocks of C held in 2 × 2 tiles.
+// Measured against Debian's oneDNN 2.6.3 (alternating calls, one thread, Xeon family 6
+// model 207; docs/BENCHMARKS.md, sixth session): 1.1–1.3× its exact-shape primitives where
+// k ≤ 1,024 and A is untransposed (a layer's forward product and input gradient), but
+// 0.5–0.9× its run-time primitive where k is the batch's rows (weight gradients) or the
+// 8,000-wide output projection's input gradient, so Tensor.MatMul sends only the former here.
 //
 // The tile layout is Intel's (SDM vol. 1, ch. 3 "Intel AMX"; the intrinsics guide's
 // _tile_dpbf16ps): a C tile is 16 rows of 16 fp32, an A tile 16 rows of 32 bf16 (k runs
@@ -67,13 +69,31 @@ static inline __m512i pair_rows(const uint16_t *lo_row, const uint16_t *hi_row, 
     return _mm512_or_si512(lo, _mm512_slli_epi32(hi, 16));
 }
 
-// out[r·16 + c] = in[c·16 + r] for a 16 × 16 block of words.
+// out[r·16 + c] = in[c·16 + r] for a 16 × 16 block of words: pairs of words, then of
+// 64-bit pairs, then 128-bit lanes exchanged across four rows (64 shuffles in all).
 PACK_TARGET
 static inline void transpose_words(const uint32_t *in, uint32_t *out) {
-    const __m512i down = _mm512_mullo_epi32(_mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
-                                            _mm512_set1_epi32(16));
-    for (int r = 0; r < 16; r++)
-        _mm512_storeu_si512(out + r * 16, _mm512_i32gather_epi32(down, (const int *)(in + r), 4));
+    __m512i r[16], t[16];
+    for (int i = 0; i < 16; i++) r[i] = _mm512_loadu_si512(in + i * 16);
+    for (int i = 0; i < 8; i++) {
+        t[2 * i] = _mm512_unpacklo_epi32(r[2 * i], r[2 * i + 1]);
+        t[2 * i + 1] = _mm512_unpackhi_epi32(r[2 * i], r[2 * i + 1]);
+    }
+    // r[4g + j], lane L: column 4L + j of rows 4g ..< 4g + 4.
+    for (int g = 0; g < 4; g++) {
+        r[4 * g] = _mm512_unpacklo_epi64(t[4 * g], t[4 * g + 2]);
+        r[4 * g + 1] = _mm512_unpackhi_epi64(t[4 * g], t[4 * g + 2]);
+        r[4 * g + 2] = _mm512_unpacklo_epi64(t[4 * g + 1], t[4 * g + 3]);
+        r[4 * g + 3] = _mm512_unpackhi_epi64(t[4 * g + 1], t[4 * g + 3]);
+    }
+    for (int j = 0; j < 4; j++) {
+        __m512i x0 = _mm512_shuffle_i32x4(r[j], r[4 + j], 0x44), x1 = _mm512_shuffle_i32x4(r[j], r[4 + j], 0xee);
+        __m512i y0 = _mm512_shuffle_i32x4(r[8 + j], r[12 + j], 0x44), y1 = _mm512_shuffle_i32x4(r[8 + j], r[12 + j], 0xee);
+        _mm512_storeu_si512(out + j * 16, _mm512_shuffle_i32x4(x0, y0, 0x88));
+        _mm512_storeu_si512(out + (4 + j) * 16, _mm512_shuffle_i32x4(x0, y0, 0xdd));
+        _mm512_storeu_si512(out + (8 + j) * 16, _mm512_shuffle_i32x4(x1, y1, 0x88));
+        _mm512_storeu_si512(out + (12 + j) * 16, _mm512_shuffle_i32x4(x1, y1, 0xdd));
+    }
 }
 
 static __mmask16 first(int64_t count) {
@@ -212,45 +232,40 @@ void nmt_amx_gemm(int64_t m, int64_t n, int64_t k, const uint16_t *a, int64_t ld
         const int64_t panel_end = panel + PANEL < np ? panel + PANEL : np;
         for (int64_t i = 0; i < m; i += BLOCK) {
             const int whole_rows = i < full_rows;
-            const uint16_t *ai = whole_rows ? a + i * lda : scratch;
             const int64_t a_stride = whole_rows ? lda : kp, rows = whole_rows ? BLOCK : m - i;
+            const uint16_t *ai = whole_rows ? a + i * lda : scratch;
             for (int64_t j = panel; j < panel_end; j += BLOCK) {
                 const uint16_t *b0 = packed_b + (j / 16) * kb_count * B_TILE, *b1 = b0 + kb_count * B_TILE;
                 const int64_t columns = n - j < BLOCK ? n - j : BLOCK;
                 float *cij = c + i * ldc + j;
-                if (rows == BLOCK && columns == BLOCK) {
-                    const int64_t stride = ldc * 4;
-                    if (accumulate) {
-                        _tile_loadd(0, cij, stride);
-                        _tile_loadd(1, cij + 16, stride);
-                        _tile_loadd(2, cij + 16 * ldc, stride);
-                        _tile_loadd(3, cij + 16 * ldc + 16, stride);
-                    } else {
-                        _tile_zero(0);
-                        _tile_zero(1);
-                        _tile_zero(2);
-                        _tile_zero(3);
-                    }
-                    multiply_block(ai, a_stride, b0, b1, kb_count);
-                    _tile_stored(0, cij, stride);
-                    _tile_stored(1, cij + 16, stride);
-                    _tile_stored(2, cij + 16 * ldc, stride);
-                    _tile_stored(3, cij + 16 * ldc + 16, stride);
-                    if (bias) add_bias(cij, ldc, BLOCK, bias + j);
-                } else { // an edge block goes through `edge`, C's part of it copied in and out
+                const int whole = rows == BLOCK && columns == BLOCK;
+                // An edge block goes through `edge`, C's part of it copied in and out.
+                float *target = whole ? cij : edge;
+                const int64_t ld = whole ? ldc : BLOCK, stride = ld * 4;
+                if (!whole) {
                     for (int64_t r = 0; r < BLOCK; r++)
                         for (int64_t s = 0; s < BLOCK; s++)
                             edge[r * BLOCK + s] = accumulate && r < rows && s < columns ? cij[r * ldc + s] : 0;
-                    const int64_t stride = BLOCK * 4;
-                    _tile_loadd(0, edge, stride);
-                    _tile_loadd(1, edge + 16, stride);
-                    _tile_loadd(2, edge + 16 * BLOCK, stride);
-                    _tile_loadd(3, edge + 16 * BLOCK + 16, stride);
-                    multiply_block(ai, a_stride, b0, b1, kb_count);
-                    _tile_stored(0, edge, stride);
-                    _tile_stored(1, edge + 16, stride);
-                    _tile_stored(2, edge + 16 * BLOCK, stride);
-                    _tile_stored(3, edge + 16 * BLOCK + 16, stride);
+                }
+                if (accumulate || !whole) {
+                    _tile_loadd(0, target, stride);
+                    _tile_loadd(1, target + 16, stride);
+                    _tile_loadd(2, target + 16 * ld, stride);
+                    _tile_loadd(3, target + 16 * ld + 16, stride);
+                } else {
+                    _tile_zero(0);
+                    _tile_zero(1);
+                    _tile_zero(2);
+                    _tile_zero(3);
+                }
+                multiply_block(ai, a_stride, b0, b1, kb_count);
+                _tile_stored(0, target, stride);
+                _tile_stored(1, target + 16, stride);
+                _tile_stored(2, target + 16 * ld, stride);
+                _tile_stored(3, target + 16 * ld + 16, stride);
+                if (whole) {
+                    if (bias) add_bias(cij, ldc, BLOCK, bias + j);
+                } else {
                     for (int64_t r = 0; r < rows; r++)
                         for (int64_t s = 0; s < columns; s++)
                             cij[r * ldc + s] = bias ? edge[r * BLOCK + s] + bias[j + s] : edge[r * BLOCK + s];

@@ -27,6 +27,10 @@ public final class Workspace {
     /// unless a benchmark or test sets another (`.amxTiles` only where it is available).
     public var bf16Engine: BF16Engine = .current
 
+    /// With `.amxTiles`: every bf16 product on the tiles, not only those they run faster
+    /// (`MatMul.tilesAreFaster`); for tests of the kernels on every shape and transpose.
+    var tilesForEveryProduct = false
+
     /// bf16 copies of activations that several products read, each rounded once
     /// (`MatMul.keepRounded`, `MatMul.sharingRounded`): the fp32 data and element count it
     /// copies, the copy, and the stack position it was allocated at. A release past that

@@ -95,6 +95,7 @@ struct BF16ProductTests {
         defer { Threads.set(1) }
         for engine in Self.engines { for threads in [1, 2] {
             ws.bf16Engine = engine
+            ws.tilesForEveryProduct = engine == .amxTiles
             Threads.set(threads)
             // (600, 45, 300): at either thread count, whole 256-row blocks and 64-row tail
             // blocks in oneDNN's exact-shape primitives and the rest in the run-time one (A
@@ -130,6 +131,7 @@ struct BF16ProductTests {
         let ws = Workspace()
         ws.products = .bf16(weights: nil)
         ws.bf16Engine = .amxTiles
+        ws.tilesForEveryProduct = true
         defer { Threads.set(1) }
         for (m, n, k) in [(1, 1, 1), (33, 31, 5), (32, 32, 32), (97, 65, 63), (160, 17, 129), (257, 300, 64), (64, 48, 1000)] {
             let a = rng.tensor(ta ? Shape(k, m) : Shape(m, k)), b = rng.tensor(tb ? Shape(n, k) : Shape(k, n))
@@ -158,8 +160,13 @@ struct BF16ProductTests {
         }
     }
 
-    /// The engine choice: AMX tiles exactly where available, unless oneDNN is asked for.
+    /// The engine choice: AMX tiles exactly where available, unless oneDNN is asked for; and
+    /// within it, tiles only for the products they were measured faster at.
     @Test func engineIsTilesWhereAvailableUnlessOneDNNIsAsked() {
+        #expect(MatMul.tilesAreFaster(k: 512, transposeA: false))
+        #expect(MatMul.tilesAreFaster(k: 1024, transposeA: false))
+        #expect(!MatMul.tilesAreFaster(k: 1025, transposeA: false))
+        #expect(!MatMul.tilesAreFaster(k: 300, transposeA: true))
         #expect(BF16Engine.choose(requested: nil, amxAvailable: true) == .amxTiles)
         #expect(BF16Engine.choose(requested: "amx", amxAvailable: true) == .amxTiles)
         #expect(BF16Engine.choose(requested: "onednn", amxAvailable: true) == .oneDNN)

@@ -3,8 +3,8 @@ import Foundation
 
 /// The engine of a bf16 pass's layer products (`MatMul.multiply(…, in:)`).
 public enum BF16Engine: String, Sendable {
-    /// This project's AMX tile kernels (CBF16Kernels/amx.c): 930–1,110 GFLOP/s a core at the
-    /// layer shapes on the Xeon family 6 model 207, about 3× Debian's oneDNN 2.6.3 there.
+    /// This project's AMX tile kernels (CBF16Kernels/amx.c) for the products they run faster
+    /// than oneDNN (`MatMul.tilesAreFaster`), oneDNN for the rest.
     case amxTiles = "amx"
     /// Debian's oneDNN (COneDNN): AVX512-BF16 kernels, or its own AMX ones in exact-shape blocks.
     case oneDNN = "onednn"
@@ -20,16 +20,27 @@ public enum BF16Engine: String, Sendable {
         requested == BF16Engine.oneDNN.rawValue || !amxAvailable ? .oneDNN : .amxTiles
     }
 
-    /// For reports: "AMX tiles (own kernels, 2 × 2 tiles of 16 × 16)" or oneDNN's summary.
+    /// For reports, e.g. "own AMX tiles where k ≤ 1024 and A is untransposed; oneDNN 2.6.3,
+    /// bf16 matmul …" or oneDNN's summary alone.
     public static var summary: String {
         switch current {
-        case .amxTiles: "bf16 products on AMX tiles (own kernels, 32 × 32 blocks of 2 × 2 tiles)"
+        case .amxTiles: "own AMX tiles where k ≤ \(MatMul.tileMaxK) and A is untransposed; \(OneDNN.summary)"
         case .oneDNN: OneDNN.summary
         }
     }
 }
 
 extension MatMul {
+    /// The largest k the tiles take: beyond it (the output projection's input gradient, k =
+    /// vocabulary) oneDNN's run-time primitive was faster.
+    static let tileMaxK = 1024
+
+    /// Whether the tiles beat oneDNN at this product (docs/BENCHMARKS.md, sixth session): A
+    /// untransposed and k ≤ `tileMaxK` (forward products and input gradients), not the
+    /// weight gradients (A transposed, k = the batch's rows), where oneDNN's run-time
+    /// primitive was 1.1–1.9× faster.
+    static func tilesAreFaster(k: Int, transposeA: Bool) -> Bool { !transposeA && k <= tileMaxK }
+
     /// `c = op(a)·op(b)` (+ c when `accumulate`, + `bias` on every row) on AMX tiles, from
     /// operands already rounded to bf16 (`a` stored (m, k) with row stride `lda`, or (k, m)
     /// when `transposeA`; `b` stored (k, n) with row stride `ldb`, or (n, k) when

@@ -47,7 +47,7 @@ extension MatMul {
         let mark = ws.mark()
         let roundedA = rounded(a, mirror: weights, ws), roundedB = rounded(b, mirror: weights, ws)
         let (lda, ldb, ldc) = (a.shape.last, b.shape.last, n)
-        if ws.bf16Engine == .amxTiles {
+        if ws.bf16Engine == .amxTiles, tilesAreFaster(k: k, transposeA: transposeA) || ws.tilesForEveryProduct {
             multiplyOnTiles(m: m, n: n, k: k, a: roundedA, lda: lda, transposeA: transposeA,
                             b: roundedB, ldb: ldb, transposeB: transposeB, c: c.data, ldc: ldc,
                             accumulate: beta == 1, bias: bias.map { UnsafePointer($0.data) }, in: ws)
