@@ -38,6 +38,8 @@ int64_t nmt_amx_padded_k(int64_t k) { return round_up(k, TILE_K); }
 
 int64_t nmt_amx_packed_b_count(int64_t k, int64_t n) { return round_up(k, TILE_K) * round_up(n, BLOCK); }
 
+int64_t nmt_amx_packed_a_count(int64_t m, int64_t k) { return round_up(m, BLOCK) * round_up(k, TILE_K); }
+
 static int detect(void) {
     unsigned eax, ebx, ecx, edx;
     if (!__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx)) return 0;
@@ -137,31 +139,32 @@ void nmt_amx_pack_b(int64_t k, int64_t n, const uint16_t *b, int64_t ldb, int tr
 PACK_TARGET
 void nmt_amx_pack_a(int64_t m, int64_t k, const uint16_t *a, int64_t lda, int transpose_a,
                     int64_t first_row, int64_t end_row, uint16_t *packed) {
-    const int64_t kp = round_up(k, TILE_K);
-    if (!transpose_a) {
-        for (int64_t i = first_row; i < end_row; i++) {
-            memcpy(packed + i * kp, a + i * lda, (size_t)k * 2);
-            memset(packed + i * kp + k, 0, (size_t)(kp - k) * 2);
-        }
-        return;
-    }
-    // op(A) = Aᵀ, A (k, m): pair A's rows as a B tile would, then turn the 16 × 16 words.
-    __attribute__((aligned(64))) uint32_t block[256], turned[256];
-    for (int64_t i0 = first_row; i0 < end_row; i0 += 16) {
-        const int64_t width = (end_row - i0 < 16 ? end_row - i0 : 16);
+    const int64_t kb_count = round_up(k, TILE_K) / TILE_K;
+    const int64_t last = end_row < m ? end_row : round_up(m, BLOCK); // rows past m: zeros
+    __attribute__((aligned(64))) uint32_t block[256];
+    for (int64_t i0 = first_row; i0 < last; i0 += 16) {
+        const int64_t width = m - i0 < 16 ? m - i0 : 16; // rows (of op(A)) of this tile that exist
         const __mmask16 columns = first(width);
-        for (int64_t q0 = 0; q0 < kp; q0 += TILE_K) {
-            for (int w = 0; w < 16; w++) {
-                int64_t q = q0 + 2 * w;
-                _mm512_store_si512(block + w * 16, pair_rows(q < k ? a + q * lda + i0 : NULL,
-                                                             q + 1 < k ? a + (q + 1) * lda + i0 : NULL, columns));
+        for (int64_t kb = 0; kb < kb_count; kb++) {
+            uint16_t *tile = packed + ((i0 / 16) * kb_count + kb) * B_TILE;
+            const int64_t q0 = kb * TILE_K;
+            if (!transpose_a) { // 16 rows of 32 values, zeros past k and past m
+                const __mmask32 depth = k - q0 >= 32 ? 0xffffffffu : (__mmask32)((1ull << (k - q0)) - 1);
+                for (int r = 0; r < 16; r++)
+                    _mm512_storeu_si512(tile + r * 32, r < width ? _mm512_maskz_loadu_epi16(depth, a + (i0 + r) * lda + q0)
+                                                                 : _mm512_setzero_si512());
+            } else {
+                // op(A) = Aᵀ, A (k, m): pair A's rows as a B tile would; the 16 × 16 words
+                // turned are the A tile.
+                for (int w = 0; w < 16; w++) {
+                    int64_t q = q0 + 2 * w;
+                    _mm512_store_si512(block + w * 16, pair_rows(q < k && columns ? a + q * lda + i0 : NULL,
+                                                                 q + 1 < k && columns ? a + (q + 1) * lda + i0 : NULL, columns));
+                }
+                transpose_words(block, (uint32_t *)tile);
             }
-            transpose_words(block, turned);
-            for (int64_t c = 0; c < width; c++)
-                _mm512_storeu_si512(packed + (i0 + c) * kp + q0, _mm512_load_si512(turned + c * 16));
         }
     }
-    (void)m;
 }
 
 typedef struct {
@@ -186,14 +189,21 @@ static void configure_tiles(void) {
     _tile_loadconfig(&config);
 }
 
-// The 32 × 32 block of C in tiles 0–3 gains rows 0–31 of A (row stride `lda`, kb_count · 32
-// values each) times the packed B column tiles b0 and b1.
+// Where a 32-row block's A tiles are: the upper 16 rows' tile of k block kb at
+// a + kb · kb_step, the lower's at a + lower + kb · kb_step, each `stride` bytes per row.
+typedef struct {
+    const uint16_t *a;
+    int64_t lower, kb_step, stride;
+} ATiles;
+
+// The 32 × 32 block of C in tiles 0–3 gains A's 32 rows times the packed B column tiles b0
+// and b1, over kb_count blocks of k.
 AMX_TARGET
-static inline void multiply_block(const uint16_t *a, int64_t lda, const uint16_t *b0, const uint16_t *b1, int64_t kb_count) {
-    const int64_t stride = lda * 2;
+static inline void multiply_block(ATiles a, const uint16_t *b0, const uint16_t *b1, int64_t kb_count) {
+    const uint16_t *upper = a.a, *lower = a.a + a.lower;
     for (int64_t kb = 0; kb < kb_count; kb++) {
-        _tile_loadd(4, a + kb * TILE_K, stride);
-        _tile_loadd(5, a + 16 * lda + kb * TILE_K, stride);
+        _tile_loadd(4, upper + kb * a.kb_step, a.stride);
+        _tile_loadd(5, lower + kb * a.kb_step, a.stride);
         _tile_loadd(6, b0 + kb * B_TILE, 64);
         _tile_loadd(7, b1 + kb * B_TILE, 64);
         _tile_dpbf16ps(0, 4, 6);
@@ -214,26 +224,18 @@ static inline void add_bias(float *c, int64_t ldc, int64_t rows, const float *bi
     }
 }
 
+// C (m, n) (+)= the product, A's 32-row block i given by `tiles_of(i)`.
 AMX_TARGET
-void nmt_amx_gemm(int64_t m, int64_t n, int64_t k, const uint16_t *a, int64_t lda, const uint16_t *packed_b,
-                  float *c, int64_t ldc, int accumulate, const float *bias, uint16_t *scratch) {
-    if (m <= 0 || n <= 0) return;
-    const int64_t kp = round_up(k, TILE_K), kb_count = kp / TILE_K, np = round_up(n, BLOCK);
-    const int64_t full_rows = m / BLOCK * BLOCK;
-    if (full_rows < m) { // the last rows, padded to a whole block with zero rows
-        for (int64_t r = 0; r < BLOCK; r++) {
-            if (full_rows + r < m) memcpy(scratch + r * kp, a + (full_rows + r) * lda, (size_t)kp * 2);
-            else memset(scratch + r * kp, 0, (size_t)kp * 2);
-        }
-    }
+static void multiply(int64_t m, int64_t n, int64_t kb_count, ATiles (*tiles_of)(const void *, int64_t), const void *context,
+                     const uint16_t *packed_b, float *c, int64_t ldc, int accumulate, const float *bias) {
+    const int64_t np = round_up(n, BLOCK);
     configure_tiles();
     __attribute__((aligned(64))) float edge[BLOCK * BLOCK];
     for (int64_t panel = 0; panel < np; panel += PANEL) {
         const int64_t panel_end = panel + PANEL < np ? panel + PANEL : np;
         for (int64_t i = 0; i < m; i += BLOCK) {
-            const int whole_rows = i < full_rows;
-            const int64_t a_stride = whole_rows ? lda : kp, rows = whole_rows ? BLOCK : m - i;
-            const uint16_t *ai = whole_rows ? a + i * lda : scratch;
+            const int64_t rows = m - i < BLOCK ? m - i : BLOCK;
+            const ATiles ai = tiles_of(context, i);
             for (int64_t j = panel; j < panel_end; j += BLOCK) {
                 const uint16_t *b0 = packed_b + (j / 16) * kb_count * B_TILE, *b1 = b0 + kb_count * B_TILE;
                 const int64_t columns = n - j < BLOCK ? n - j : BLOCK;
@@ -258,7 +260,7 @@ void nmt_amx_gemm(int64_t m, int64_t n, int64_t k, const uint16_t *a, int64_t ld
                     _tile_zero(2);
                     _tile_zero(3);
                 }
-                multiply_block(ai, a_stride, b0, b1, kb_count);
+                multiply_block(ai, b0, b1, kb_count);
                 _tile_stored(0, target, stride);
                 _tile_stored(1, target + 16, stride);
                 _tile_stored(2, target + 16 * ld, stride);
@@ -274,4 +276,51 @@ void nmt_amx_gemm(int64_t m, int64_t n, int64_t k, const uint16_t *a, int64_t ld
         }
     }
     _tile_release();
+}
+
+typedef struct {
+    const uint16_t *a, *scratch;
+    int64_t lda, kp, full_rows;
+} RowMajorA;
+
+// Rows of A in place (row stride lda), the last partial block from the scratch copy.
+static ATiles row_major_tiles(const void *context, int64_t i) {
+    const RowMajorA *a = context;
+    if (i < a->full_rows) return (ATiles){a->a + i * a->lda, 16 * a->lda, TILE_K, a->lda * 2};
+    return (ATiles){a->scratch, 16 * a->kp, TILE_K, a->kp * 2};
+}
+
+AMX_TARGET
+void nmt_amx_gemm(int64_t m, int64_t n, int64_t k, const uint16_t *a, int64_t lda, const uint16_t *packed_b,
+                  float *c, int64_t ldc, int accumulate, const float *bias, uint16_t *scratch) {
+    if (m <= 0 || n <= 0) return;
+    const int64_t kp = round_up(k, TILE_K), full_rows = m / BLOCK * BLOCK;
+    if (full_rows < m) { // the last rows, padded to a whole block with zero rows
+        for (int64_t r = 0; r < BLOCK; r++) {
+            if (full_rows + r < m) memcpy(scratch + r * kp, a + (full_rows + r) * lda, (size_t)kp * 2);
+            else memset(scratch + r * kp, 0, (size_t)kp * 2);
+        }
+    }
+    const RowMajorA context = {a, scratch, lda, kp, full_rows};
+    multiply(m, n, kp / TILE_K, row_major_tiles, &context, packed_b, c, ldc, accumulate, bias);
+}
+
+typedef struct {
+    const uint16_t *a;
+    int64_t kb_count;
+} PackedA;
+
+// Packed A's tiles: 1 KiB each, a 16-row block's k blocks one after another.
+static ATiles packed_tiles(const void *context, int64_t i) {
+    const PackedA *a = context;
+    const int64_t block = a->kb_count * B_TILE;
+    return (ATiles){a->a + (i / 16) * block, block, B_TILE, 64};
+}
+
+AMX_TARGET
+void nmt_amx_gemm_packed_a(int64_t m, int64_t n, int64_t k, const uint16_t *packed_a, const uint16_t *packed_b,
+                           float *c, int64_t ldc, int accumulate, const float *bias) {
+    if (m <= 0 || n <= 0) return;
+    const PackedA context = {packed_a, round_up(k, TILE_K) / TILE_K};
+    multiply(m, n, context.kb_count, packed_tiles, &context, packed_b, c, ldc, accumulate, bias);
 }

@@ -99,6 +99,7 @@ import Transformer
         #expect(segments.count == 2)
         #expect(segments.first?.contains("\"precision_reason\": \"requested") == true)
         #expect(segments.last?.contains("\"precision_reason\": \"auto: the run trained in bf16 so far") == true)
+        #expect(segments.allSatisfy { $0.contains("\"bf16_products\": ") }, "each bf16 segment names the products' engine")
         #expect(log.split(separator: "\n").first?.contains("\"kind\": \"segment\"") == true, "the first record names the precision")
         // Each segment ends with its stop reason: the budget of 4, then that of 8.
         let done = log.split(separator: "\n").filter { $0.contains("\"kind\": \"done\"") }

@@ -55,9 +55,14 @@ int64_t nmt_amx_packed_b_count(int64_t k, int64_t n);
 void nmt_amx_pack_b(int64_t k, int64_t n, const uint16_t *b, int64_t ldb, int transpose_b,
                     int64_t first_tile_column, int64_t end_tile_column, uint16_t *packed);
 
-/// Rows [first_row, end_row) of op(A) (m, k) as rows of nmt_amx_padded_k(k) values (zeros
-/// past k) at packed + i · padded_k: op(A) = A stored (m, k) with row stride lda, or Aᵀ with
-/// A stored (k, m) when transpose_a; bf16 bits.
+/// uint16_t values of op(A) (m, k) packed by nmt_amx_pack_a: m and k rounded up to 32.
+int64_t nmt_amx_packed_a_count(int64_t m, int64_t k);
+
+/// Rows [first_row, end_row) of op(A) (m, k) into A tiles: op(A) = A stored (m, k) with row
+/// stride lda, or Aᵀ with A stored (k, m) when transpose_a; bf16 bits. The tile of rows
+/// 16·ib ..< 16·ib + 16 and k block kb is at (ib · ceil(k / 32) + kb) · 512 (16 rows of 32
+/// values); values past k are zeros, and when end_row ≥ m, so are the rows from m up to a
+/// multiple of 32. first_row is a multiple of 32; threads may pack disjoint ranges at once.
 void nmt_amx_pack_a(int64_t m, int64_t k, const uint16_t *a, int64_t lda, int transpose_a,
                     int64_t first_row, int64_t end_row, uint16_t *packed);
 
@@ -69,6 +74,12 @@ void nmt_amx_pack_a(int64_t m, int64_t k, const uint16_t *a, int64_t lda, int tr
 /// k in order, whatever m: rows computed in separate calls equal rows computed together.
 void nmt_amx_gemm(int64_t m, int64_t n, int64_t k, const uint16_t *a, int64_t lda, const uint16_t *packed_b,
                   float *c, int64_t ldc, int accumulate, const float *bias, uint16_t *scratch);
+
+/// As nmt_amx_gemm, with A packed by nmt_amx_pack_a (`packed_a` at the tile of its row 0,
+/// which is a multiple of 32 of the packed matrix): every A tile is 1 KiB in one piece,
+/// where rows of a long k lie kilobytes apart in place.
+void nmt_amx_gemm_packed_a(int64_t m, int64_t n, int64_t k, const uint16_t *packed_a, const uint16_t *packed_b,
+                           float *c, int64_t ldc, int accumulate, const float *bias);
 
 #ifdef __cplusplus
 }

@@ -47,9 +47,10 @@ extension MatMul {
     /// `transposeB`); c is (m, n) with row stride `ldc`.
     ///
     /// op(B) is packed into B tiles once (threads split its column tiles); the threads then
-    /// take whole 32-row blocks of C, each packing its own rows of op(A) when A is
-    /// transposed or k is not a multiple of 32. Every value of c is one chain of TDPBF16PS
-    /// over k in order, so results do not depend on the thread count.
+    /// take whole 32-row blocks of C, each packing its own rows of op(A) into A tiles when A
+    /// is transposed or k is not a multiple of 32 (otherwise the tiles are read from A in
+    /// place). Every value of c is one chain of TDPBF16PS over k in order, so results do not
+    /// depend on the thread count.
     static func multiplyOnTiles(m: Int, n: Int, k: Int,
                                 a: UnsafePointer<UInt16>, lda: Int, transposeA: Bool,
                                 b: UnsafePointer<UInt16>, ldb: Int, transposeB: Bool,
@@ -62,21 +63,22 @@ extension MatMul {
             nmt_amx_pack_b(Int64(k), Int64(n), b, Int64(ldb), transposeB ? 1 : 0,
                            Int64(range.lowerBound), Int64(range.upperBound), packedB)
         }
-        let packedA = transposeA || paddedK != k ? ws.buffer(UInt16.self, count: m * paddedK) : nil
+        let packedA = transposeA || paddedK != k ? ws.buffer(UInt16.self, count: Int(nmt_amx_packed_a_count(Int64(m), Int64(k)))) : nil
         let blocks = (m + 31) / 32
         let parts = m * n * k >= parallelWorkThreshold ? min(Threads.count, blocks) : 1
-        let scratch = ws.buffer(UInt16.self, count: parts * 32 * paddedK)
+        let scratch = packedA == nil ? ws.buffer(UInt16.self, count: parts * 32 * paddedK) : nil
         Threads.run(chunks: parts) { part in
             let share = Threads.chunkRange(part, of: parts, total: blocks)
             let start = share.lowerBound * 32, end = min(share.upperBound * 32, m)
             guard start < end else { return }
-            var rows = a + start * lda, stride = lda
             if let packedA {
                 nmt_amx_pack_a(Int64(m), Int64(k), a, Int64(lda), transposeA ? 1 : 0, Int64(start), Int64(end), packedA)
-                (rows, stride) = (UnsafePointer(packedA + start * paddedK), paddedK)
+                nmt_amx_gemm_packed_a(Int64(end - start), Int64(n), Int64(k), packedA + start * paddedK, packedB,
+                                      c + start * ldc, Int64(ldc), accumulate ? 1 : 0, bias)
+            } else {
+                nmt_amx_gemm(Int64(end - start), Int64(n), Int64(k), a + start * lda, Int64(lda), packedB,
+                             c + start * ldc, Int64(ldc), accumulate ? 1 : 0, bias, scratch! + part * 32 * paddedK)
             }
-            nmt_amx_gemm(Int64(end - start), Int64(n), Int64(k), rows, Int64(stride), packedB,
-                         c + start * ldc, Int64(ldc), accumulate ? 1 : 0, bias, scratch + part * 32 * paddedK)
         }
     }
 }

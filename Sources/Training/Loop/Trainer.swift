@@ -344,6 +344,7 @@ public final class Trainer {
                     "cpu": CPUFeatures.current.modelName, "cpu_family_model": CPUFeatures.current.familyAndModel,
                     "kernels": VectorISA.active.rawValue, "openblas": OpenBLAS.library.summary]
         text["init_from"] = config.initFrom
+        if precision.precision == .bf16 { text["bf16_products"] = BF16Engine.summary }
         log.record(["threads": Double(config.threads)], text: text, kind: "segment")
         if let warning = precision.warning { log.warning(warning) }
     }
