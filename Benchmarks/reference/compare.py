@@ -132,11 +132,16 @@ def main():
             continue
         a = statistics.median(samples[(preset, t, name, side)])
         b = statistics.median(samples[(preset, t, name, "torch")])
-        rows.append({"preset": preset, "threads": t, "isa": side, "figure": name, "ours": a, "torch": b, "ratio": a / b})
-    print(f"{'preset':7} {'thr':>3} {'path':6}  {'figure':35} {'ours':>10} {'torch':>10} {'ours/torch':>10}")
+        # Each round's own ratio too: a round's two sides run minutes apart, not hours, so
+        # when the host changes speed between rounds these move less than the medians' ratio.
+        per_round = [x / y for x, y in zip(samples[(preset, t, name, side)], samples[(preset, t, name, "torch")])]
+        rows.append({"preset": preset, "threads": t, "isa": side, "figure": name, "ours": a, "torch": b, "ratio": a / b,
+                     "round_ratios": per_round})
+    print(f"{'preset':7} {'thr':>3} {'path':6}  {'figure':35} {'ours':>10} {'torch':>10} {'ours/torch':>10}  per round")
     for r in rows:
+        rounds = " ".join(f"{x:.2f}" for x in r["round_ratios"])
         print(f"{r['preset']:7} {r['threads']:>3} {r['isa']:6}  {r['figure']:35} {r['ours']:10.1f} {r['torch']:10.1f} "
-              f"{r['ratio']:10.2f}")
+              f"{r['ratio']:10.2f}  {rounds}")
     print(json.dumps({"rounds": args.rounds, "rows": rows}))
 
 
