@@ -22,3 +22,14 @@ OMP_NUM_THREADS=1 "$out/bf16_blocks" 1950 8000 256 1 256 16000
 # The output projection's 8,000-wide C again on 2 MiB pages (LargePageMemory): the exact
 # blocks' AMX tile stores write 16 rows at once, each row in another 4 KiB page.
 LARGE_PAGES=1 OMP_NUM_THREADS=1 "$out/bf16_blocks" 1950 8000 256 1 256
+# The project's AMX tiles against oneDNN as nmt calls it, where the CPU has AMX: forward
+# products and input gradients (the tiles take them at k ≤ 1,024), the output projection's
+# input gradient and the weight gradients (k = the batch's rows; oneDNN keeps them).
+if grep -qw amx_bf16 /proc/cpuinfo; then
+  cc -O2 -ISources/CBF16Kernels/include -ISources/COneDNN/include Benchmarks/bf16-engines/tiles_vs_onednn.c \
+    Sources/CBF16Kernels/amx.c Sources/CBF16Kernels/bf16.c Sources/COneDNN/onednn.c -ldnnl -o "$out/tiles_vs_onednn"
+  for shape in "f 1000 8000 256" "f 1000 1024 256" "f 1000 256 1024" "i 1000 256 1024" "f 1000 1536 512" "i 1000 512 1024" \
+               "i 1000 256 8000" "w 8000 256 2000" "w 1024 256 2000" "w 1536 512 4000"; do
+    OMP_NUM_THREADS=1 "$out/tiles_vs_onednn" $shape
+  done
+fi
