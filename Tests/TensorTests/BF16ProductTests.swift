@@ -9,7 +9,9 @@ import TestSupport
 /// The references multiply the rounded inputs in Double. A product of two bf16 values is
 /// exact in fp32, so the only differences are fp32 accumulation: |error| ≤ k·2⁻²⁴·Σ|a·b|
 /// per element (a generous bound for any summation order); the tolerance below is twice it.
-@Suite(.timeLimit(.minutes(10)), .enabled(if: CPUFeatures.current.multipliesBF16Natively,
+// Serialized: the tests set the process's thread count (1, 2 and 3), and the repeatability
+// checks need it to hold between their two products (oneDNN's blocks follow the threads).
+@Suite(.serialized, .timeLimit(.minutes(10)), .enabled(if: CPUFeatures.current.multipliesBF16Natively,
                                       "this CPU lacks AVX512-BF16: bf16 products are never used here"))
 struct BF16ProductTests {
     /// bf16(x) by the definition: round to nearest, ties to even, on the float's bits;
@@ -172,6 +174,10 @@ struct BF16ProductTests {
         #expect(BF16Engine.choose(requested: "onednn", amxAvailable: true) == .oneDNN)
         #expect(BF16Engine.choose(requested: nil, amxAvailable: false) == .oneDNN)
         #expect(BF16Engine.choose(requested: "amx", amxAvailable: false) == .oneDNN)
+        #expect(BF16Engine.warning(requested: nil, chosen: .amxTiles) == nil)
+        #expect(BF16Engine.warning(requested: "onednn", chosen: .oneDNN) == nil)
+        #expect(BF16Engine.warning(requested: "AMX", chosen: .amxTiles)?.contains("is not an engine (amx, onednn)") == true)
+        #expect(BF16Engine.warning(requested: "amx", chosen: .oneDNN)?.contains("no AMX tiles") == true)
     }
 
     /// A bias given to the product (added by oneDNN as it writes C in whole row blocks, after

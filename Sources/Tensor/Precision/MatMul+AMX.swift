@@ -12,8 +12,24 @@ public enum BF16Engine: String, Sendable {
     /// AMX tiles where this process may use them (`nmt_amx_bf16_available`), oneDNN elsewhere
     /// (an AVX512-BF16 CPU without AMX). `NMT_BF16_ENGINE=onednn` in the environment
     /// chooses oneDNN anyway (for comparisons); the choice is made once per process.
-    public static let current: BF16Engine = choose(
-        requested: ProcessInfo.processInfo.environment["NMT_BF16_ENGINE"], amxAvailable: nmt_amx_bf16_available() != 0)
+    public static let current: BF16Engine = {
+        let requested = ProcessInfo.processInfo.environment["NMT_BF16_ENGINE"]
+        let engine = choose(requested: requested, amxAvailable: nmt_amx_bf16_available() != 0)
+        if let warning = warning(requested: requested, chosen: engine) {
+            FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
+        }
+        return engine
+    }()
+
+    /// What to tell a user whose NMT_BF16_ENGINE names no engine, or asks for tiles this
+    /// machine lacks; nil when the request was met or there was none.
+    static func warning(requested: String?, chosen: BF16Engine) -> String? {
+        guard let requested else { return nil }
+        guard let wanted = BF16Engine(rawValue: requested) else {
+            return "NMT_BF16_ENGINE=\(requested) is not an engine (amx, onednn); using \(chosen.rawValue)"
+        }
+        return wanted == chosen ? nil : "NMT_BF16_ENGINE=amx, but this CPU or OS offers no AMX tiles; using onednn"
+    }
 
     /// The engine for a requested name (nil: none) on a machine with or without AMX tiles.
     static func choose(requested: String?, amxAvailable: Bool) -> BF16Engine {
