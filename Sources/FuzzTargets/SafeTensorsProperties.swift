@@ -16,8 +16,10 @@ enum SafeTensorsProperties {
             try require(entry.shape.reduce(1, *) == entry.range.count,
                         "tensor '\(name)' has shape \(entry.shape) but \(entry.range.count) values")
         }
+        // One file per check: checks run side by side in one test process (the seed and the
+        // random-bytes tests), and a shared name let one remove or overwrite another's file.
         let url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("nmt-fuzz-\(getpid()).safetensors")
+            .appendingPathComponent("nmt-fuzz-\(getpid())-\(UUID().uuidString).safetensors")
         defer { try? FileManager.default.removeItem(at: url) }
         do { try file.write(to: url) } catch {
             throw PropertyViolation("an accepted file could not be written back: \(error)")
