@@ -1,7 +1,7 @@
 // Layer products of the bf16 training step on AMX tiles (TDPBF16PS): op(A)·op(B) with bf16
 // operands and fp32 accumulation and results, in 32 × 32 blocks of C held in 2 × 2 tiles.
 // Measured against Debian's oneDNN 2.6.3 (alternating calls, one thread, Xeon family 6
-// model 207; docs/BENCHMARKS.md, sixth session): 1.1–1.3× its exact-shape primitives where
+// model 207; docs/BENCHMARKS.md, sixth session): 1.1–1.45× its exact-shape primitives where
 // k ≤ 1,024 and A is untransposed (a layer's forward product and input gradient), but
 // 0.5–0.9× its run-time primitive where k is the batch's rows (weight gradients) or the
 // 8,000-wide output projection's input gradient, so Tensor.MatMul sends only the former here.
