@@ -75,7 +75,7 @@ let package = Package(
 
         // MARK: Tensor core
         .target(name: "Tensor", dependencies: ["Basics", "Kernels", "KernelsAVX2", "KernelsAVX512", "COneDNN", "CBF16Kernels", "CInt8Kernels"], swiftSettings: kernelSettings),
-        .testTarget(name: "TensorTests", dependencies: ["Basics", "Tensor", "Kernels", "TestSupport", "CBF16Kernels"]),
+        .testTarget(name: "TensorTests", dependencies: ["Basics", "Tensor", "Kernels", "TestSupport"]),
 
         // MARK: File I/O
         // Atomic writes and line reading with UTF-8 checks (of plain or gzip-compressed text),

@@ -62,15 +62,6 @@ int nmt_amx_bf16_available(void) {
     return known;
 }
 
-// 16 words (bf16 pairs): low half from `lo_row`, high half from `hi_row` (NULL: zeros),
-// `width` ≤ 16 columns from each.
-PACK_TARGET
-static inline __m512i pair_rows(const uint16_t *lo_row, const uint16_t *hi_row, __mmask16 mask) {
-    __m512i lo = lo_row ? _mm512_cvtepu16_epi32(_mm256_maskz_loadu_epi16(mask, lo_row)) : _mm512_setzero_si512();
-    __m512i hi = hi_row ? _mm512_cvtepu16_epi32(_mm256_maskz_loadu_epi16(mask, hi_row)) : _mm512_setzero_si512();
-    return _mm512_or_si512(lo, _mm512_slli_epi32(hi, 16));
-}
-
 // out[r·16 + c] = in[c·16 + r] for a 16 × 16 block of words: pairs of words, then of
 // 64-bit pairs, then 128-bit lanes exchanged across four rows (64 shuffles in all).
 PACK_TARGET
@@ -102,34 +93,49 @@ static __mmask16 first(int64_t count) {
     return count >= 16 ? (__mmask16)0xffff : count <= 0 ? 0 : (__mmask16)((1u << count) - 1);
 }
 
+// 16 rows of 32 values (an A tile, or a B tile's columns before they are turned): rows
+// row0 ..< row0 + 16 of `src` (row stride ld; those from `rows` on are zeros), values
+// q0 ..< q0 + 32 of each (those from k on are zeros).
+PACK_TARGET
+static inline void copy_rows(const uint16_t *src, int64_t ld, int64_t row0, int64_t rows, int64_t q0, int64_t k,
+                             uint32_t *out) {
+    const __mmask32 depth = k - q0 >= 32 ? 0xffffffffu : (__mmask32)((1ull << (k - q0)) - 1);
+    for (int r = 0; r < 16; r++)
+        _mm512_storeu_si512(out + r * 16, row0 + r < rows ? _mm512_maskz_loadu_epi16(depth, src + (row0 + r) * ld + q0)
+                                                          : _mm512_setzero_si512());
+}
+
+// 16 rows of 16 words (a B tile, or an A tile's columns before they are turned): row w pairs
+// rows q0 + 2w and q0 + 2w + 1 of `src` (row stride ld; those from k on are zeros), columns
+// j0 ..< j0 + 16 (those from n on are zeros).
+PACK_TARGET
+static inline void pair_rows(const uint16_t *src, int64_t ld, int64_t q0, int64_t k, int64_t j0, int64_t n,
+                             uint32_t *out) {
+    const __mmask16 columns = first(n - j0);
+    for (int w = 0; w < 16; w++) {
+        const int64_t q = q0 + 2 * w;
+        __m512i lo = q < k && columns ? _mm512_cvtepu16_epi32(_mm256_maskz_loadu_epi16(columns, src + q * ld + j0))
+                                      : _mm512_setzero_si512();
+        __m512i hi = q + 1 < k && columns ? _mm512_cvtepu16_epi32(_mm256_maskz_loadu_epi16(columns, src + (q + 1) * ld + j0))
+                                          : _mm512_setzero_si512();
+        _mm512_storeu_si512(out + w * 16, _mm512_or_si512(lo, _mm512_slli_epi32(hi, 16)));
+    }
+}
+
 PACK_TARGET
 void nmt_amx_pack_b(int64_t k, int64_t n, const uint16_t *b, int64_t ldb, int transpose_b,
                     int64_t first_tile_column, int64_t end_tile_column, uint16_t *packed) {
     const int64_t kb_count = round_up(k, TILE_K) / TILE_K;
     __attribute__((aligned(64))) uint32_t block[256];
     for (int64_t jb = first_tile_column; jb < end_tile_column; jb++) {
-        const int64_t j0 = jb * 16, width = n - j0;
-        const __mmask16 columns = first(width);
         for (int64_t kb = 0; kb < kb_count; kb++) {
             uint32_t *tile = (uint32_t *)(packed + (jb * kb_count + kb) * B_TILE);
-            const int64_t q0 = kb * TILE_K;
             if (!transpose_b) {
-                // op(B) = B (k, n): row r of the tile pairs B's rows q0 + 2r and q0 + 2r + 1.
-                for (int r = 0; r < 16; r++) {
-                    int64_t q = q0 + 2 * r;
-                    __m512i words = pair_rows(q < k && columns ? b + q * ldb + j0 : NULL,
-                                              q + 1 < k && columns ? b + (q + 1) * ldb + j0 : NULL, columns);
-                    _mm512_storeu_si512(tile + r * 16, words);
-                }
+                pair_rows(b, ldb, kb * TILE_K, k, jb * 16, n, tile); // op(B) = B (k, n)
             } else {
                 // op(B) = Bᵀ, B (n, k): column c of the tile is 32 consecutive values of B's
-                // row j0 + c, already pairs; gather them across into rows.
-                const __mmask32 depth = k - q0 >= 32 ? 0xffffffffu : (__mmask32)((1ull << (k - q0)) - 1);
-                for (int c = 0; c < 16; c++) {
-                    __m512i column = c < width ? _mm512_maskz_loadu_epi16(depth, b + (j0 + c) * ldb + q0)
-                                               : _mm512_setzero_si512();
-                    _mm512_store_si512(block + c * 16, column);
-                }
+                // row jb·16 + c, already pairs; turned, they are the tile's rows.
+                copy_rows(b, ldb, jb * 16, n, kb * TILE_K, k, block);
                 transpose_words(block, tile);
             }
         }
@@ -143,25 +149,15 @@ void nmt_amx_pack_a(int64_t m, int64_t k, const uint16_t *a, int64_t lda, int tr
     const int64_t last = end_row < m ? end_row : round_up(m, BLOCK); // rows past m: zeros
     __attribute__((aligned(64))) uint32_t block[256];
     for (int64_t i0 = first_row; i0 < last; i0 += 16) {
-        const int64_t width = m - i0 < 16 ? m - i0 : 16; // rows (of op(A)) of this tile that exist
-        const __mmask16 columns = first(width);
         for (int64_t kb = 0; kb < kb_count; kb++) {
-            uint16_t *tile = packed + ((i0 / 16) * kb_count + kb) * B_TILE;
-            const int64_t q0 = kb * TILE_K;
-            if (!transpose_a) { // 16 rows of 32 values, zeros past k and past m
-                const __mmask32 depth = k - q0 >= 32 ? 0xffffffffu : (__mmask32)((1ull << (k - q0)) - 1);
-                for (int r = 0; r < 16; r++)
-                    _mm512_storeu_si512(tile + r * 32, r < width ? _mm512_maskz_loadu_epi16(depth, a + (i0 + r) * lda + q0)
-                                                                 : _mm512_setzero_si512());
+            uint32_t *tile = (uint32_t *)(packed + ((i0 / 16) * kb_count + kb) * B_TILE);
+            if (!transpose_a) {
+                copy_rows(a, lda, i0, m, kb * TILE_K, k, tile); // op(A) = A (m, k)
             } else {
-                // op(A) = Aᵀ, A (k, m): pair A's rows as a B tile would; the 16 × 16 words
-                // turned are the A tile.
-                for (int w = 0; w < 16; w++) {
-                    int64_t q = q0 + 2 * w;
-                    _mm512_store_si512(block + w * 16, pair_rows(q < k && columns ? a + q * lda + i0 : NULL,
-                                                                 q + 1 < k && columns ? a + (q + 1) * lda + i0 : NULL, columns));
-                }
-                transpose_words(block, (uint32_t *)tile);
+                // op(A) = Aᵀ, A (k, m): pair A's rows as a B tile would; turned, they are
+                // the A tile.
+                pair_rows(a, lda, kb * TILE_K, k, i0, m, block);
+                transpose_words(block, tile);
             }
         }
     }

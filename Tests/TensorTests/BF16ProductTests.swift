@@ -1,5 +1,4 @@
 import Foundation
-import CBF16Kernels
 import Testing
 import TestSupport
 @testable import Tensor
@@ -84,7 +83,7 @@ struct BF16ProductTests {
 
     /// The engines this machine can run layer products on: oneDNN, and AMX tiles where
     /// this process may use them.
-    static let engines: [BF16Engine] = [.oneDNN] + (BF16Engine.choose(requested: nil, amxAvailable: nmt_amx_bf16_available() != 0) == .amxTiles ? [.amxTiles] : [])
+    static let engines: [BF16Engine] = [.oneDNN] + (BF16Engine.tilesAvailable ? [.amxTiles] : [])
 
     /// The layer products on every engine here (oneDNN; AMX tiles where present), at one
     /// and two threads (blocks split over rows or columns), with beta 0 and 1; repeatable

@@ -14,12 +14,16 @@ public enum BF16Engine: String, Sendable {
     /// chooses oneDNN anyway (for comparisons); the choice is made once per process.
     public static let current: BF16Engine = {
         let requested = ProcessInfo.processInfo.environment["NMT_BF16_ENGINE"]
-        let engine = choose(requested: requested, amxAvailable: nmt_amx_bf16_available() != 0)
+        let engine = choose(requested: requested, amxAvailable: tilesAvailable)
         if let warning = warning(requested: requested, chosen: engine) {
             FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
         }
         return engine
     }()
+
+    /// Whether this process may multiply on AMX tiles (`nmt_amx_bf16_available`: CPUID, the
+    /// OS's tile state and Linux's permission), asked once.
+    static let tilesAvailable = nmt_amx_bf16_available() != 0
 
     /// What to tell a user whose NMT_BF16_ENGINE names no engine, or asks for tiles this
     /// machine lacks; nil when the request was met or there was none.
@@ -28,7 +32,7 @@ public enum BF16Engine: String, Sendable {
         guard let wanted = BF16Engine(rawValue: requested) else {
             return "NMT_BF16_ENGINE=\(requested) is not an engine (amx, onednn); using \(chosen.rawValue)"
         }
-        return wanted == chosen ? nil : "NMT_BF16_ENGINE=amx, but this CPU or OS offers no AMX tiles; using onednn"
+        return wanted == chosen ? nil : "NMT_BF16_ENGINE=\(requested), but this CPU or OS offers no AMX tiles; using \(chosen.rawValue)"
     }
 
     /// The engine for a requested name (nil: none) on a machine with or without AMX tiles.
