@@ -33,3 +33,12 @@ if grep -qw amx_bf16 /proc/cpuinfo; then
     OMP_NUM_THREADS=1 "$out/tiles_vs_onednn" $shape
   done
 fi
+# Room for own AVX512-BF16 kernels (where there are no tiles, oneDNN takes every layer
+# product): the instruction's peak, then a plain register-blocked VDPBF16PS product against
+# oneDNN at the small preset's forward and input-gradient shapes.
+cc -O3 -ISources/COneDNN/include Benchmarks/bf16-engines/vdpbf16ps_vs_onednn.c Sources/COneDNN/onednn.c -ldnnl -lm \
+  -o "$out/vdpbf16ps_vs_onednn"
+OMP_NUM_THREADS=1 "$out/vdpbf16ps_vs_onednn" peak
+for shape in "f 1000 1024 256" "f 1000 768 256" "f 1000 256 1024" "f 1000 8000 256" "i 1000 256 1024" "f 999 1000 255"; do
+  OMP_NUM_THREADS=1 "$out/vdpbf16ps_vs_onednn" $shape
+done
