@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+"""Where the convergence study (scripts/convergence-study.sh) stands, read from its run
+directories while it trains: per task, seed and arm, the last update, the best validation
+BLEU so far and its update, the last validation's BLEU and NLL, how many validations have
+passed without a better BLEU (training stops when that exceeds --patience, 5), the stop
+reason of a finished run, and the machines and precisions its segments ran on.
+
+    python3 scripts/convergence-study-progress.py              # a plain table
+    python3 scripts/convergence-study-progress.py --markdown   # the same, for docs/RESULTS.md
+    python3 scripts/convergence-study-progress.py --curves     # every validation, arm by arm
+
+OUT=… reads another study's runs (default runs/convergence). Reads only: it never touches a
+run, so it can be called while the study trains. Needs nothing beyond Python 3.
+"""
+import json
+import os
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OUT = os.environ.get("OUT", os.path.join(ROOT, "runs/convergence"))
+ARM_ORDER = ["ls", "labo", "ce", "labo-tau1"]
+
+
+def records(path):
+    """The records of a train.jsonl; a line cut short by a stop mid-write is skipped."""
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            try:
+                yield json.loads(line)
+            except json.JSONDecodeError:
+                continue
+
+
+def arm_state(run):
+    """One arm's progress from its train.jsonl."""
+    last_update, validations, segments, stop = 0, [], [], ""
+    for record in records(os.path.join(run, "train.jsonl")):
+        kind = record.get("kind")
+        if kind == "train":
+            last_update = max(last_update, int(record["update"]))
+        elif kind == "valid":
+            last_update = max(last_update, int(record["update"]))
+            validations.append((int(record["update"]), record["valid_bleu"], record["valid_nll"]))
+        elif kind == "segment":
+            where = f"{record.get('cpu_family_model', '?')} {record.get('precision', '?')}"
+            if not segments or segments[-1] != where:
+                segments.append(where)
+        elif kind == "done":
+            last_update = max(last_update, int(record["update"]))
+            stop = record.get("stop_reason", "")
+    # A resumed run validates its last checkpoint's update again only if it trained past
+    # it; keep the last record of each update.
+    by_update = {update: (update, bleu, nll) for update, bleu, nll in validations}
+    validations = [by_update[u] for u in sorted(by_update)]
+    best, since_best = None, 0
+    for validation in validations:
+        if best is None or validation[1] > best[1]:
+            best, since_best = validation, 0
+        else:
+            since_best += 1
+    return {"update": last_update, "validations": validations, "best": best, "since_best": since_best,
+            "segments": segments, "stop": stop}
+
+
+def runs():
+    """(task, seed, arm, directory) of every arm with a train.jsonl, in study order."""
+    if not os.path.isdir(OUT):
+        return
+    for task in sorted(os.listdir(OUT)):
+        task_dir = os.path.join(OUT, task)
+        if not os.path.isdir(task_dir):
+            continue
+        for seed in sorted(os.listdir(task_dir), key=lambda s: int(s[4:]) if s[4:].isdigit() else 0):
+            seed_dir = os.path.join(task_dir, seed)
+            if not seed.startswith("seed") or not os.path.isdir(seed_dir):
+                continue
+            arms = [a for a in os.listdir(seed_dir) if os.path.isfile(os.path.join(seed_dir, a, "train.jsonl"))]
+            for arm in sorted(arms, key=lambda a: ARM_ORDER.index(a) if a in ARM_ORDER else len(ARM_ORDER)):
+                yield task, seed, arm, os.path.join(seed_dir, arm)
+
+
+def table(markdown):
+    header = ["task", "seed", "arm", "update", "best valid BLEU (update)", "last valid BLEU", "last valid NLL",
+              "validations since best", "stopped", "segments (CPU family/model, precision)"]
+    rows = []
+    for task, seed, arm, run in runs():
+        s = arm_state(run)
+        best = f"{s['best'][1]:.2f} ({s['best'][0]})" if s["best"] else "–"
+        last = s["validations"][-1] if s["validations"] else None
+        rows.append([task, seed[4:], arm, str(s["update"]), best, f"{last[1]:.2f}" if last else "–",
+                     f"{last[2]:.3f}" if last else "–", str(s["since_best"]), s["stop"] or "no",
+                     ", ".join(s["segments"])])
+    if not rows:
+        print(f"no runs under {OUT}", file=sys.stderr)
+        return 1
+    if markdown:
+        print("| " + " | ".join(header) + " |")
+        print("|" + "|".join("---" if i < 3 or i > 7 else "--:" for i in range(len(header))) + "|")
+        for row in rows:
+            print("| " + " | ".join(row) + " |")
+    else:
+        widths = [max(len(r[i]) for r in rows + [header]) for i in range(len(header))]
+        for row in [header] + rows:
+            print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+    return 0
+
+
+def curves():
+    for task, seed, arm, run in runs():
+        s = arm_state(run)
+        points = " ".join(f"{u}:{bleu:.2f}/{nll:.3f}" for u, bleu, nll in s["validations"])
+        print(f"{task} {seed} {arm} (update:BLEU/NLL): {points or '–'}")
+    return 0
+
+
+if __name__ == "__main__":
+    arguments = sys.argv[1:]
+    unknown = [a for a in arguments if a not in ("--markdown", "--curves")]
+    if unknown:
+        print(f"convergence-study-progress: unknown argument {unknown[0]}; allowed: --markdown, --curves", file=sys.stderr)
+        sys.exit(2)
+    sys.exit(curves() if "--curves" in arguments else table("--markdown" in arguments))
