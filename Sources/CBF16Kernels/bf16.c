@@ -110,26 +110,28 @@ static void pack_b(int64_t n, int64_t k, int64_t kp, const float *b, int64_t ldb
     }
 }
 
-// Rows i0 ..< i0 + rows (rows ≤ 4) of C, columns j0 ..< j0 + 32 (masked at the edge).
+// Rows i0 ..< i0 + ROWS of C (ROWS ≤ 8, a constant at every call, so that the row loops
+// unroll and no accumulator is compared or spilled), columns j0 ..< j0 + 32 (masked at the
+// edge). Each value of C is one chain of VDPBF16PS over the pairs in order, whatever ROWS.
 BF16_TARGET
-static inline void tile(int64_t rows, int64_t i0, int64_t j0, int64_t n, int64_t half_k, const uint32_t *pa,
-                        int64_t a_row_stride, int64_t a_pair_stride, const uint32_t *pb, float *c, int64_t ldc, float beta) {
+static inline __attribute__((always_inline)) void tile(const int ROWS, int64_t i0, int64_t j0, int64_t n, int64_t half_k,
+                                                       const uint32_t *pa, int64_t a_row_stride, int64_t a_pair_stride,
+                                                       const uint32_t *pb, float *c, int64_t ldc, float beta) {
     int64_t width0 = n - j0 < 16 ? n - j0 : 16, width1 = n - j0 - 16;
     width1 = width1 < 0 ? 0 : (width1 > 16 ? 16 : width1);
     __mmask16 m0 = (__mmask16)((1u << width0) - 1), m1 = (__mmask16)((1u << width1) - 1);
-    __m512 acc[4][2];
-    for (int r = 0; r < 4; r++) { acc[r][0] = _mm512_setzero_ps(); acc[r][1] = _mm512_setzero_ps(); }
+    __m512 acc[8][2];
+    for (int r = 0; r < ROWS; r++) { acc[r][0] = _mm512_setzero_ps(); acc[r][1] = _mm512_setzero_ps(); }
     for (int64_t q = 0; q < half_k; q++) {
         __m512bh b0 = (__m512bh)_mm512_maskz_loadu_epi32(m0, pb + q * n + j0);
         __m512bh b1 = (__m512bh)_mm512_maskz_loadu_epi32(m1, pb + q * n + j0 + 16);
-        for (int r = 0; r < 4; r++) {
-            if (r >= rows) break;
+        for (int r = 0; r < ROWS; r++) {
             __m512bh a = (__m512bh)_mm512_set1_epi32((int)pa[(i0 + r) * a_row_stride + q * a_pair_stride]);
             acc[r][0] = _mm512_dpbf16_ps(acc[r][0], a, b0);
             acc[r][1] = _mm512_dpbf16_ps(acc[r][1], a, b1);
         }
     }
-    for (int r = 0; r < rows; r++) {
+    for (int r = 0; r < ROWS; r++) {
         float *row = c + (i0 + r) * ldc + j0;
         if (beta != 0) {
             acc[r][0] = _mm512_add_ps(acc[r][0], _mm512_maskz_loadu_ps(m0, row));
@@ -157,9 +159,23 @@ void nmt_bf16_gemm_small(int64_t m, int64_t n, int64_t k,
         else pack_rows(m, k, kp, a, lda, pa);
         pack_b(n, k, kp, b, ldb, transpose_b, (uint32_t *)pb);
     }
-    for (int64_t i0 = 0; i0 < m; i0 += 4) {
-        int64_t rows = m - i0 < 4 ? m - i0 : 4;
-        for (int64_t j0 = 0; j0 < n; j0 += 32)
-            tile(rows, i0, j0, n, kp / 2, (const uint32_t *)pa, a_row_stride, a_pair_stride, (const uint32_t *)pb, c, ldc, beta);
+    // 8 rows at a time: 16 accumulators, enough independent chains to keep VDPBF16PS busy
+    // on cores that issue two a cycle (4 rows left them waiting on its latency).
+    const uint32_t *wa = (const uint32_t *)pa, *wb = (const uint32_t *)pb;
+    const int64_t half_k = kp / 2;
+    for (int64_t i0 = 0; i0 < m; i0 += 8) {
+        const int64_t rows = m - i0 < 8 ? m - i0 : 8;
+        for (int64_t j0 = 0; j0 < n; j0 += 32) {
+            switch (rows) {
+            case 8: tile(8, i0, j0, n, half_k, wa, a_row_stride, a_pair_stride, wb, c, ldc, beta); break;
+            case 7: tile(7, i0, j0, n, half_k, wa, a_row_stride, a_pair_stride, wb, c, ldc, beta); break;
+            case 6: tile(6, i0, j0, n, half_k, wa, a_row_stride, a_pair_stride, wb, c, ldc, beta); break;
+            case 5: tile(5, i0, j0, n, half_k, wa, a_row_stride, a_pair_stride, wb, c, ldc, beta); break;
+            case 4: tile(4, i0, j0, n, half_k, wa, a_row_stride, a_pair_stride, wb, c, ldc, beta); break;
+            case 3: tile(3, i0, j0, n, half_k, wa, a_row_stride, a_pair_stride, wb, c, ldc, beta); break;
+            case 2: tile(2, i0, j0, n, half_k, wa, a_row_stride, a_pair_stride, wb, c, ldc, beta); break;
+            default: tile(1, i0, j0, n, half_k, wa, a_row_stride, a_pair_stride, wb, c, ldc, beta); break;
+            }
+        }
     }
 }
