@@ -82,6 +82,35 @@ static void pack_pairs_of_rows(int64_t cols, int64_t k, int64_t kp, const float 
     }
 }
 
+// v[r] word c becomes v[c] word r: a 16 × 16 transpose of 32-bit words in four rounds of
+// shuffles (pairs of words, pairs of pairs, 128-bit lanes twice).
+BF16_TARGET
+static inline void transpose16(__m512i v[16]) {
+    __m512i t[16];
+    for (int i = 0; i < 16; i += 2) {
+        t[i] = _mm512_unpacklo_epi32(v[i], v[i + 1]);
+        t[i + 1] = _mm512_unpackhi_epi32(v[i], v[i + 1]);
+    }
+    for (int i = 0; i < 16; i += 4) {
+        v[i] = _mm512_unpacklo_epi64(t[i], t[i + 2]);
+        v[i + 1] = _mm512_unpackhi_epi64(t[i], t[i + 2]);
+        v[i + 2] = _mm512_unpacklo_epi64(t[i + 1], t[i + 3]);
+        v[i + 3] = _mm512_unpackhi_epi64(t[i + 1], t[i + 3]);
+    }
+    for (int i = 0; i < 4; i++) {
+        t[i] = _mm512_shuffle_i32x4(v[i], v[i + 4], 0x88);
+        t[i + 4] = _mm512_shuffle_i32x4(v[i], v[i + 4], 0xdd);
+        t[i + 8] = _mm512_shuffle_i32x4(v[i + 8], v[i + 12], 0x88);
+        t[i + 12] = _mm512_shuffle_i32x4(v[i + 8], v[i + 12], 0xdd);
+    }
+    for (int i = 0; i < 4; i++) {
+        v[i] = _mm512_shuffle_i32x4(t[i], t[i + 8], 0x88);
+        v[i + 8] = _mm512_shuffle_i32x4(t[i], t[i + 8], 0xdd);
+        v[i + 4] = _mm512_shuffle_i32x4(t[i + 4], t[i + 12], 0x88);
+        v[i + 12] = _mm512_shuffle_i32x4(t[i + 4], t[i + 12], 0xdd);
+    }
+}
+
 // op(B) in pairs: 32-bit word (q, j) holds (B[2q][j], B[2q+1][j]), kp/2 rows of n words.
 BF16_TARGET
 static void pack_b(int64_t n, int64_t k, int64_t kp, const float *b, int64_t ldb, int transpose_b, uint32_t *out) {
@@ -89,23 +118,27 @@ static void pack_b(int64_t n, int64_t k, int64_t kp, const float *b, int64_t ldb
         pack_pairs_of_rows(n, k, kp, b, ldb, out);
         return;
     }
-    // B stored (n, k): stored row j rounded is column j's pairs, in order. All rows are
-    // rounded first (kp values each), then word (q, j) of 16 rows at a time is gathered.
+    // B stored (n, k): stored row j rounded is column j's pairs, in order. 16 rows at a
+    // time are rounded, then turned 16 × 16 words at a time (transpose16), so that word
+    // (q, j) lands at q·n + j. Gathering word q of 16 rows cost as much as the product.
     int64_t words = kp / 2;
-    uint16_t *rows = reserve(&row_buffer, &row_capacity, n * kp);
-    for (int64_t j = 0; j < n; j++) {
-        round_row(b + j * ldb, rows + j * kp, k);
-        if (kp > k) rows[j * kp + k] = 0;
-    }
-    const int *base = (const int *)rows;
-    const __m512i lanes = _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
-    const __m512i stride = _mm512_mullo_epi32(lanes, _mm512_set1_epi32((int)words));
+    uint16_t *rows = reserve(&row_buffer, &row_capacity, 16 * (kp + 32));
+    const int64_t row_words = (kp + 32) / 2;            // ≥ words rounded up to 16
     for (int64_t j = 0; j < n; j += 16) {
         int64_t width = n - j < 16 ? n - j : 16;
+        for (int64_t r = 0; r < 16; r++) {
+            uint16_t *row = rows + r * 2 * row_words;
+            if (r < width) round_row(b + (j + r) * ldb, row, k);
+            else memset(row, 0, (size_t)k * 2);
+            memset(row + k, 0, (size_t)(2 * row_words - k) * 2);
+        }
         __mmask16 mask = (__mmask16)((1u << width) - 1);
-        for (int64_t q = 0; q < words; q++) {
-            __m512i column = _mm512_mask_i32gather_epi32(_mm512_setzero_si512(), mask, stride, base + j * words + q, 4);
-            _mm512_mask_storeu_epi32(out + q * n + j, mask, column);
+        for (int64_t q0 = 0; q0 < words; q0 += 16) {
+            __m512i v[16];
+            for (int r = 0; r < 16; r++) v[r] = _mm512_loadu_si512((const uint32_t *)rows + r * row_words + q0);
+            transpose16(v);
+            int64_t count = words - q0 < 16 ? words - q0 : 16;
+            for (int64_t q = 0; q < count; q++) _mm512_mask_storeu_epi32(out + (q0 + q) * n + j, mask, v[q]);
         }
     }
 }
