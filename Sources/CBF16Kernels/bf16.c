@@ -35,6 +35,44 @@ void nmt_bf16_round_rows(const float *src, int64_t src_stride, int64_t rows, int
     for (int64_t r = 0; r < rows; r++) round_row(src + r * src_stride, dst + r * dst_stride, cols);
 }
 
+// 64 columns (4 vectors) at a time, the sums in registers across all rows; the last
+// columns 16 at a time under a mask. Plain adds, no FMA: each column's sum is the same
+// sequence of roundings as a scalar loop over the rows.
+BF16_TARGET
+void nmt_bf16_round_rows_summing_columns(const float *src, int64_t src_stride, int64_t rows,
+                                         int64_t first_col, int64_t end_col,
+                                         uint16_t *dst, int64_t dst_stride, float *sums) {
+    int64_t c = first_col;
+    for (; c + 64 <= end_col; c += 64) {
+        __m512 s0 = _mm512_setzero_ps(), s1 = _mm512_setzero_ps(), s2 = _mm512_setzero_ps(), s3 = _mm512_setzero_ps();
+        for (int64_t r = 0; r < rows; r++) {
+            const float *x = src + r * src_stride + c;
+            uint16_t *y = dst + r * dst_stride + c;
+            __m512 x0 = _mm512_loadu_ps(x), x1 = _mm512_loadu_ps(x + 16), x2 = _mm512_loadu_ps(x + 32), x3 = _mm512_loadu_ps(x + 48);
+            _mm256_storeu_si256((__m256i *)y, (__m256i)_mm512_cvtneps_pbh(x0));
+            _mm256_storeu_si256((__m256i *)(y + 16), (__m256i)_mm512_cvtneps_pbh(x1));
+            _mm256_storeu_si256((__m256i *)(y + 32), (__m256i)_mm512_cvtneps_pbh(x2));
+            _mm256_storeu_si256((__m256i *)(y + 48), (__m256i)_mm512_cvtneps_pbh(x3));
+            s0 = _mm512_add_ps(s0, x0); s1 = _mm512_add_ps(s1, x1); s2 = _mm512_add_ps(s2, x2); s3 = _mm512_add_ps(s3, x3);
+        }
+        _mm512_storeu_ps(sums + c, _mm512_add_ps(_mm512_loadu_ps(sums + c), s0));
+        _mm512_storeu_ps(sums + c + 16, _mm512_add_ps(_mm512_loadu_ps(sums + c + 16), s1));
+        _mm512_storeu_ps(sums + c + 32, _mm512_add_ps(_mm512_loadu_ps(sums + c + 32), s2));
+        _mm512_storeu_ps(sums + c + 48, _mm512_add_ps(_mm512_loadu_ps(sums + c + 48), s3));
+    }
+    for (; c < end_col; c += 16) {
+        int64_t width = end_col - c < 16 ? end_col - c : 16;
+        __mmask16 mask = (__mmask16)((1u << width) - 1);
+        __m512 s = _mm512_setzero_ps();
+        for (int64_t r = 0; r < rows; r++) {
+            __m512 x = _mm512_maskz_loadu_ps(mask, src + r * src_stride + c);
+            _mm256_mask_storeu_epi16(dst + r * dst_stride + c, mask, (__m256i)_mm512_cvtneps_pbh(x));
+            s = _mm512_add_ps(s, x);
+        }
+        _mm512_mask_storeu_ps(sums + c, mask, _mm512_add_ps(_mm512_maskz_loadu_ps(mask, sums + c), s));
+    }
+}
+
 // Per-thread packing buffers of the small product, grown as needed and kept.
 static __thread uint16_t *packed_a, *packed_b, *row_buffer;
 static __thread int64_t packed_a_capacity, packed_b_capacity, row_capacity;

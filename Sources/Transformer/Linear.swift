@@ -14,10 +14,10 @@ enum Linear {
     /// Shapes: dy (N, out), x (N, in), dx (N, in).
     static func backward(_ dy: Tensor, input x: Tensor, weights w: LinearWeights, gradients g: LinearWeights,
                          dx: Tensor?, accumulate: Bool = false, _ ws: Workspace) {
-        MatMul.sharingRounded(dy, in: ws) {
+        // The bias gradient (dy's column sums) comes with dy's rounded copy in bf16.
+        MatMul.sharingRounded(dy, in: ws, addingColumnSumsTo: g.bias) {
             MatMul.multiply(dy, x, into: g.weight, transposeA: true, beta: 1, in: ws)
             if let dx { MatMul.multiply(dy, w.weight, into: dx, beta: accumulate ? 1 : 0, in: ws) }
         }
-        if let db = g.bias { Elementwise.biasBackward(dy, into: db) }
     }
 }

@@ -228,6 +228,47 @@ struct BF16ProductTests {
         #expect(ws.buffer(UInt8.self, count: 1) == next, "the scope released its copies")
     }
 
+    /// The fused pass (a layer's output gradient rounded and its bias gradient summed in one
+    /// read) gives bitwise the copy `rounded` makes and the sums `biasBackward` adds, at
+    /// widths below, at and past the 64-column blocks and their 16-column tails, at 1, 2 and
+    /// 3 threads; and it serves the products in its scope as `sharingRounded` does.
+    @Test func roundingAndColumnSumsInOnePassEqualTheTwoPasses() {
+        var rng = TestRandom(seed: 17)
+        defer { Threads.set(1) }
+        for threads in [1, 2, 3] {
+            Threads.set(threads)
+            for (rows, cols) in [(1, 1), (5, 15), (70, 64), (33, 100), (129, 257), (2, 1024)] {
+                let dy = rng.tensor(Shape(rows, cols)), start = rng.tensor(Shape(cols))
+                let fused = TensorStorage(Shape(cols)), separate = TensorStorage(Shape(cols))
+                fused.tensor.data.update(from: start.tensor.data, count: cols)
+                separate.tensor.data.update(from: start.tensor.data, count: cols)
+                Elementwise.biasBackward(dy.tensor, into: separate.tensor)
+                let ws = Workspace()
+                ws.products = .bf16(weights: nil)
+                let mark = ws.mark()
+                let expected = Array(UnsafeBufferPointer(start: MatMul.rounded(dy.tensor, mirror: nil, ws), count: rows * cols))
+                ws.release(to: mark)
+                MatMul.sharingRounded(dy.tensor, in: ws, addingColumnSumsTo: fused.tensor) {
+                    let copy = ws.sharedRoundedCopy(of: dy.tensor)
+                    #expect(copy != nil, "the fused pass keeps its copy for the scope")
+                    if let copy {
+                        #expect(Array(UnsafeBufferPointer(start: copy, count: rows * cols)) == expected,
+                                "rounded copy, \(rows) × \(cols), \(threads) threads")
+                    }
+                }
+                #expect(fused.tensor.toArray().map(\.bitPattern) == separate.tensor.toArray().map(\.bitPattern),
+                        "column sums, \(rows) × \(cols), \(threads) threads")
+                #expect(ws.sharedRounded.isEmpty, "the scope released its copy")
+            }
+        }
+        // In fp32 the sums still come (from biasBackward, after the body).
+        let dy = rng.tensor(Shape(9, 40)), fp32 = TensorStorage(Shape(40)), reference = TensorStorage(Shape(40))
+        let ws = Workspace()
+        MatMul.sharingRounded(dy.tensor, in: ws, addingColumnSumsTo: fp32.tensor) {}
+        Elementwise.biasBackward(dy.tensor, into: reference.tensor)
+        #expect(fp32.tensor.toArray() == reference.tensor.toArray())
+    }
+
     /// A kept copy lives as long as its memory: a release past it, or the step's reset,
     /// forgets it, so a later tensor at the same address is rounded afresh.
     @Test func keptCopiesAreForgottenWithTheirMemory() {

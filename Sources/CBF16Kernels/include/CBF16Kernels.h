@@ -17,6 +17,15 @@ extern "C" {
 void nmt_bf16_round_rows(const float *src, int64_t src_stride, int64_t rows, int64_t cols,
                          uint16_t *dst, int64_t dst_stride);
 
+/// Columns [first_col, end_col) of src (rows × cols, row stride src_stride) rounded into dst
+/// as nmt_bf16_round_rows rounds them, and their sums over the rows added to sums[c]: each
+/// column's rows added in order from zero, then the total added to sums[c] (a bias
+/// gradient, as Elementwise.biasBackward sums it). One pass over src where rounding and
+/// summing took two. Threads may take disjoint column ranges at once.
+void nmt_bf16_round_rows_summing_columns(const float *src, int64_t src_stride, int64_t rows,
+                                         int64_t first_col, int64_t end_col,
+                                         uint16_t *dst, int64_t dst_stride, float *sums);
+
 /// The same rounding in portable scalar code, for tests and for machines without the
 /// instruction (it never multiplies).
 uint16_t nmt_bf16_round_scalar(float x);

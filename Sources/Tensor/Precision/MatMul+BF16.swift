@@ -96,6 +96,34 @@ extension MatMul {
         return body()
     }
 
+    /// As `sharingRounded(_:in:_:)`, and adds the column sums of `x` (rows, n) into
+    /// `columnSums` (n), bitwise as `Elementwise.biasBackward(x, into: columnSums)` adds them
+    /// (each column's rows in order from zero, then the total): in bf16 in the same pass
+    /// that rounds `x`, so a layer's output gradient is read once for its rounded copy and
+    /// its bias gradient instead of twice; otherwise with `biasBackward` after `body`.
+    public static func sharingRounded<Result>(_ x: Tensor, in ws: Workspace, addingColumnSumsTo columnSums: Tensor?,
+                                              _ body: () -> Result) -> Result {
+        guard let columnSums else { return sharingRounded(x, in: ws, body) }
+        let (rows, cols) = (x.shape.rows, x.shape.last)
+        precondition(columnSums.count == cols, "column sums \(columnSums.shape) do not match the last axis of \(x.shape)")
+        guard case let .bf16(mirror) = ws.products, rows > 0, mirror?.rounded(x.data) == nil, ws.sharedRoundedCopy(of: x) == nil
+        else {
+            let result = sharingRounded(x, in: ws, body)
+            Elementwise.biasBackward(x, into: columnSums)
+            return result
+        }
+        let mark = ws.mark(), position = ws.position
+        let copy = ws.buffer(UInt16.self, count: x.shape.count)
+        // Column blocks of 64 over the threads: each column is summed by one thread, in row order.
+        Threads.parallelFor((cols + 63) / 64, minPerChunk: 1) { blocks in
+            nmt_bf16_round_rows_summing_columns(x.data, Int64(cols), Int64(rows), Int64(blocks.lowerBound * 64),
+                                                Int64(min(blocks.upperBound * 64, cols)), copy, Int64(cols), columnSums.data)
+        }
+        ws.sharedRounded.append((x.data, x.shape.count, UnsafePointer(copy), position))
+        defer { ws.release(to: mark) }
+        return body()
+    }
+
     /// `x` rounded to bfloat16 in its own layout: the mirror's copy when `x` is a weight it
     /// holds, the copy kept for it (`keepRounded`, `sharingRounded`), otherwise a copy in
     /// `ws` (rows split over the threads).
