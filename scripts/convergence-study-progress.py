@@ -3,13 +3,14 @@
 directories while it trains: per task, seed and arm, the last update, the best validation
 BLEU so far and its update, the last validation's BLEU and NLL, how many validations have
 passed without a better BLEU (training stops when that exceeds --patience, 5), the stop
-reason of a finished run, and the machines and precisions its segments ran on.
+reason of a finished run (patience, or the update cap: each chunk of the study ends at
+its own --max-update, which is not a stop), and the machines and precisions its segments ran on.
 
     python3 scripts/convergence-study-progress.py              # a plain table
     python3 scripts/convergence-study-progress.py --markdown   # the same, for docs/RESULTS.md
     python3 scripts/convergence-study-progress.py --curves     # every validation, arm by arm
 
-OUT=… reads another study's runs (default runs/convergence). Reads only: it never touches a
+OUT=… reads another study's runs (default runs/convergence), CAP=… its update cap (20000). Reads only: it never touches a
 run, so it can be called while the study trains. Needs nothing beyond Python 3.
 """
 import json
@@ -18,6 +19,7 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.environ.get("OUT", os.path.join(ROOT, "runs/convergence"))
+CAP = int(os.environ.get("CAP", "20000"))  # the study's cap: a run stopped there is finished
 ARM_ORDER = ["ls", "labo", "ce", "labo-tau1"]
 
 
@@ -47,7 +49,9 @@ def arm_state(run):
                 segments.append(where)
         elif kind == "done":
             last_update = max(last_update, int(record["update"]))
-            stop = record.get("stop_reason", "")
+            reason = record.get("stop_reason", "")
+            finished = reason == "patience" or (reason == "max_update" and int(record["update"]) >= CAP)
+            stop = reason if finished else ""
     # A resumed run validates its last checkpoint's update again only if it trained past
     # it; keep the last record of each update.
     by_update = {update: (update, bleu, nll) for update, bleu, nll in validations}
