@@ -77,42 +77,23 @@ extension MatMul {
     /// precisions, and for an operand already kept, it does nothing. (One operand per call:
     /// a variadic list would allocate on every call, in every precision.)
     public static func keepRounded(_ x: Tensor, in ws: Workspace) {
+        keepRounded(x, addingColumnSumsTo: nil, in: ws)
+    }
+
+    /// `keepRounded`'s work; with `columnSums`, the copy is made by a pass that also adds
+    /// x's column sums into them (`nmt_bf16_round_rows_summing_columns`). Returns whether it
+    /// added them: not when it keeps no copy (other precisions, a weight the mirror holds,
+    /// an operand already kept) or x has no rows.
+    @discardableResult
+    private static func keepRounded(_ x: Tensor, addingColumnSumsTo columnSums: Tensor?, in ws: Workspace) -> Bool {
         guard case let .bf16(mirror) = ws.products, mirror?.rounded(x.data) == nil, ws.sharedRoundedCopy(of: x) == nil
-        else { return }
+        else { return false }
         let position = ws.position
-        ws.sharedRounded.append((x.data, x.shape.count, rounded(x, mirror: nil, ws), position))
-    }
-
-    /// Runs `body`, in which every bf16 product reading `x` reads one copy of it rounded
-    /// here, once, instead of rounding it again per product (a layer's output gradient `dy`
-    /// feeds both of its gradient products). In other precisions it just runs `body`. `x`
-    /// may not be written inside `body`, and nothing `body` allocates in `ws` may outlive
-    /// it (the copy is released after it).
-    public static func sharingRounded<Result>(_ x: Tensor, in ws: Workspace, _ body: () -> Result) -> Result {
-        guard case .bf16 = ws.products else { return body() }
-        let mark = ws.mark()
-        keepRounded(x, in: ws)
-        defer { ws.release(to: mark) }
-        return body()
-    }
-
-    /// As `sharingRounded(_:in:_:)`, and adds the column sums of `x` (rows, n) into
-    /// `columnSums` (n), bitwise as `Elementwise.biasBackward(x, into: columnSums)` adds them
-    /// (each column's rows in order from zero, then the total): in bf16 in the same pass
-    /// that rounds `x`, so a layer's output gradient is read once for its rounded copy and
-    /// its bias gradient instead of twice; otherwise with `biasBackward` after `body`.
-    public static func sharingRounded<Result>(_ x: Tensor, in ws: Workspace, addingColumnSumsTo columnSums: Tensor?,
-                                              _ body: () -> Result) -> Result {
-        guard let columnSums else { return sharingRounded(x, in: ws, body) }
-        let (rows, cols) = (x.shape.rows, x.shape.last)
-        precondition(columnSums.count == cols, "column sums \(columnSums.shape) do not match the last axis of \(x.shape)")
-        guard case let .bf16(mirror) = ws.products, rows > 0, mirror?.rounded(x.data) == nil, ws.sharedRoundedCopy(of: x) == nil
-        else {
-            let result = sharingRounded(x, in: ws, body)
-            Elementwise.biasBackward(x, into: columnSums)
-            return result
+        guard let columnSums, x.shape.rows > 0 else {
+            ws.sharedRounded.append((x.data, x.shape.count, rounded(x, mirror: nil, ws), position))
+            return false
         }
-        let mark = ws.mark(), position = ws.position
+        let (rows, cols) = (x.shape.rows, x.shape.last)
         let copy = ws.buffer(UInt16.self, count: x.shape.count)
         // Column blocks of 64 over the threads: each column is summed by one thread, in row order.
         Threads.parallelFor((cols + 63) / 64, minPerChunk: 1) { blocks in
@@ -120,8 +101,37 @@ extension MatMul {
                                                 Int64(min(blocks.upperBound * 64, cols)), copy, Int64(cols), columnSums.data)
         }
         ws.sharedRounded.append((x.data, x.shape.count, UnsafePointer(copy), position))
-        defer { ws.release(to: mark) }
-        return body()
+        return true
+    }
+
+    /// Runs `body`, in which every bf16 product reading `x` reads one copy of it rounded
+    /// here, once, instead of rounding it again per product (a layer's output gradient `dy`
+    /// feeds both of its gradient products). In other precisions it just runs `body`. `x`
+    /// may not be written inside `body`, and nothing `body` allocates in `ws` may outlive
+    /// it (the copy is released after it).
+    ///
+    /// With `columnSums` (n, for x (rows, n)), x's column sums are also added into them,
+    /// bitwise as `Elementwise.biasBackward(x, into: columnSums)` adds them (each column's
+    /// rows in order from zero, then the total): in bf16 by the pass that makes the copy,
+    /// so a layer's output gradient is read once for its copy and its bias gradient instead
+    /// of twice; otherwise by `biasBackward` after `body`.
+    public static func sharingRounded<Result>(_ x: Tensor, in ws: Workspace, addingColumnSumsTo columnSums: Tensor? = nil,
+                                              _ body: () -> Result) -> Result {
+        if let columnSums {
+            precondition(columnSums.count == x.shape.last, "column sums \(columnSums.shape) do not match the last axis of \(x.shape)")
+        }
+        var summed = false
+        let result: Result
+        if case .bf16 = ws.products {
+            let mark = ws.mark()
+            summed = keepRounded(x, addingColumnSumsTo: columnSums, in: ws)
+            result = body()
+            ws.release(to: mark)
+        } else {
+            result = body()
+        }
+        if !summed, let columnSums { Elementwise.biasBackward(x, into: columnSums) }
+        return result
     }
 
     /// `x` rounded to bfloat16 in its own layout: the mirror's copy when `x` is a weight it
