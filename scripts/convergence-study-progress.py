@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Where the convergence study (scripts/convergence-study.sh) stands, read from its run
-directories while it trains: per task, seed and arm, the last update, the best validation
+directories while it trains: per task, seed and arm, the last update trained and the last
+checkpoint (where a stopped study resumes: updates past it are trained again), the best validation
 BLEU so far and its update, the last validation's BLEU and NLL, how many validations have
 passed without a better BLEU (training stops when that exceeds --patience, 5), the stop
 reason of a finished run (patience, or the update cap: each chunk of the study ends at
@@ -66,6 +67,16 @@ def arm_state(run):
             "segments": segments, "stop": stop}
 
 
+def last_checkpoint(run):
+    """The update of the run's last checkpoint (its checkpoints/last link), 0 before the first."""
+    try:
+        name = os.readlink(os.path.join(run, "checkpoints", "last"))
+    except OSError:
+        return 0
+    digits = os.path.basename(name).removeprefix("update-")
+    return int(digits) if digits.isdigit() else 0
+
+
 def runs():
     """(task, seed, arm, directory) of every arm with a train.jsonl, in study order."""
     if not os.path.isdir(OUT):
@@ -84,14 +95,14 @@ def runs():
 
 
 def table(markdown):
-    header = ["task", "seed", "arm", "update", "best valid BLEU (update)", "last valid BLEU", "last valid NLL",
+    header = ["task", "seed", "arm", "update", "last checkpoint", "best valid BLEU (update)", "last valid BLEU", "last valid NLL",
               "validations since best", "stopped", "segments (CPU family/model, precision)"]
     rows = []
     for task, seed, arm, run in runs():
         s = arm_state(run)
         best = f"{s['best'][1]:.2f} ({s['best'][0]})" if s["best"] else "–"
         last = s["validations"][-1] if s["validations"] else None
-        rows.append([task, seed[4:], arm, str(s["update"]), best, f"{last[1]:.2f}" if last else "–",
+        rows.append([task, seed[4:], arm, str(s["update"]), str(last_checkpoint(run)), best, f"{last[1]:.2f}" if last else "–",
                      f"{last[2]:.3f}" if last else "–", str(s["since_best"]), s["stop"] or "no",
                      ", ".join(s["segments"])])
     if not rows:
@@ -99,7 +110,7 @@ def table(markdown):
         return 1
     if markdown:
         print("| " + " | ".join(header) + " |")
-        print("|" + "|".join("---" if i < 3 or i > 7 else "--:" for i in range(len(header))) + "|")
+        print("|" + "|".join("---" if i < 3 or i > 8 else "--:" for i in range(len(header))) + "|")
         for row in rows:
             print("| " + " | ".join(row) + " |")
     else:
