@@ -122,16 +122,57 @@ prune_run() { # run: after a chunk, the in-between checkpoints go, and chunk end
   local dir="$1/checkpoints" keep=() name u
   for link in last best; do [ -L "$dir/$link" ] && keep+=("$(readlink "$dir/$link")"); done
   local ends=()
-  for name in $(cd "$dir" && ls -d update-[0-9]* 2>/dev/null | sort -r); do
-    [[ $name =~ ^update-[0-9]+$ ]] || continue
+  for name in $(ls "$dir" 2>/dev/null | grep -E '^update-[0-9]+$' | sort -r || true); do
     u=$((10#${name#update-}))
     if [ $((u % CHUNK)) -eq 0 ] && [ ${#ends[@]} -lt "$KEEP_CHUNKS" ]; then ends+=("$name"); continue; fi
     [[ " ${keep[*]} " == *" $name "* ]] || rm -rf "${dir:?}/$name"
   done
 }
 
+point_link() { # run link checkpoint-name: replaced atomically (a new link renamed over the old)
+  ln -sfn "$3" "$1/checkpoints/.$2.tmp-$$" && mv -T "$1/checkpoints/.$2.tmp-$$" "$1/checkpoints/$2"
+}
+
+best_until() { # run update: the checkpoint the trainer held best at that update (its first
+  # validation with the highest BLEU up to it; the last record of an update validated twice)
+  awk -v until="$2" '/"kind": "valid"/ {
+      match($0, /"update": [0-9.]+/); u = substr($0, RSTART + 10, RLENGTH - 10) + 0
+      match($0, /"valid_bleu": [-0-9.e+]+/); if (u <= until) bleu[u] = substr($0, RSTART + 14, RLENGTH - 14) + 0 }
+    END { found = 0
+      for (u in bleu) if (!found || bleu[u] > best || (bleu[u] == best && u + 0 < at)) { found = 1; best = bleu[u]; at = u + 0 }
+      if (found) printf "update-%08d\n", at }' "$1/train.jsonl"
+}
+
+align_pair() { # task seed: every unfinished arm resumes from the same update
+  # Arms stopped mid-chunk (a signal, a session's end) stand at different updates; each
+  # resumes from the newest checkpoint they all have, so that a pair moving to another
+  # machine or precision moves at the same update. Checkpoints past it are trained again.
+  local runs=() run
+  for arm in $(arms_of "$1" "$2"); do
+    run="$OUT/$1/seed$2/$arm"
+    finished "$run" || runs+=("$run")
+  done
+  [ ${#runs[@]} -ge 2 ] || return 0
+  local common
+  common=$(for run in "${runs[@]}"; do ls "$run/checkpoints" 2>/dev/null | grep -E '^update-[0-9]+$' || true; done \
+    | sort | uniq -c | awk -v n=${#runs[@]} '$1 == n { print $2 }' | tail -n 1)
+  [ -n "$common" ] || return 0
+  local u=$((10#${common#update-}))
+  for run in "${runs[@]}"; do
+    [ "$(last_update "$run")" -eq "$u" ] && continue
+    echo "$run: resuming from $common with the other arms (its last checkpoint was update $(last_update "$run"))" >&2
+    point_link "$run" last "$common"
+    local best; best=$(readlink "$run/checkpoints/best" 2>/dev/null) || continue
+    if [ $((10#${best#update-})) -gt "$u" ]; then
+      best=$(best_until "$run" "$u")
+      [ -n "$best" ] && point_link "$run" best "$best"
+    fi
+  done
+}
+
 train_pair() { # task seed: chunk by chunk until every arm is finished
   local arms target=$CAP; arms=$(arms_of "$1" "$2")
+  align_pair "$1" "$2"
   # Resume at the chunk the slowest unfinished arm is in.
   for arm in $arms; do
     local run="$OUT/$1/seed$2/$arm"
