@@ -3,7 +3,7 @@
 // whole blocks of R rows with the run-time primitive for the remaining rows (what
 // nmt_onednn_matmul_bf16 does now). Best of 12 alternating calls each.
 //
-//   gcc -O2 bf16_blocks.c -o bf16_blocks -ldnnl
+//   cc -O2 Benchmarks/bf16-engines/bf16_blocks.c -ldnnl -o bf16_blocks
 //   OMP_NUM_THREADS=1 ./bf16_blocks M N K TRANSPOSE_B R [LDC]
 //
 // op(A) is (M, K) row-major; B is (K, N), or stored (N, K) when TRANSPOSE_B; C is (M, N)
@@ -11,23 +11,14 @@
 // both and their ratio; ONEDNN_VERBOSE=1 names the kernels chosen. With LARGE_PAGES=1 in
 // the environment the operands are aligned to 2 MiB and advised for transparent huge pages,
 // as nmt's LargePageMemory allocates them.
+#include "bench.h"
+
 #include <oneapi/dnnl/dnnl.h>
 #include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/mman.h>
-#include <time.h>
 
 static dnnl_engine_t engine;
 static dnnl_stream_t stream;
 static int64_t ldb, ldc;
-
-static double now(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return t.tv_sec + t.tv_nsec * 1e-9;
-}
 
 static void check(dnnl_status_t s, const char *what) {
     if (s != dnnl_success) { fprintf(stderr, "%s failed: status %d\n", what, (int)s); exit(1); }
@@ -76,16 +67,6 @@ static void run(dnnl_primitive_t p, int64_t m, int64_t n, int64_t k, int transpo
     dnnl_memory_destroy(mc);
 }
 
-// An operand buffer: 64-byte aligned, or on 2 MiB pages with LARGE_PAGES=1.
-static void *operand(size_t bytes) {
-    const char *large = getenv("LARGE_PAGES");
-    if (!large || strcmp(large, "1") != 0) return aligned_alloc(64, (bytes + 63) / 64 * 64);
-    size_t page = 2 << 20, rounded = (bytes + page - 1) / page * page;
-    void *p = aligned_alloc(page, rounded);
-    if (p) madvise(p, rounded, MADV_HUGEPAGE);
-    return p;
-}
-
 int main(int argc, char **argv) {
     if (argc < 6) { fprintf(stderr, "usage: %s M N K TRANSPOSE_B R [LDC]\n", argv[0]); return 2; }
     int64_t m = atoll(argv[1]), n = atoll(argv[2]), k = atoll(argv[3]), rows = atoll(argv[5]);
@@ -94,23 +75,24 @@ int main(int argc, char **argv) {
     ldc = argc > 6 ? atoll(argv[6]) : n;
     check(dnnl_engine_create(&engine, dnnl_cpu, 0), "engine");
     check(dnnl_stream_create(&stream, engine, dnnl_stream_default_flags), "stream");
-    uint16_t *a = operand((size_t)(m * k * 2)), *b = operand((size_t)(k * n * 2));
-    float *c = operand((size_t)(m * ldc * 4));
-    if (!a || !b || !c) { fprintf(stderr, "out of memory\n"); return 1; }
+    const char *large_pages = getenv("LARGE_PAGES");
+    const int large = large_pages && strcmp(large_pages, "1") == 0;
+    uint16_t *a = bench_buffer((size_t)(m * k * 2), large), *b = bench_buffer((size_t)(k * n * 2), large);
+    float *c = bench_buffer((size_t)(m * ldc * 4), large);
     for (int64_t i = 0; i < m * k; i++) a[i] = 0x3f80;   // 1.0
     for (int64_t i = 0; i < k * n; i++) b[i] = 0x3f00;   // 0.5
     dnnl_primitive_t runtime = make(0, 0, 0, transpose_b, 1), exact = make(rows, n, k, transpose_b, 0);
     double best_runtime = 1e9, best_blocks = 1e9;
     for (int r = 0; r < 12; r++) {
-        double t = now();
+        double t = bench_now();
         run(runtime, m, n, k, transpose_b, a, b, c);
-        t = now() - t;
+        t = bench_now() - t;
         if (t < best_runtime) best_runtime = t;
-        t = now();
+        t = bench_now();
         int64_t done = 0;
         for (; done + rows <= m; done += rows) run(exact, rows, n, k, transpose_b, a + done * k, b, c + done * ldc);
         if (done < m) run(runtime, m - done, n, k, transpose_b, a + done * k, b, c + done * ldc);
-        t = now() - t;
+        t = bench_now() - t;
         if (t < best_blocks) best_blocks = t;
     }
     double flop = 2.0 * m * n * k;

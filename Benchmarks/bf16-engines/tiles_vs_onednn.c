@@ -12,35 +12,38 @@
 //      i: input gradient, C = A (M, K) · B (K, N), accumulating;
 //      w: weight gradient, C = Aᵀ · B with A stored (K, M), B (K, N), accumulating.
 // The tiles' time includes packing B (and A when transposed). Prints both rates and the
-// median and range over 15 pairs of oneDNN's time ÷ the tiles'. Needs AMX (amx_bf16).
+// median and range over 15 pairs of oneDNN's time ÷ the tiles' (bench.h). Operands on
+// 2 MiB pages, as nmt allocates them. Needs AMX (amx_bf16).
 #include "CBF16Kernels.h"
 #include "COneDNN.h"
+#include "bench.h"
 
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/mman.h>
-#include <time.h>
+// One product's operands and shape, for both engines' calls.
+typedef struct {
+    char kind;
+    int64_t m, n, k, lda, ldb;
+    int ta, tb, accumulate;
+    uint16_t *a, *b, *pa, *pb, *scratch;
+    float *c;
+} product;
 
-static double now(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return t.tv_sec + t.tv_nsec * 1e-9;
+static void on_tiles(void *context) {
+    const product *p = context;
+    nmt_amx_pack_b(p->k, p->n, p->b, p->ldb, p->tb, 0, (p->n + 31) / 32 * 2, p->pb);
+    if (p->ta || nmt_amx_padded_k(p->k) != p->k) {
+        nmt_amx_pack_a(p->m, p->k, p->a, p->lda, p->ta, 0, p->m, p->pa);
+        nmt_amx_gemm_packed_a(p->m, p->n, p->k, p->pa, p->pb, p->c, p->n, p->accumulate, NULL);
+    } else {
+        nmt_amx_gemm(p->m, p->n, p->k, p->a, p->lda, p->pb, p->c, p->n, p->accumulate, NULL, p->scratch);
+    }
 }
 
-// As nmt's LargePageMemory: 2 MiB-aligned, advised for transparent huge pages, zeroed.
-static void *large(size_t bytes) {
-    size_t rounded = (bytes + (2u << 20) - 1) & ~(size_t)((2u << 20) - 1);
-    void *p = NULL;
-    if (posix_memalign(&p, 2u << 20, rounded)) { perror("posix_memalign"); exit(1); }
-    madvise(p, rounded, MADV_HUGEPAGE);
-    memset(p, 0, rounded);
-    return p;
-}
-
-static int ascending(const void *x, const void *y) {
-    double a = *(const double *)x, b = *(const double *)y;
-    return a < b ? -1 : a > b;
+static void on_onednn(void *context) {
+    const product *p = context;
+    if (nmt_onednn_matmul_bf16(p->m, p->n, p->k, p->a, p->lda, p->ta, p->b, p->ldb, p->tb, p->c, p->n, p->accumulate, NULL)) {
+        fprintf(stderr, "oneDNN failed\n");
+        exit(1);
+    }
 }
 
 int main(int argc, char **argv) {
@@ -49,39 +52,24 @@ int main(int argc, char **argv) {
         return 2;
     }
     if (!nmt_amx_bf16_available()) { fprintf(stderr, "no AMX tiles here\n"); return 1; }
-    const char kind = argv[1][0];
-    const int64_t m = atol(argv[2]), n = atol(argv[3]), k = atol(argv[4]);
-    const int ta = kind == 'w', tb = kind == 'f', accumulate = kind != 'f';
-    const int64_t lda = ta ? m : k, ldb = tb ? k : n;
-    uint16_t *a = large((size_t)(m * k * 2)), *b = large((size_t)(n * k * 2));
-    uint16_t *pb = large((size_t)nmt_amx_packed_b_count(k, n) * 2), *pa = large((size_t)nmt_amx_packed_a_count(m, k) * 2);
-    uint16_t *scratch = large((size_t)(32 * nmt_amx_padded_k(k) * 2));
-    float *c = large((size_t)(m * n * 4));
+    product p = {.kind = argv[1][0], .m = atol(argv[2]), .n = atol(argv[3]), .k = atol(argv[4])};
+    p.ta = p.kind == 'w';
+    p.tb = p.kind == 'f';
+    p.accumulate = p.kind != 'f';
+    p.lda = p.ta ? p.m : p.k;
+    p.ldb = p.tb ? p.k : p.n;
+    p.a = bench_buffer((size_t)(p.m * p.k * 2), 1);
+    p.b = bench_buffer((size_t)(p.n * p.k * 2), 1);
+    p.pb = bench_buffer((size_t)nmt_amx_packed_b_count(p.k, p.n) * 2, 1);
+    p.pa = bench_buffer((size_t)nmt_amx_packed_a_count(p.m, p.k) * 2, 1);
+    p.scratch = bench_buffer((size_t)(32 * nmt_amx_padded_k(p.k) * 2), 1);
+    p.c = bench_buffer((size_t)(p.m * p.n * 4), 1);
     srand(3); // bf16 values in ±[0.5, 1): no zeros, no subnormals
-    for (int64_t i = 0; i < m * k; i++) a[i] = (uint16_t)(0x3f00 + rand() % 255);
-    for (int64_t i = 0; i < n * k; i++) b[i] = (uint16_t)(0xbf00 + rand() % 255);
-    enum { PAIRS = 15 };
-    double tiles[PAIRS], onednn[PAIRS], ratio[PAIRS];
-    for (int r = -2; r < PAIRS; r++) { // two warm-up pairs (oneDNN compiles its primitives)
-        double t0 = now();
-        nmt_amx_pack_b(k, n, b, ldb, tb, 0, (n + 31) / 32 * 2, pb);
-        if (ta || nmt_amx_padded_k(k) != k) {
-            nmt_amx_pack_a(m, k, a, lda, ta, 0, m, pa);
-            nmt_amx_gemm_packed_a(m, n, k, pa, pb, c, n, accumulate, NULL);
-        } else {
-            nmt_amx_gemm(m, n, k, a, lda, pb, c, n, accumulate, NULL, scratch);
-        }
-        double t1 = now();
-        if (nmt_onednn_matmul_bf16(m, n, k, a, lda, ta, b, ldb, tb, c, n, accumulate, NULL)) { fprintf(stderr, "oneDNN failed\n"); return 1; }
-        double t2 = now();
-        if (r >= 0) { tiles[r] = t1 - t0; onednn[r] = t2 - t1; ratio[r] = (t2 - t1) / (t1 - t0); }
-    }
-    qsort(tiles, PAIRS, sizeof *tiles, ascending);
-    qsort(onednn, PAIRS, sizeof *onednn, ascending);
-    qsort(ratio, PAIRS, sizeof *ratio, ascending);
-    const double flops = 2.0 * m * n * k;
-    printf("%c %ld x %ld x %ld: tiles %.0f GFLOP/s, oneDNN %.0f; oneDNN time / tiles time median %.2f (%.2f-%.2f)\n", kind,
-           (long)m, (long)n, (long)k, flops / tiles[PAIRS / 2] / 1e9, flops / onednn[PAIRS / 2] / 1e9, ratio[PAIRS / 2],
-           ratio[0], ratio[PAIRS - 1]);
+    for (int64_t i = 0; i < p.m * p.k; i++) p.a[i] = (uint16_t)(0x3f00 + rand() % 255);
+    for (int64_t i = 0; i < p.n * p.k; i++) p.b[i] = (uint16_t)(0xbf00 + rand() % 255);
+    const bench_pairs t = bench_alternate(on_tiles, on_onednn, &p);
+    const double flops = 2.0 * p.m * p.n * p.k;
+    printf("%c %ld x %ld x %ld: tiles %.0f GFLOP/s, oneDNN %.0f; oneDNN time / tiles time median %.2f (%.2f-%.2f)\n", p.kind,
+           (long)p.m, (long)p.n, (long)p.k, flops / t.first / 1e9, flops / t.second / 1e9, t.ratio, t.ratio_low, t.ratio_high);
     return 0;
 }

@@ -16,27 +16,13 @@
 //   OMP_NUM_THREADS=1 ./vdpbf16ps_vs_onednn peak
 //   OMP_NUM_THREADS=1 ./vdpbf16ps_vs_onednn f 1000 1024 256
 #include "COneDNN.h"
+#include "bench.h"
 
 #include <immintrin.h>
 #include <math.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <time.h>
 
 #define BF16 __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512bf16")))
 #define K_BLOCK 256 // a panel's block: 128 pairs × 32 columns × 4 bytes = 16 KiB
-
-static double now(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return t.tv_sec + t.tv_nsec * 1e-9;
-}
-
-static int ascending(const void *x, const void *y) {
-    double a = *(const double *)x, b = *(const double *)y;
-    return a < b ? -1 : a > b;
-}
 
 // Throughput of one instruction over 12 independent chains (more than its latency × its
 // rate, so the chains never wait); the empty asm keeps the accumulators live.
@@ -45,22 +31,22 @@ BF16 static void peak(void) {
     __m512 dot[12], fma[12];
     for (int j = 0; j < 12; j++) dot[j] = fma[j] = _mm512_set1_ps(1.0f);
     const __m512bh one = (__m512bh)_mm512_set1_epi16(0x3f80);
-    double t = now();
+    double t = bench_now();
     for (long i = 0; i < iterations; i++) {
 #pragma GCC unroll 12
         for (int j = 0; j < 12; j++) dot[j] = _mm512_dpbf16_ps(dot[j], one, one);
         __asm__ volatile("" : "+v"(dot[0]), "+v"(dot[1]), "+v"(dot[2]), "+v"(dot[3]), "+v"(dot[4]), "+v"(dot[5]),
                          "+v"(dot[6]), "+v"(dot[7]), "+v"(dot[8]), "+v"(dot[9]), "+v"(dot[10]), "+v"(dot[11]));
     }
-    double dot_time = now() - t;
-    t = now();
+    double dot_time = bench_now() - t;
+    t = bench_now();
     for (long i = 0; i < iterations; i++) {
 #pragma GCC unroll 12
         for (int j = 0; j < 12; j++) fma[j] = _mm512_fmadd_ps(fma[j], fma[j], fma[j]);
         __asm__ volatile("" : "+v"(fma[0]), "+v"(fma[1]), "+v"(fma[2]), "+v"(fma[3]), "+v"(fma[4]), "+v"(fma[5]),
                          "+v"(fma[6]), "+v"(fma[7]), "+v"(fma[8]), "+v"(fma[9]), "+v"(fma[10]), "+v"(fma[11]));
     }
-    double fma_time = now() - t;
+    double fma_time = bench_now() - t;
     printf("peak, one thread: VDPBF16PS zmm %.1f GFLOP/s, VFMADD231PS zmm %.1f GFLOP/s\n",
            iterations * 12 * 64.0 / dot_time / 1e9, iterations * 12 * 32.0 / fma_time / 1e9);
 }
@@ -142,11 +128,28 @@ BF16 static void product(int64_t m, int64_t n, int64_t k, const uint16_t *a, int
     }
 }
 
-static void *zeroed(size_t bytes) {
-    void *p = aligned_alloc(64, (bytes + 127) / 64 * 64);
-    if (!p) { perror("aligned_alloc"); exit(1); }
-    memset(p, 0, (bytes + 127) / 64 * 64);
-    return p;
+// One product's operands and shape, for both kernels' calls.
+typedef struct {
+    int64_t m, n, k, ldb;
+    int transpose_b, accumulate;
+    const uint16_t *a, *b;
+    uint32_t *packed;
+    float *own, *onednn;
+} operands;
+
+static void on_plain(void *context) {
+    const operands *p = context;
+    pack_b(p->k, p->n, p->b, p->ldb, p->transpose_b, p->packed);
+    product(p->m, p->n, p->k, p->a, p->k, p->packed, p->own, p->n, p->accumulate);
+}
+
+static void on_onednn(void *context) {
+    const operands *p = context;
+    if (nmt_onednn_matmul_bf16(p->m, p->n, p->k, p->a, p->k, 0, p->b, p->ldb, p->transpose_b, p->onednn, p->n, p->accumulate,
+                               NULL)) {
+        fprintf(stderr, "oneDNN failed\n");
+        exit(1);
+    }
 }
 
 int main(int argc, char **argv) {
@@ -160,36 +163,25 @@ int main(int argc, char **argv) {
     const int64_t m = atol(argv[2]), n = atol(argv[3]), k = atol(argv[4]);
     const int transpose_b = kind == 'f', accumulate = kind == 'i';
     const int64_t ldb = transpose_b ? k : n;
-    uint16_t *a = zeroed((size_t)(m * k * 2)), *b = zeroed((size_t)(n * k * 2));
-    uint32_t *packed = zeroed((size_t)((k + 1) / 2 * ((n + 31) / 32 * 32) * 4));
-    float *own = zeroed((size_t)(m * n * 4)), *onednn = zeroed((size_t)(m * n * 4));
+    uint16_t *a = bench_buffer((size_t)(m * k * 2), 0), *b = bench_buffer((size_t)(n * k * 2), 0);
+    uint32_t *packed = bench_buffer((size_t)((k + 1) / 2 * ((n + 31) / 32 * 32) * 4), 0);
+    float *own = bench_buffer((size_t)(m * n * 4), 0), *onednn = bench_buffer((size_t)(m * n * 4), 0);
     srand(3); // bf16 values in ±[0.5, 1): no zeros, no subnormals
     for (int64_t i = 0; i < m * k; i++) a[i] = (uint16_t)(0x3f00 + rand() % 255);
     for (int64_t i = 0; i < n * k; i++) b[i] = (uint16_t)(0xbf00 + rand() % 255);
 
-    pack_b(k, n, b, ldb, transpose_b, packed);
-    product(m, n, k, a, k, packed, own, n, 0);
-    if (nmt_onednn_matmul_bf16(m, n, k, a, k, 0, b, ldb, transpose_b, onednn, n, 0, NULL)) { fprintf(stderr, "oneDNN failed\n"); return 1; }
+    // Both once from zero, to compare their results.
+    operands p = {m, n, k, ldb, transpose_b, 0, a, b, packed, own, onednn};
+    on_plain(&p);
+    on_onednn(&p);
     double difference = 0;
     for (int64_t i = 0; i < m * n; i++) difference = fmax(difference, fabs(own[i] - onednn[i]) / (fabs(onednn[i]) + 1));
 
-    enum { PAIRS = 15 };
-    double own_time[PAIRS], onednn_time[PAIRS], ratio[PAIRS];
-    for (int r = -2; r < PAIRS; r++) { // two warm-up pairs (oneDNN compiles its primitives)
-        double t0 = now();
-        pack_b(k, n, b, ldb, transpose_b, packed);
-        product(m, n, k, a, k, packed, own, n, accumulate);
-        double t1 = now();
-        nmt_onednn_matmul_bf16(m, n, k, a, k, 0, b, ldb, transpose_b, onednn, n, accumulate, NULL);
-        double t2 = now();
-        if (r >= 0) { own_time[r] = t1 - t0; onednn_time[r] = t2 - t1; ratio[r] = (t2 - t1) / (t1 - t0); }
-    }
-    qsort(own_time, PAIRS, sizeof *own_time, ascending);
-    qsort(onednn_time, PAIRS, sizeof *onednn_time, ascending);
-    qsort(ratio, PAIRS, sizeof *ratio, ascending);
+    p.accumulate = accumulate;
+    const bench_pairs t = bench_alternate(on_plain, on_onednn, &p);
     const double flops = 2.0 * m * n * k;
     printf("%c %ld x %ld x %ld: plain VDPBF16PS %.0f GFLOP/s, oneDNN %.0f; oneDNN time / plain time median %.2f (%.2f-%.2f); "
-           "largest relative difference %.1e\n", kind, (long)m, (long)n, (long)k, flops / own_time[PAIRS / 2] / 1e9,
-           flops / onednn_time[PAIRS / 2] / 1e9, ratio[PAIRS / 2], ratio[0], ratio[PAIRS - 1], difference);
+           "largest relative difference %.1e\n", kind, (long)m, (long)n, (long)k, flops / t.first / 1e9, flops / t.second / 1e9,
+           t.ratio, t.ratio_low, t.ratio_high, difference);
     return 0;
 }
