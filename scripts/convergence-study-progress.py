@@ -10,6 +10,7 @@ its own --max-update, which is not a stop), and the machines and precisions its 
     python3 scripts/convergence-study-progress.py              # a plain table
     python3 scripts/convergence-study-progress.py --markdown   # the same, for docs/RESULTS.md
     python3 scripts/convergence-study-progress.py --curves     # every validation, arm by arm
+    python3 scripts/convergence-study-progress.py --curves --markdown   # the same, a table per pair
 
 OUT=… reads another study's runs (default runs/convergence), CAP=… its update cap (20000). Reads only: it never touches a
 run, so it can be called while the study trains. Needs nothing beyond Python 3.
@@ -120,11 +121,26 @@ def table(markdown):
     return 0
 
 
-def curves():
+def curves(markdown):
+    if not markdown:
+        for task, seed, arm, run in runs():
+            s = arm_state(run)
+            points = " ".join(f"{u}:{bleu:.2f}/{nll:.3f}" for u, bleu, nll in s["validations"])
+            print(f"{task} {seed} {arm} (update:BLEU/NLL): {points or '–'}")
+        return 0
+    # One table per task and seed: a row per validated update, a column per arm.
+    pairs = {}
     for task, seed, arm, run in runs():
-        s = arm_state(run)
-        points = " ".join(f"{u}:{bleu:.2f}/{nll:.3f}" for u, bleu, nll in s["validations"])
-        print(f"{task} {seed} {arm} (update:BLEU/NLL): {points or '–'}")
+        pairs.setdefault((task, seed), []).append((arm, {u: (bleu, nll) for u, bleu, nll in arm_state(run)["validations"]}))
+    for (task, seed), arms in pairs.items():
+        print(f"{task}, seed {seed[4:]}: validation BLEU / NLL (greedy)")
+        print()
+        print("| update | " + " | ".join(arm for arm, _ in arms) + " |")
+        print("|--:|" + "--:|" * len(arms))
+        for update in sorted({u for _, points in arms for u in points}):
+            cells = [f"{points[update][0]:.2f} / {points[update][1]:.3f}" if update in points else "–" for _, points in arms]
+            print(f"| {update:,} | " + " | ".join(cells) + " |")
+        print()
     return 0
 
 
@@ -134,4 +150,4 @@ if __name__ == "__main__":
     if unknown:
         print(f"convergence-study-progress: unknown argument {unknown[0]}; allowed: --markdown, --curves", file=sys.stderr)
         sys.exit(2)
-    sys.exit(curves() if "--curves" in arguments else table("--markdown" in arguments))
+    sys.exit(curves("--markdown" in arguments) if "--curves" in arguments else table("--markdown" in arguments))
