@@ -159,8 +159,9 @@ align_pair() { # task seed: every unfinished arm resumes from the same update
   [ -n "$common" ] || return 0
   local u=$((10#${common#update-}))
   for run in "${runs[@]}"; do
-    [ "$(last_update "$run")" -eq "$u" ] && continue
-    echo "$run: resuming from $common with the other arms (its last checkpoint was update $(last_update "$run"))" >&2
+    local last; last=$(last_update "$run")
+    [ "$last" -eq "$u" ] && continue
+    echo "$run: resuming from $common with the other arms (its last checkpoint was update $last)" >&2
     point_link "$run" last "$common"
     local best; best=$(readlink "$run/checkpoints/best" 2>/dev/null) || continue
     if [ $((10#${best#update-})) -gt "$u" ]; then

@@ -51,12 +51,17 @@ def main():
         sys.exit("product_rates: no 'onednn_verbose,<timestamp>,exec' lines (set ONEDNN_VERBOSE=1 ONEDNN_VERBOSE_TIMESTAMP=1)")
     calls = calls[int(len(calls) * args.skip):]
 
+    # Run-time calls are one kind whatever implementation ran them: their FLOPs are known
+    # only in total (see above).
+    runtime_key = ("run-time shapes", "weight gradients, output projection's input gradient")
     kinds = collections.defaultdict(lambda: [0, 0.0, 0.0])  # calls, ms, flops
+    runtime_implementations = set()
     forward_flops = output_forward_flops = 0.0
     biased_forwards = input_gradients = 0
     for _, implementation, layout, bias, m, n, k, ms in calls:
         if m is None:
-            key = (implementation, "run-time shapes: weight gradients, output projection's input gradient")
+            key = runtime_key
+            runtime_implementations.add(implementation)
         else:
             role = "forward" if layout == "ba" else "input gradient"
             key = (implementation, f"{role} {m}x{n}x{k}" + ("" if bias or layout != "ba" else " (no bias)"))
@@ -70,9 +75,9 @@ def main():
                 input_gradients += 1
         kinds[key][0] += 1
         kinds[key][1] += ms
-    runtime = [v for (implementation, what), v in kinds.items() if what.startswith("run-time")]
-    if runtime:
-        runtime[0][2] = forward_flops + output_forward_flops
+    if runtime_key in kinds:
+        kinds[runtime_key][2] = forward_flops + output_forward_flops
+        kinds[("/".join(sorted(runtime_implementations)), runtime_key[1] + " (run-time shapes)")] = kinds.pop(runtime_key)
 
     total_ms = sum(v[1] for v in kinds.values())
     wall_ms = calls[-1][0] + calls[-1][7] - calls[0][0]
