@@ -21,18 +21,18 @@
 # never retrained, an unfinished one resumes from its last checkpoint. An arm stopped by
 # SIGINT or SIGTERM checkpoints the update it is in; one stopped harder (SIGKILL, a machine
 # going away) loses at most $SAVE_EVERY updates, as each arm also checkpoints that often
-# within a chunk. Once every arm has finished the chunk, those in-between
-# checkpoints are deleted, and of the chunk ends the newest $KEEP_CHUNKS are kept (enough
-# for the averaged model: the 5 ending at the best, which patience leaves at most 6 chunks
-# behind the last). Run directories are scratch; what the report needs of a finished pair
-# is copied to $KEEP (committed).
+# within a chunk. The trainer prunes them (--keep-interval-updates keeps the newest
+# $CHUNK/$SAVE_EVERY − 1, a whole chunk's, for the arms' common resume point) and keeps every
+# chunk end (--keep-interval-updates-pattern $CHUNK: the averaged model's inputs; about
+# 90 MB each on the small preset). Run directories are scratch; what the report needs of
+# a finished pair is copied to $KEEP (committed).
 #
 # Arms: ls (label smoothing α), labo (LABO α, τ), on every seed; ce (α 0) on the first
 # task's first seed (the control: does label regularization matter here?); labo-tau1 on
 # the first seed of each task when EXTRA_TAU1=1 (reported apart).
 #
 # Settings (environment): TASKS="bible-es-en libreoffice-de-en" SEEDS="1 2 3"
-# OUT=runs/convergence KEEP=docs/results/convergence CHUNK=500 SAVE_EVERY=100 KEEP_CHUNKS=12
+# OUT=runs/convergence KEEP=docs/results/convergence CHUNK=500 SAVE_EVERY=100
 # CAP=20000 PATIENCE=5
 # PRECISION=auto ALPHA=0.1 TAU=2 EXTRA_TAU1=0 PRESET=small
 # Recipe (fairseq's for small data): dropout 0.3, lr 1e-3, inverse square root with 1,000
@@ -45,7 +45,6 @@ OUT=${OUT:-runs/convergence}
 KEEP=${KEEP:-docs/results/convergence}
 CHUNK=${CHUNK:-500}
 SAVE_EVERY=${SAVE_EVERY:-100}
-KEEP_CHUNKS=${KEEP_CHUNKS:-12}
 CAP=${CAP:-20000}
 PATIENCE=${PATIENCE:-5}
 PRECISION=${PRECISION:-auto}
@@ -114,19 +113,9 @@ train_chunk() { # task seed arm target-update
     --train-src "$data/train.$src" --train-tgt "$data/train.$tgt" --valid-src "$data/valid.$src" --valid-tgt "$data/valid.$tgt" \
     --threads 1 --seed "$2" --precision "$PRECISION" --dropout 0.3 --lr 1e-3 --warmup-updates 1000 --warmup-init-lr 1e-7 \
     --max-tokens 4096 --stop-time-hours 0 --max-epoch 0 --max-update "$4" --validate-interval-updates "$CHUNK" \
-    --patience "$PATIENCE" --no-epoch-checkpoints --save-interval-updates "$SAVE_EVERY" --keep-interval-updates -1 \
+    --patience "$PATIENCE" --no-epoch-checkpoints --save-interval-updates "$SAVE_EVERY" \
+    --keep-interval-updates $((CHUNK / SAVE_EVERY - 1)) --keep-interval-updates-pattern "$CHUNK" \
     "${criterion[@]}"
-}
-
-prune_run() { # run: after a chunk, the in-between checkpoints go, and chunk ends beyond the newest $KEEP_CHUNKS
-  local dir="$1/checkpoints" keep=() name u
-  for link in last best; do [ -L "$dir/$link" ] && keep+=("$(readlink "$dir/$link")"); done
-  local ends=()
-  for name in $(ls "$dir" 2>/dev/null | grep -E '^update-[0-9]+$' | sort -r || true); do
-    u=$((10#${name#update-}))
-    if [ $((u % CHUNK)) -eq 0 ] && [ ${#ends[@]} -lt "$KEEP_CHUNKS" ]; then ends+=("$name"); continue; fi
-    [[ " ${keep[*]} " == *" $name "* ]] || rm -rf "${dir:?}/$name"
-  done
 }
 
 point_link() { # run link checkpoint-name: replaced atomically (a new link renamed over the old)
@@ -189,7 +178,6 @@ train_pair() { # task seed: chunk by chunk until every arm is finished
       running+=($!)
     done
     for pid in "${running[@]}"; do wait "$pid"; done
-    for arm in $arms; do prune_run "$OUT/$1/seed$2/$arm"; done
     local all=1
     for arm in $arms; do finished "$OUT/$1/seed$2/$arm" || all=0; done
     [ $all = 1 ] && return 0

@@ -54,17 +54,21 @@ public struct RunCheckpoints: Sendable {
         AtomicFile.syncDirectory(directory.path)
     }
 
-    /// Deletes update checkpoints beyond the newest `keepUpdates` and epoch checkpoints
-    /// beyond the newest `keepEpochs` (−1: keep all), never the targets of the links;
-    /// removes what interrupted writes left behind (`AtomicDirectory.isLeftover`).
-    public func prune(keepUpdates: Int, keepEpochs: Int) {
+    /// Deletes update checkpoints beyond the newest `retention.updates` (those at multiples of
+    /// `retention.updatePattern` neither deleted nor counted) and epoch checkpoints beyond the
+    /// newest `retention.epochs`, never the targets of the links; removes what interrupted
+    /// writes left behind (`AtomicDirectory.isLeftover`). The rule is fairseq's
+    /// `checkpoint_utils.save_checkpoint`: exempt updates are filtered out first, then the
+    /// newest N of the rest are kept.
+    public func prune(_ retention: CheckpointRetention) {
         let fm = FileManager.default
         guard let names = try? fm.contentsOfDirectory(atPath: directory.path) else { return }
         for name in names where AtomicDirectory.isLeftover(name) { try? fm.removeItem(at: checkpoint(name)) }
         let protected = Set(Link.allCases.compactMap(target(of:)))
-        for (prefix, keep) in [(Self.updatePrefix, keepUpdates), (Self.epochPrefix, keepEpochs)] where keep >= 0 {
-            let numbered = names.filter { $0.hasPrefix(prefix) }.sorted()
-            for name in numbered.dropLast(keep) where !protected.contains(name) {
+        let updates = names.filter { $0.hasPrefix(Self.updatePrefix) && !retention.exempts(checkpoint: $0) }
+        let epochs = names.filter { $0.hasPrefix(Self.epochPrefix) }
+        for (numbered, keep) in [(updates, retention.updates), (epochs, retention.epochs)] where keep >= 0 {
+            for name in numbered.sorted().dropLast(keep) where !protected.contains(name) {
                 try? fm.removeItem(at: checkpoint(name))
             }
         }
@@ -81,5 +85,31 @@ public struct RunCheckpoints: Sendable {
             throw CheckpointError.tooFewCheckpoints(run: directory.deletingLastPathComponent().path, wanted: count, found: updates.count)
         }
         return updates.suffix(count).map(checkpoint)
+    }
+}
+
+/// Which numbered checkpoints a run keeps: fairseq's `--keep-interval-updates`,
+/// `--keep-interval-updates-pattern` and `--keep-last-epochs`. The targets of `last` and
+/// `best` are always kept.
+public struct CheckpointRetention: Sendable, Equatable {
+    /// Update checkpoints kept, newest first, not counting the exempt ones (−1: all).
+    public var updates: Int
+    /// Update checkpoints whose update is a multiple of this are exempt from `updates`:
+    /// never deleted (≤ 0: none exempt). Keeps, say, every validation's checkpoint for
+    /// averaging while frequent resume points are pruned.
+    public var updatePattern: Int
+    /// Epoch checkpoints kept, newest first (−1: all).
+    public var epochs: Int
+
+    public init(updates: Int = -1, updatePattern: Int = 0, epochs: Int = -1) {
+        self.updates = updates
+        self.updatePattern = updatePattern
+        self.epochs = epochs
+    }
+
+    /// Whether the update checkpoint called `name` (`update-NNNNNNNN`) is exempt from pruning.
+    func exempts(checkpoint name: String) -> Bool {
+        guard updatePattern > 0, let update = Int(name.dropFirst(RunCheckpoints.updatePrefix.count)) else { return false }
+        return update % updatePattern == 0
     }
 }

@@ -22,12 +22,36 @@ import Tokenizer
         for name in names { try FileManager.default.createDirectory(at: dir.appendingPathComponent(name), withIntermediateDirectories: true) }
         try run.setLink(.best, to: RunCheckpoints.name(update: 2))
         try run.setLink(.last, to: RunCheckpoints.name(update: 5))
-        run.prune(keepUpdates: 2, keepEpochs: 3)
+        run.prune(CheckpointRetention(updates: 2, epochs: 3))
         let left = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { !$0.hasPrefix(".") && $0 != "best" && $0 != "last" }
         #expect(left.sorted() == ([2, 4, 5].map { RunCheckpoints.name(update: $0) } + [2, 3, 4].map { RunCheckpoints.name(epoch: $0) }).sorted())
-        run.prune(keepUpdates: -1, keepEpochs: 0)
+        run.prune(CheckpointRetention(updates: -1, epochs: 0))
         let after = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix("epoch-") }
         #expect(after.isEmpty, "−1 keeps every update checkpoint, 0 keeps no epoch checkpoint")
+    }
+
+    /// keep-interval-updates-pattern P exempts update checkpoints at multiples of P, which
+    /// neither go nor count towards the newest N kept (fairseq's rule); 0 exempts none.
+    @Test func pruneExemptsMultiplesOfThePattern() throws {
+        let runDirectory = try Self.directory("prune-pattern")
+        defer { try? FileManager.default.removeItem(at: runDirectory) }
+        let run = RunCheckpoints(run: runDirectory), dir = run.directory
+        func left() throws -> [Int] {
+            try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix("update-") }
+                .map { Int($0.dropFirst("update-".count))! }.sorted()
+        }
+        for update in stride(from: 100, through: 1000, by: 100) {
+            try FileManager.default.createDirectory(at: dir.appendingPathComponent(RunCheckpoints.name(update: update)),
+                                                    withIntermediateDirectories: true)
+        }
+        try run.setLink(.best, to: RunCheckpoints.name(update: 300))
+        try run.setLink(.last, to: RunCheckpoints.name(update: 1000))
+        run.prune(CheckpointRetention(updates: 2, updatePattern: 500))
+        #expect(try left() == [300, 500, 800, 900, 1000])
+        run.prune(CheckpointRetention(updates: 0, updatePattern: 500))
+        #expect(try left() == [300, 500, 1000], "0 keeps only the exempt ones and the links' targets")
+        run.prune(CheckpointRetention(updates: 0, updatePattern: 0))
+        #expect(try left() == [300, 1000], "a pattern of 0 exempts none")
     }
 
     /// The second load of the same files with the same tokenizer reads the cache: replacing

@@ -153,7 +153,8 @@ import Transformer
 
     /// Checkpoint cadence as fairseq's: every --save-interval-updates without validating, at
     /// each epoch end unless --no-epoch-checkpoints, update checkpoints pruned to
-    /// --keep-interval-updates; resuming from an epoch checkpoint gives the straight run.
+    /// --keep-interval-updates except those at multiples of --keep-interval-updates-pattern;
+    /// resuming from an epoch checkpoint gives the straight run.
     @Test func checkpointCadenceAndResumeFromAnEpochCheckpoint() throws {
         let out = Self.output("cadence"), again = Self.output("cadence-again")
         defer { try? FileManager.default.removeItem(at: out); try? FileManager.default.removeItem(at: again) }
@@ -161,12 +162,14 @@ import Transformer
         config.validateIntervalUpdates = 100
         config.saveIntervalUpdates = 2
         config.keepIntervalUpdates = 3
+        config.keepIntervalUpdatesPattern = 4
         config.maxTokens = 1024
         _ = try Trainer(config: config, output: out, resume: false, overwrite: false, showProgress: false).run()
         let checkpoints = out.appendingPathComponent("checkpoints")
         let names = try FileManager.default.contentsOfDirectory(atPath: checkpoints.path)
         let updates = names.filter { $0.hasPrefix("update-") }.sorted(), epochs = names.filter { $0.hasPrefix("epoch-") }.sorted()
-        #expect(updates == [10, 12, 14].map { RunCheckpoints.name(update: $0) }, "\(updates)")
+        // 4, 8 and 12 are exempt; of 2, 6, 10 and 14 the newest 3 stay.
+        #expect(updates == [4, 6, 8, 10, 12, 14].map { RunCheckpoints.name(update: $0) }, "\(updates)")
         #expect(!epochs.isEmpty, "the tiny corpus has several epochs in 14 updates of 1024 tokens")
 
         // Resume from the first epoch checkpoint: the same weights at update 14.

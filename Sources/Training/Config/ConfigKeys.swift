@@ -112,6 +112,8 @@ extension TrainingConfig {
             "also checkpoint every N updates, without validating (0: only at validations)"),
         bool("no_epoch_checkpoints", \.noEpochCheckpoints, "no checkpoint at the end of each epoch"),
         int("keep_interval_updates", \.keepIntervalUpdates, -1...1_000_000, "update checkpoints to keep (−1: all)"),
+        int("keep_interval_updates_pattern", \.keepIntervalUpdatesPattern, -1...1_000_000_000,
+            "update checkpoints at multiples of N are kept whatever keep_interval_updates says (0 or −1: none)"),
         int("keep_last_epochs", \.keepLastEpochs, -1...1_000_000, "epoch checkpoints to keep (−1: all)"),
         int("log_interval", \.logInterval, 1...1_000_000, "log every N updates"),
         int("valid_bleu_sentences", \.validBleuSentences, 0...10_000_000, "validation sentences decoded for BLEU (0: all)"),

@@ -92,6 +92,9 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     /// Update checkpoints (`update-N`) to keep besides the targets of `last` and `best`
     /// (fairseq's --keep-interval-updates; −1: all).
     public var keepIntervalUpdates = -1
+    /// Update checkpoints at multiples of this are exempt from keepIntervalUpdates (fairseq's
+    /// --keep-interval-updates-pattern; ≤ 0: none).
+    public var keepIntervalUpdatesPattern = 0
     /// Epoch checkpoints (`epoch-N`) to keep (fairseq's --keep-last-epochs; −1: all).
     public var keepLastEpochs = -1
     public var logInterval = 100

@@ -389,10 +389,11 @@ public final class Trainer {
             tokenizer: tokenizer.section)
         let hyper = AdamW.Hyperparameters(beta1: config.adamBeta1, beta2: config.adamBeta2, eps: config.adamEps,
                                           weightDecay: config.weightDecay)
-        let keep = (updates: config.keepIntervalUpdates, epochs: config.keepLastEpochs)
+        let retention = CheckpointRetention(updates: config.keepIntervalUpdates, updatePattern: config.keepIntervalUpdatesPattern,
+                                            epochs: config.keepLastEpochs)
         func session(_ model: TransformerModel, _ optimizer: AdamW, _ progress: TrainingProgress) -> TrainingSession {
             TrainingSession(model: model, optimizer: optimizer, progress: progress, config: checkpointConfig,
-                            tokenizerFiles: tokenizer.files, run: checkpoints, keep: keep, clock: clock)
+                            tokenizerFiles: tokenizer.files, run: checkpoints, retention: retention, clock: clock)
         }
         let started: TrainingSession
         if !group.isRoot {
@@ -420,7 +421,7 @@ public final class Trainer {
             }
             started = session(model, AdamW(table: model.table, hyperparameters: hyper), TrainingProgress())
         }
-        if group.isRoot { checkpoints.prune(keepUpdates: keep.updates, keepEpochs: keep.epochs) }
+        if group.isRoot { checkpoints.prune(retention) }
         try group.synchronize(started)
         clock.resume(from: started.progress)
         return started

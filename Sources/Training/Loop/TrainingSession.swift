@@ -31,18 +31,18 @@ final class TrainingSession {
     private let config: RunCheckpointConfig
     private let tokenizerFiles: [String: Data]
     private let run: RunCheckpoints
-    private let keep: (updates: Int, epochs: Int)
+    private let retention: CheckpointRetention
     private let clock: RunClock
 
     init(model: TransformerModel, optimizer: AdamW, progress: TrainingProgress, config: RunCheckpointConfig,
-         tokenizerFiles: [String: Data], run: RunCheckpoints, keep: (updates: Int, epochs: Int), clock: RunClock) {
+         tokenizerFiles: [String: Data], run: RunCheckpoints, retention: CheckpointRetention, clock: RunClock) {
         self.model = model
         self.optimizer = optimizer
         self.progress = progress
         self.config = config
         self.tokenizerFiles = tokenizerFiles
         self.run = run
-        self.keep = keep
+        self.retention = retention
         self.clock = clock
     }
 
@@ -56,6 +56,6 @@ final class TrainingSession {
         try run.setLink(.last, to: name)
         if best { try run.setLink(.best, to: name) }
         lastCheckpointName = name
-        run.prune(keepUpdates: keep.updates, keepEpochs: keep.epochs)
+        run.prune(retention)
     }
 }
