@@ -190,7 +190,8 @@ score() { "$bin/bleu" "$@" -b -w 2; }
 evaluate_arm() { # task seed arm: best and average of 5, beam 5; eval.json beside the run
   local data src tgt; read -r data src tgt <<< "$(task_data "$1")"
   local run="$OUT/$1/seed$2/$3"
-  [ -f "$run/eval.json" ] && return 0
+  # Done already, unless the arm trained on since (a raised cap).
+  grep -qs "\"updates\": $(last_update "$run")," "$run/eval.json" && return 0
   local best; best=$(readlink "$run/checkpoints/best")
   local b=$((10#${best#update-})) picks=()
   for u in $((b - 4 * CHUNK)) $((b - 3 * CHUNK)) $((b - 2 * CHUNK)) $((b - CHUNK)) "$b"; do
@@ -221,10 +222,10 @@ significance() { # task seed: each arm against label smoothing, best and average
   local pair="$OUT/$1/seed$2"
   for model in best avg5; do
     for test in bs ar; do
-      local file="$pair/significance.$model.$test.json"
-      [ -f "$file" ] && continue
-      local systems=()
+      local file="$pair/significance.$model.$test.json" systems=()
       for arm in $(arms_of "$1" "$2"); do systems+=("$pair/$arm/test.$model.beam5.hyp"); done
+      # Done already, unless an arm was evaluated again since.
+      [ -f "$file" ] && [ -z "$(find "${systems[@]}" -newer "$file")" ] && continue
       "$bin/bleu" "$data/test.$tgt" -i "${systems[@]}" -m bleu chrf "--paired-$test" -f json > "$file.tmp"
       mv "$file.tmp" "$file"
     done
