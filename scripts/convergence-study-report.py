@@ -11,10 +11,13 @@ Per task: mean ± sd over seeds of test BLEU, chrF and NLL of every arm and both
 at the best), the updates each arm needed and why it stopped, and per seed LABO − LS with
 both tests' p-values and a 95 % interval of the difference (labo-study-report.py's, from
 sacreBLEU's resamples). The cross-entropy control (α 0) is reported beside, and LABO τ 1
-apart (never the headline arm).
+apart (never the headline arm). Whatever the verdict, a paragraph per task says where the
+arms differ: LABO − LS in test BLEU, chrF, NLL and valid BLEU, and each arm against the
+control (`labo_minus_ls` and `minus_cross_entropy` in the JSON).
 
 The goal: LABO ≥ LS + 0.5 test BLEU (beam 5, averaged model) as the mean over 3 seeds on
-each task, with bootstrap p < 0.05 in a majority of seeds. A run that reached the update
+each task, with bootstrap p < 0.05 in a majority of seeds; the block opens with the goal
+across tasks (`tasks_goal`). A run that reached the update
 cap has not converged, and the verdict says so.
 
 For developers (sacrebleu 2.6.0, numpy, the prepared corpora, a release build of nmt):
@@ -92,6 +95,13 @@ def task_entry(task):
             entry["cross_entropy" if arm == "ce" else "labo_tau1"] = {
                 "seeds": have, **{key: {m: summary([evals[s][arm][model][m] for s in have]) for m in METRICS}
                                   for key, model, _ in MODELS}}
+    # Where the arms differ, whatever the verdict: LABO − LS per metric (mean over seeds), and
+    # each regularized arm against none (the cross-entropy control, on the seeds that have it).
+    entry["labo_minus_ls"] = {key: {m: summary([evals[s]["labo"][model][m] - evals[s]["ls"][model][m] for s in seeds])
+                                    for m in METRICS} for key, model, _ in MODELS} if seeds else {}
+    control = [s for s in seeds if "ce" in evals[s]]
+    entry["minus_cross_entropy"] = {arm: {m: summary([evals[s][arm]["avg5"][m] - evals[s]["ce"]["avg5"][m] for s in control])
+                                          for m in METRICS} for arm in ["ls", "labo"]} if control else {}
     for s in seeds:
         row = {"seed": s}
         for key, model, _ in MODELS:
@@ -115,6 +125,7 @@ def task_entry(task):
         significant = sum(1 for r in entry["per_seed"] if (r["beam5_avg"]["bleu_p_bootstrap"] or 1) < 0.05
                           and r["beam5_avg"]["bleu_difference"] > 0)
         met = mean >= GOAL and significant * 2 > len(seeds)
+        entry["goal_met"] = met
         entry["verdict"] = (f"{'met' if met else 'missed'}: LABO − LS {mean:+.2f} BLEU (averaged model, mean of "
                             f"{len(seeds)} seeds), p < 0.05 in {significant} of {len(seeds)}")
     if capped:
@@ -133,8 +144,38 @@ def curves(task):
     return made
 
 
+def signed(summary_, digits=2):
+    return f"{summary_['mean']:+.{digits}f}"
+
+
+def differences(e):
+    """One paragraph: LABO − LS on every metric, and both arms against the cross-entropy control."""
+    d, n = e["labo_minus_ls"], len(e["seeds"])
+    text = (f"LABO − LS, mean of {n} seed{'s' if n > 1 else ''} (averaged model; best checkpoint in brackets): "
+            + ", ".join(f"{name} {signed(d['beam5_avg'][m], digits)} [{signed(d['beam5'][m], digits)}]"
+                        for name, m, digits in [("test BLEU", "test_bleu", 2), ("chrF", "test_chrf", 2),
+                                                ("NLL", "test_nll", 4), ("valid BLEU", "valid_bleu", 2)]) + ".")
+    if e["minus_cross_entropy"]:
+        c = e["minus_cross_entropy"]
+        text += (f" Against no regularization (cross-entropy, averaged models, seed{'s' if len(e['cross_entropy']['seeds']) > 1 else ''} "
+                 f"{', '.join(str(s) for s in e['cross_entropy']['seeds'])}): "
+                 + "; ".join(f"{arm} {signed(c[arm]['test_bleu'])} BLEU, {signed(c[arm]['test_chrf'])} chrF, "
+                             f"{signed(c[arm]['test_nll'], 4)} NLL" for arm in ["ls", "labo"]) + ".")
+    return text
+
+
+def overall(tasks):
+    """The goal across tasks: met only when every task has all its seeds and meets it."""
+    done = [t for t, e in tasks.items() if "goal_met" in e]
+    met = [t for t in done if tasks[t]["goal_met"]]
+    if len(done) < len(tasks):
+        return f"Goal (LABO ≥ LS + {GOAL} test BLEU on each task): open, {len(done)} of {len(tasks)} tasks complete, met on {len(met)}."
+    return (f"Goal (LABO ≥ LS + {GOAL} test BLEU on each task): {'met' if len(met) == len(tasks) else 'missed'}, "
+            f"met on {len(met)} of {len(tasks)} tasks ({', '.join(met) or 'none'}).")
+
+
 def markdown(tasks):
-    lines = [BEGIN, ""]
+    lines = [BEGIN, "", overall(tasks), ""]
     for task, e in tasks.items():
         lines += [f"### {task}: {e['verdict']}", ""]
         if not e["seeds"]:
@@ -154,6 +195,7 @@ def markdown(tasks):
                 lines.append(f"| average of 5 | {label} | {labo_report.fmt(m['test_bleu']['mean'], m['test_bleu']['sd'])} | "
                              f"{labo_report.fmt(m['test_chrf']['mean'], m['test_chrf']['sd'])} | "
                              f"{labo_report.fmt(m['test_nll']['mean'], m['test_nll']['sd'], 4)} | | |")
+        lines += ["", differences(e)]
         lines += ["", "| seed | model | BLEU LABO − LS | p (bootstrap) | p (randomization) | 95 % interval | chrF LABO − LS | p (bootstrap) |",
                   "|---|---|--:|--:|--:|---|--:|--:|"]
         for r in e["per_seed"]:
@@ -174,6 +216,7 @@ def main():
         tasks[task]["curves"] = curves(task)
     document = json.load(open(RESULTS_JSON)) if os.path.exists(RESULTS_JSON) else {}
     document["tasks"] = tasks
+    document["tasks_goal"] = overall(tasks)
     with open(RESULTS_JSON + ".tmp", "w") as f:
         json.dump(document, f, indent=1)
     os.replace(RESULTS_JSON + ".tmp", RESULTS_JSON)
