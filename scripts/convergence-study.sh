@@ -32,7 +32,7 @@
 # the first seed of each task when EXTRA_TAU1=1 (reported apart).
 #
 # Settings (environment): TASKS="bible-es-en libreoffice-de-en" SEEDS="1 2 3"
-# OUT=runs/convergence KEEP=docs/results/convergence CHUNK=500 SAVE_EVERY=100
+# OUT=runs/convergence KEEP=docs/results/convergence CHUNK=500 SAVE_EVERY=100 (0: chunk ends only)
 # CAP=20000 PATIENCE=5
 # PRECISION=auto ALPHA=0.1 TAU=2 EXTRA_TAU1=0 PRESET=small
 # Recipe (fairseq's for small data): dropout 0.3, lr 1e-3, inverse square root with 1,000
@@ -114,7 +114,7 @@ train_chunk() { # task seed arm target-update
     --threads 1 --seed "$2" --precision "$PRECISION" --dropout 0.3 --lr 1e-3 --warmup-updates 1000 --warmup-init-lr 1e-7 \
     --max-tokens 4096 --stop-time-hours 0 --max-epoch 0 --max-update "$4" --validate-interval-updates "$CHUNK" \
     --patience "$PATIENCE" --no-epoch-checkpoints --save-interval-updates "$SAVE_EVERY" \
-    --keep-interval-updates $((CHUNK / SAVE_EVERY - 1)) --keep-interval-updates-pattern "$CHUNK" \
+    --keep-interval-updates $((SAVE_EVERY > 0 ? CHUNK / SAVE_EVERY - 1 : 0)) --keep-interval-updates-pattern "$CHUNK" \
     "${criterion[@]}"
 }
 
