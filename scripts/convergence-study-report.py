@@ -174,8 +174,8 @@ def overall(tasks):
             f"met on {len(met)} of {len(tasks)} tasks ({', '.join(met) or 'none'}).")
 
 
-def markdown(tasks):
-    lines = [BEGIN, "", overall(tasks), ""]
+def markdown(tasks, goal):
+    lines = [BEGIN, "", goal, ""]
     for task, e in tasks.items():
         lines += [f"### {task}: {e['verdict']}", ""]
         if not e["seeds"]:
@@ -215,12 +215,13 @@ def main():
         tasks[task] = task_entry(task)
         tasks[task]["curves"] = curves(task)
     document = json.load(open(RESULTS_JSON)) if os.path.exists(RESULTS_JSON) else {}
+    goal = overall(tasks)
     document["tasks"] = tasks
-    document["tasks_goal"] = overall(tasks)
+    document["tasks_goal"] = goal
     with open(RESULTS_JSON + ".tmp", "w") as f:
         json.dump(document, f, indent=1)
     os.replace(RESULTS_JSON + ".tmp", RESULTS_JSON)
-    block = markdown(tasks)
+    block = markdown(tasks, goal)
     labo_report.write_block(RESULTS_MD, block, BEGIN, END, heading="# LABO against label smoothing at convergence\n\n")
     print(block)
 
