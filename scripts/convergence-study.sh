@@ -193,12 +193,12 @@ evaluate_arm() { # task seed arm: best and average of 5, beam 5; eval.json besid
   # Done already, unless the arm trained on since (a raised cap).
   grep -qs "\"updates\": $(last_update "$run")," "$run/eval.json" && return 0
   local best; best=$(readlink "$run/checkpoints/best")
-  local b=$((10#${best#update-})) picks=()
-  for u in $((b - 4 * CHUNK)) $((b - 3 * CHUNK)) $((b - 2 * CHUNK)) $((b - CHUNK)) "$b"; do
-    [ "$u" -gt 0 ] && [ -d "$run/checkpoints/$(printf 'update-%08d' "$u")" ] && picks+=("$run/checkpoints/$(printf 'update-%08d' "$u")")
-  done
+  local b=$((10#${best#update-}))
+  # The 5 chunk ends (validations) ending at the best; fewer when the best came early.
+  local averaged=$((b / CHUNK < 5 ? b / CHUNK : 5))
   rm -rf "$run/avg5"
-  "$bin/nmt" average "${picks[@]}" -o "$run/avg5"
+  "$bin/nmt" average --run "$run" --num-update-checkpoints "$averaged" --checkpoint-upper-bound best \
+    --update-multiple-of "$CHUNK" -o "$run/avg5"
   local fields=()
   for model in best avg5; do
     local dir="$run/checkpoints/best"; [ $model = avg5 ] && dir="$run/avg5"
@@ -213,7 +213,7 @@ evaluate_arm() { # task seed arm: best and average of 5, beam 5; eval.json besid
   updates=$(grep '"kind": "done"' "$run/train.jsonl" | tail -n 1 | sed -n 's/.*"update": \([0-9.]*\).*/\1/p')
   elapsed=$(grep '"kind": "done"' "$run/train.jsonl" | tail -n 1 | sed -n 's/.*"elapsed": \([0-9.e+]*\).*/\1/p')
   printf '{"task": "%s", "seed": %s, "arm": "%s", "best_update": %s, "updates": %s, "stop_reason": "%s", "elapsed_seconds": %s, "averaged": %s,\n %s}\n' \
-    "$1" "$2" "$3" "$b" "${updates%.*}" "$(stop_reason "$run")" "$elapsed" "${#picks[@]}" "$(IFS=,; echo "${fields[*]}")" > "$run/eval.json.tmp"
+    "$1" "$2" "$3" "$b" "${updates%.*}" "$(stop_reason "$run")" "$elapsed" "$averaged" "$(IFS=,; echo "${fields[*]}")" > "$run/eval.json.tmp"
   mv "$run/eval.json.tmp" "$run/eval.json"
 }
 

@@ -11,7 +11,9 @@ public enum CheckpointError: Error, LocalizedError, Equatable {
     case outputExists(String)
     case incompatible(first: String, second: String, reason: String)
     case nothingToAverage
-    case tooFewCheckpoints(run: String, wanted: Int, found: Int)
+    /// Fewer update checkpoints than asked for, counting only those at or below `upperBound`
+    /// and at multiples of `multipleOf` when given.
+    case tooFewCheckpoints(run: String, wanted: Int, found: Int, upperBound: Int? = nil, multipleOf: Int? = nil)
 
     public var errorDescription: String? {
         switch self {
@@ -24,7 +26,11 @@ public enum CheckpointError: Error, LocalizedError, Equatable {
         case .outputHoldsRun(let path): "\(path) already holds a training run; pass --resume to continue it or --overwrite to replace it"
         case let .incompatible(first, second, reason): "cannot average \(first) and \(second): \(reason)"
         case .nothingToAverage: "no checkpoints to average"
-        case let .tooFewCheckpoints(run, wanted, found): "\(run) has \(found) update checkpoints, fewer than the \(wanted) asked for"
+        case let .tooFewCheckpoints(run, wanted, found, upperBound, multipleOf):
+            "\(run) has \(found) update checkpoints"
+                + (upperBound.map { " at or below update \($0)" } ?? "")
+                + (multipleOf.map { " at multiples of \($0) updates" } ?? "")
+                + ", fewer than the \(wanted) asked for"
         }
     }
 }

@@ -75,16 +75,34 @@ public struct RunCheckpoints: Sendable {
     }
 
     /// The last `count` update checkpoints, oldest first: fairseq's `--num-update-checkpoints`.
+    /// With `upperBound`, only those after at most that many updates (fairseq's
+    /// `--checkpoint-upper-bound`: 5 ending at update 12,000); with `multipleOf`, only those at
+    /// multiples of it (the validation interval, when resume checkpoints are written between).
     /// - Throws: `CheckpointError.missingDirectory` or `.tooFewCheckpoints`.
-    public func lastUpdateCheckpoints(count: Int) throws -> [URL] {
+    public func lastUpdateCheckpoints(count: Int, upperBound: Int? = nil, multipleOf interval: Int? = nil) throws -> [URL] {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else {
             throw CheckpointError.missingDirectory(directory.path)
         }
-        let updates = names.filter { $0.hasPrefix(Self.updatePrefix) }.sorted()
-        guard updates.count >= count else {
-            throw CheckpointError.tooFewCheckpoints(run: directory.deletingLastPathComponent().path, wanted: count, found: updates.count)
+        let updates = names.compactMap { name -> (update: Int, name: String)? in
+            guard name.hasPrefix(Self.updatePrefix), let update = Int(name.dropFirst(Self.updatePrefix.count)) else { return nil }
+            return (update, name)
         }
-        return updates.suffix(count).map(checkpoint)
+        let chosen = updates.filter { checkpoint in
+            (upperBound.map { checkpoint.update <= $0 } ?? true) && (interval.map { $0 > 0 && checkpoint.update % $0 == 0 } ?? true)
+        }.sorted { $0.update < $1.update }
+        guard chosen.count >= count else {
+            throw CheckpointError.tooFewCheckpoints(
+                run: directory.deletingLastPathComponent().path, wanted: count, found: chosen.count,
+                upperBound: upperBound, multipleOf: interval)
+        }
+        return chosen.suffix(count).map { checkpoint($0.name) }
+    }
+
+    /// The update `link` points at (`update-00012000` → 12000), or nil when the run has no
+    /// such link or it points at an epoch checkpoint.
+    public func update(of link: Link) -> Int? {
+        guard let name = target(of: link), name.hasPrefix(Self.updatePrefix) else { return nil }
+        return Int(name.dropFirst(Self.updatePrefix.count))
     }
 }
 

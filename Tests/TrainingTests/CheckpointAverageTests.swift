@@ -51,6 +51,25 @@ import Transformer
         }
     }
 
+    /// fairseq's `--checkpoint-upper-bound` and the interval filter: the last N checkpoints at
+    /// or below an update, at multiples of an interval, or both; too few is an error saying
+    /// which checkpoints were counted.
+    @Test func lastUpdateCheckpointsBelowABoundAndAtAnInterval() throws {
+        let run = RunCheckpoints(run: Self.run)
+        func names(_ count: Int, upperBound: Int? = nil, multipleOf: Int? = nil) throws -> [Int] {
+            try run.lastUpdateCheckpoints(count: count, upperBound: upperBound, multipleOf: multipleOf)
+                .map { Int($0.lastPathComponent.dropFirst(RunCheckpoints.updatePrefix.count))! }
+        }
+        #expect(try names(2, upperBound: 3) == [2, 3])
+        #expect(try names(2, multipleOf: 2) == [2, 4])
+        #expect(try names(1, upperBound: 3, multipleOf: 2) == [2])
+        #expect(try names(3, upperBound: 100) == [2, 3, 4])
+        let error = #expect(throws: CheckpointError.self) { try names(2, upperBound: 3, multipleOf: 2) }
+        #expect(error == .tooFewCheckpoints(run: Self.run.path, wanted: 2, found: 1, upperBound: 3, multipleOf: 2))
+        #expect(error?.errorDescription == "\(Self.run.path) has 1 update checkpoints at or below update 3 at multiples of 2 updates, fewer than the 2 asked for")
+        #expect(run.update(of: .last) == 4)
+    }
+
     /// Checkpoints of different models or tokenizers are refused, naming both.
     @Test func differentModelsOrTokenizersAreRefused() throws {
         let other = FileManager.default.temporaryDirectory.appendingPathComponent("nmt-average-other-\(getpid())")
@@ -81,5 +100,27 @@ import Transformer
         #expect(again.status == 1 && again.error == "nmt: error: \(output.path) already exists; name a new directory\n")
         let usage = try runProcess(nmt, ["average", "-o", output.path])
         #expect(usage.status == 64, "\(usage.error)")
+        let boundWithoutRun = try runProcess(nmt, ["average", Self.run.path + "/checkpoints/update-00000001", "--update-multiple-of", "2", "-o", output.path + "-2"])
+        #expect(boundWithoutRun.status == 64 && boundWithoutRun.error.contains("give --run"), "\(boundWithoutRun.error)")
+    }
+
+    /// `--checkpoint-upper-bound best --update-multiple-of 2` averages the checkpoints at even
+    /// updates ending at the run's best one, whichever update that is.
+    @Test func theCommandAveragesTheCheckpointsEndingAtTheBest() throws {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("nmt-averaged-best-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: output) }
+        let run = RunCheckpoints(run: Self.run)
+        let best = try #require(run.update(of: .best))
+        let even = (1...4).filter { $0 % 2 == 0 && $0 <= best }
+        try #require(!even.isEmpty, "the run's best checkpoint is update \(best)")
+        let result = try runProcess(builtProduct("nmt"), [
+            "average", "--run", Self.run.path, "--num-update-checkpoints", "1", "--checkpoint-upper-bound", "best",
+            "--update-multiple-of", "2", "-o", output.path,
+        ])
+        #expect(result.status == 0, "\(result.error)")
+        #expect(result.error.contains("(\(RunCheckpoints.name(update: even.last!)))"), "\(result.error)")
+        let averaged = try ModelCheckpoint(directory: output)
+        let expected = try Self.checkpoint(even.last!)
+        #expect((0..<averaged.model.parameterCount).allSatisfy { averaged.model.parameters.base[$0] == expected.model.parameters.base[$0] })
     }
 }
