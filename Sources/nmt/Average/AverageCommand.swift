@@ -81,6 +81,6 @@ struct AverageCommand: ParsableCommand {
         }
         let loaded = try directories.map { try ModelCheckpoint(directory: $0) }
         try CheckpointAverage.write(loaded, to: URL(fileURLWithPath: output))
-        FileHandle.standardError.write(Data("averaged \(loaded.count) checkpoints (\(directories.map(\.lastPathComponent).joined(separator: ", "))) into \(output)\n".utf8))
+        FileHandle.standardError.write(Data("averaged \(loaded.count) checkpoint\(loaded.count == 1 ? "" : "s") (\(directories.map(\.lastPathComponent).joined(separator: ", "))) into \(output)\n".utf8))
     }
 }
