@@ -3,7 +3,7 @@
 directories while it trains: per task, seed and arm, the last update trained and the last
 checkpoint (where a stopped study resumes: updates past it are trained again), the best validation
 BLEU so far and its update, the last validation's BLEU and NLL, how many validations have
-passed without a better BLEU (training stops when that exceeds --patience, 5), the stop
+passed without a better BLEU (training stops when that exceeds --patience, 5: at the sixth), the stop
 reason of a finished run (patience, or the update cap: each chunk of the study ends at
 its own --max-update, which is not a stop), and the machines and precisions its segments ran on.
 

@@ -107,7 +107,7 @@ extension TrainingConfig {
         int("max_update", \.maxUpdate, 0...1_000_000_000, "stop after this many updates (0: no limit)"),
         double("stop_time_hours", \.stopTimeHours, 0, 10_000, "stop after this wall-clock time (0: no limit)"),
         int("validate_interval_updates", \.validateIntervalUpdates, 1...1_000_000_000, "validate and checkpoint every N updates"),
-        int("patience", \.patience, -1...1_000_000, "stop after N validations without a better BLEU (−1: never)"),
+        int("patience", \.patience, -1...1_000_000, "stop when more than N validations in a row bring no better BLEU (fairseq's --patience N+1; −1: never)"),
         int("save_interval_updates", \.saveIntervalUpdates, 0...1_000_000_000,
             "also checkpoint every N updates, without validating (0: only at validations)"),
         bool("no_epoch_checkpoints", \.noEpochCheckpoints, "no checkpoint at the end of each epoch"),

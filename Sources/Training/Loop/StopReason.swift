@@ -6,7 +6,7 @@ public enum StopReason: Codable, Equatable, Sendable {
     case maxUpdate
     /// `stop_time_hours` of training spent.
     case stopTime
-    /// No better validation result for more than `patience` validations.
+    /// No better validation result for more than `patience` validations in a row.
     case patience
     /// SIGTERM or SIGINT: stopped after the update in progress, with a checkpoint.
     case signal(Int32)
@@ -33,5 +33,12 @@ public enum StopReason: Codable, Equatable, Sendable {
         if config.maxUpdate > 0 && updates >= config.maxUpdate { return .maxUpdate }
         if config.stopTimeHours > 0 && elapsedSeconds >= config.stopTimeHours * 3600 { return .stopTime }
         return nil
+    }
+
+    /// Whether patience has run out: more than `patience` validations in a row without a
+    /// better result (a tie is not better), −1 never. fairseq and Marian stop at the
+    /// `patience`-th such validation instead, so their `--patience N + 1` is this one's N.
+    static func patienceRanOut(_ config: TrainingConfig, progress: TrainingProgress) -> Bool {
+        config.patience >= 0 && progress.validationsWithoutImprovement > config.patience
     }
 }

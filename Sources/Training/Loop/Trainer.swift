@@ -317,8 +317,14 @@ public final class Trainer {
         if group.isDistributed {
             log.message("data-parallel: \(communicator.description); each update takes update_freq \(config.updateFreq) × \(group.ranks) ranks = \(group.batchesPerUpdate) batches")
         }
-        // A resumed run whose budget is already spent ends here: another update would change
-        // the finished run's weights. Rank 0's clock decides for every rank.
+        // A resumed run whose patience ran out (at the validation that ended it) or whose
+        // budget is spent ends here: another update would change the finished run's weights.
+        // Every rank holds the same progress; rank 0's clock decides for every rank.
+        if StopReason.patienceRanOut(config, progress: session.progress) {
+            log.warning("nothing to train: patience \(config.patience) already ran out at update \(session.progress.update) (\(session.progress.validationsWithoutImprovement) validations without a better result; a larger --patience continues the run)",
+                        fields: ["update": Double(session.progress.update)])
+            return finish(session, stopReason: .patience, lastValidLoss: nil, clock: clock)
+        }
         let spent = try group.decide("budget at start") {
             StopDecision(budget: StopReason.budgetReached(config, updates: session.progress.update, elapsedSeconds: clock.elapsed()))
         }.budget

@@ -168,7 +168,7 @@ final class TrainingLoop {
             logValidation(result)
             return ValidationDecision(
                 isBest: isBest,
-                patienceOut: config.patience >= 0 && session.progress.validationsWithoutImprovement > config.patience)
+                patienceOut: StopReason.patienceRanOut(config, progress: session.progress))
         }
         try checkpoint(best: decision.isBest)
         return decision.patienceOut
