@@ -15,7 +15,9 @@
 # Final models as fairseq users evaluate them: the best checkpoint, and the average of the
 # 5 interval checkpoints ending at the best one (`nmt average`), both translated with beam
 # 5 (valid and test), scored (BLEU, chrF, test NLL by forced decoding); per seed, paired
-# bootstrap and approximate randomization of each arm against label smoothing.
+# bootstrap and approximate randomization of each arm against label smoothing. Each arm is
+# evaluated on one thread, as soon as it stops if a core is free (an arm that stops early
+# is evaluated while the others train), else when the pair ends, $CORES arms at a time.
 #
 # Resumable at any point (stop it with Ctrl-C or kill, start it again): a finished arm is
 # never retrained, an unfinished one resumes from its last checkpoint. An arm stopped by
@@ -34,7 +36,7 @@
 # Settings (environment): TASKS="bible-es-en libreoffice-de-en" SEEDS="1 2 3"
 # OUT=runs/convergence KEEP=docs/results/convergence CHUNK=500 SAVE_EVERY=100 (0: chunk ends only)
 # CAP=20000 PATIENCE=5
-# PRECISION=auto ALPHA=0.1 TAU=2 EXTRA_TAU1=0 PRESET=small
+# PRECISION=auto ALPHA=0.1 TAU=2 EXTRA_TAU1=0 PRESET=small CORES=$(nproc)
 # Recipe (fairseq's for small data): dropout 0.3, lr 1e-3, inverse square root with 1,000
 # warmup updates, 4,096 tokens per batch.
 set -euo pipefail
@@ -52,6 +54,7 @@ ALPHA=${ALPHA:-0.1}
 TAU=${TAU:-2}
 EXTRA_TAU1=${EXTRA_TAU1:-0}
 PRESET=${PRESET:-small}
+CORES=${CORES:-$(nproc)}
 bin=.build/release
 
 bash scripts/install-system-packages.sh
@@ -161,7 +164,7 @@ align_pair() { # task seed: every unfinished arm resumes from the same update
 }
 
 train_pair() { # task seed: chunk by chunk until every arm is finished
-  local arms target=$CAP; arms=$(arms_of "$1" "$2")
+  local arms target=$CAP evaluator=""; arms=$(arms_of "$1" "$2")
   align_pair "$1" "$2"
   # Resume at the chunk the slowest unfinished arm is in.
   for arm in $arms; do
@@ -178,20 +181,46 @@ train_pair() { # task seed: chunk by chunk until every arm is finished
       running+=($!)
     done
     for pid in "${running[@]}"; do wait "$pid"; done
-    local all=1
-    for arm in $arms; do finished "$OUT/$1/seed$2/$arm" || all=0; done
-    [ $all = 1 ] && return 0
+    local training=0
+    for arm in $arms; do finished "$OUT/$1/seed$2/$arm" || training=$((training + 1)); done
+    [ $training = 0 ] && break
+    # A core that no arm trains on evaluates the finished arms meanwhile, rather than
+    # idling until the last arm stops.
+    if [ $training -lt "$CORES" ] && ! running "$evaluator"; then
+      [ -z "$evaluator" ] || wait "$evaluator"
+      evaluate_finished "$1" "$2" 1 &
+      evaluator=$!
+    fi
     target=$((target + CHUNK))
   done
+  [ -z "$evaluator" ] || wait "$evaluator"
 }
+
+running() { [ -n "$1" ] && kill -0 "$1" 2>/dev/null; }
 
 score() { "$bin/bleu" "$@" -b -w 2; }
 
+# Whether a run's eval.json is of its last update (not, when the arm trained on since: a
+# raised cap).
+evaluated() { grep -qs "\"updates\": $(last_update "$1")," "$1/eval.json"; }
+
+evaluate_finished() { # task seed slots: the finished arms not evaluated yet, $3 at a time
+  local pids=() arm
+  for arm in $(arms_of "$1" "$2"); do
+    finished "$OUT/$1/seed$2/$arm" && ! evaluated "$OUT/$1/seed$2/$arm" || continue
+    evaluate_arm "$1" "$2" "$arm" &
+    pids+=($!)
+    if [ ${#pids[@]} -ge "$3" ]; then wait "${pids[0]}"; pids=("${pids[@]:1}"); fi
+  done
+  for pid in "${pids[@]}"; do wait "$pid"; done
+}
+
 evaluate_arm() { # task seed arm: best and average of 5, beam 5; eval.json beside the run
+  # One thread, whatever runs beside it, so that every arm is decoded alike (products
+  # split across threads can round differently).
   local data src tgt; read -r data src tgt <<< "$(task_data "$1")"
   local run="$OUT/$1/seed$2/$3"
-  # Done already, unless the arm trained on since (a raised cap).
-  grep -qs "\"updates\": $(last_update "$run")," "$run/eval.json" && return 0
+  evaluated "$run" && return 0
   local best; best=$(readlink "$run/checkpoints/best")
   local b=$((10#${best#update-}))
   # The 5 chunk ends (validations) ending at the best; fewer when the best came early.
@@ -203,9 +232,9 @@ evaluate_arm() { # task seed arm: best and average of 5, beam 5; eval.json besid
   for model in best avg5; do
     local dir="$run/checkpoints/best"; [ $model = avg5 ] && dir="$run/avg5"
     for split in valid test; do
-      "$bin/nmt" translate --model "$dir" --input "$data/$split.$src" --output "$run/$split.$model.beam5.hyp" --beam 5 --batch-size 64 --threads 2
+      "$bin/nmt" translate --model "$dir" --input "$data/$split.$src" --output "$run/$split.$model.beam5.hyp" --beam 5 --batch-size 64 --threads 1
     done
-    "$bin/nmt" score --model "$dir" --src "$data/test.$src" --tgt "$data/test.$tgt" --output "$run/test.$model.scores" --threads 2
+    "$bin/nmt" score --model "$dir" --src "$data/test.$src" --tgt "$data/test.$tgt" --output "$run/test.$model.scores" --threads 1
     local nll; nll=$(awk -F'\t' '{ s += $1; n += $1 / $2 } END { printf "%.4f", -s / n }' "$run/test.$model.scores")
     fields+=("\"$model\": {\"valid_bleu\": $(score "$data/valid.$tgt" -i "$run/valid.$model.beam5.hyp"), \"test_bleu\": $(score "$data/test.$tgt" -i "$run/test.$model.beam5.hyp"), \"test_chrf\": $(score "$data/test.$tgt" -i "$run/test.$model.beam5.hyp" -m chrf), \"test_nll\": $nll}")
   done
@@ -250,7 +279,7 @@ for task in $TASKS; do
     if [ -f "$KEEP/$task/seed$seed/significance.avg5.ar.json" ]; then echo "$task seed $seed: done (kept in $KEEP)" >&2; continue; fi
     echo "$task seed $seed: arms $(arms_of "$task" "$seed"), chunks of $CHUNK updates, patience $PATIENCE, cap $CAP" >&2
     train_pair "$task" "$seed"
-    for arm in $(arms_of "$task" "$seed"); do evaluate_arm "$task" "$seed" "$arm"; done
+    evaluate_finished "$task" "$seed" "$CORES"
     significance "$task" "$seed"
     keep_pair "$task" "$seed"
   done
