@@ -22,6 +22,13 @@ public struct RunCheckpoints: Sendable {
     /// Name of the checkpoint written after `update` updates.
     public static func name(update: Int) -> String { String(format: "update-%08d", update) }
 
+    /// The update of an update checkpoint's name (`update-00012000` → 12000); nil for
+    /// any other name.
+    public static func update(ofCheckpoint name: String) -> Int? {
+        guard name.hasPrefix(updatePrefix) else { return nil }
+        return Int(name.dropFirst(updatePrefix.count))
+    }
+
     /// Name of the checkpoint written at the end of epoch `epoch`.
     public static func name(epoch: Int) -> String { String(format: "epoch-%04d", epoch) }
 
@@ -83,10 +90,7 @@ public struct RunCheckpoints: Sendable {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else {
             throw CheckpointError.missingDirectory(directory.path)
         }
-        let updates = names.compactMap { name -> (update: Int, name: String)? in
-            guard name.hasPrefix(Self.updatePrefix), let update = Int(name.dropFirst(Self.updatePrefix.count)) else { return nil }
-            return (update, name)
-        }
+        let updates = names.compactMap { name in Self.update(ofCheckpoint: name).map { (update: $0, name: name) } }
         let chosen = updates.filter { checkpoint in
             (upperBound.map { checkpoint.update <= $0 } ?? true) && (interval.map { $0 > 0 && checkpoint.update % $0 == 0 } ?? true)
         }.sorted { $0.update < $1.update }
@@ -101,8 +105,7 @@ public struct RunCheckpoints: Sendable {
     /// The update `link` points at (`update-00012000` → 12000), or nil when the run has no
     /// such link or it points at an epoch checkpoint.
     public func update(of link: Link) -> Int? {
-        guard let name = target(of: link), name.hasPrefix(Self.updatePrefix) else { return nil }
-        return Int(name.dropFirst(Self.updatePrefix.count))
+        target(of: link).flatMap(Self.update(ofCheckpoint:))
     }
 }
 
@@ -127,7 +130,7 @@ public struct CheckpointRetention: Sendable, Equatable {
 
     /// Whether the update checkpoint called `name` (`update-NNNNNNNN`) is exempt from pruning.
     func exempts(checkpoint name: String) -> Bool {
-        guard updatePattern > 0, let update = Int(name.dropFirst(RunCheckpoints.updatePrefix.count)) else { return false }
+        guard updatePattern > 0, let update = RunCheckpoints.update(ofCheckpoint: name) else { return false }
         return update % updatePattern == 0
     }
 }
