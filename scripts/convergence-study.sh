@@ -7,10 +7,14 @@
 # of $CHUNK updates (a validation and a checkpoint at each chunk's end): every arm reaches
 # update k·$CHUNK before any starts the next chunk, so a pair that moves to another machine,
 # or from bf16 to fp32 because the new CPU lacks it, does so at the same update for both
-# arms. Each arm's train.jsonl records every segment (precision and why, CPU and its family
-# and model, kernel path, OpenBLAS core) and its end (stop reason, update, elapsed time);
-# $run.commits.train the commit of each chunk. An arm is finished when patience runs out
-# or at the cap ($CAP updates: not converged, and the report says so).
+# arms. When arms stop early, those still training share the cores that no arm and no
+# evaluation uses (on 2 cores, the last arm of a pair trains on both once the early arm
+# has been evaluated): an arm with no partner left has nothing to stay in step with, and
+# a core left idle would cost hours per pair. Each arm's train.jsonl records every segment (precision and why, CPU and
+# its family and model, kernel path, OpenBLAS core, threads) and its end (stop reason,
+# update, elapsed time); $run.commits.train the commit and threads of each chunk. An arm
+# is finished when patience runs out or at the cap ($CAP updates: not converged, and the
+# report says so).
 #
 # Final models as fairseq users evaluate them: the best checkpoint, and the average of the
 # 5 interval checkpoints ending at the best one (`nmt average`), both translated with beam
@@ -99,7 +103,7 @@ finished() { # run: patience ran out, or the cap was reached
   [ "$reason" = patience ] || { [ "$reason" = max_update ] && [ "$(last_update "$1")" -ge "$CAP" ]; }
 }
 
-train_chunk() { # task seed arm target-update
+train_chunk() { # task seed arm target-update threads
   local data src tgt; read -r data src tgt <<< "$(task_data "$1")"
   local run="$OUT/$1/seed$2/$3" criterion
   case $3 in
@@ -111,10 +115,10 @@ train_chunk() { # task seed arm target-update
   local start=(--overwrite)
   [ -L "$run/checkpoints/last" ] && start=(--resume)
   mkdir -p "$run"
-  echo "$(source_commit) to update $4" >> "$run.commits.train"
+  echo "$(source_commit) to update $4$( [ "$5" = 1 ] || echo ", $5 threads")" >> "$run.commits.train"
   "$bin/nmt" train --config "configs/$PRESET.yaml" --output "$run" "${start[@]}" --quiet \
     --train-src "$data/train.$src" --train-tgt "$data/train.$tgt" --valid-src "$data/valid.$src" --valid-tgt "$data/valid.$tgt" \
-    --threads 1 --seed "$2" --precision "$PRECISION" --dropout 0.3 --lr 1e-3 --warmup-updates 1000 --warmup-init-lr 1e-7 \
+    --threads "$5" --seed "$2" --precision "$PRECISION" --dropout 0.3 --lr 1e-3 --warmup-updates 1000 --warmup-init-lr 1e-7 \
     --max-tokens 4096 --stop-time-hours 0 --max-epoch 0 --max-update "$4" --validate-interval-updates "$CHUNK" \
     --patience "$PATIENCE" --no-epoch-checkpoints --save-interval-updates "$SAVE_EVERY" \
     --keep-interval-updates $((SAVE_EVERY > 0 ? CHUNK / SAVE_EVERY - 1 : 0)) --keep-interval-updates-pattern "$CHUNK" \
@@ -172,25 +176,31 @@ train_pair() { # task seed: chunk by chunk until every arm is finished
     finished "$run" || target=$(( $(last_update "$run") / CHUNK * CHUNK + CHUNK < target ? $(last_update "$run") / CHUNK * CHUNK + CHUNK : target ))
   done
   while [ "$target" -le "$CAP" ]; do
-    local running=()
+    local running=() due=() training=0
     for arm in $arms; do
       local run="$OUT/$1/seed$2/$arm"
-      # Finished, or already at this chunk's end (stopped between its arms' chunk ends).
-      finished "$run" || [ "$(last_update "$run")" -ge "$target" ] && continue
-      train_chunk "$1" "$2" "$arm" "$target" &
-      running+=($!)
+      finished "$run" && continue
+      training=$((training + 1))
+      # Already at this chunk's end (stopped between its arms' chunk ends).
+      [ "$(last_update "$run")" -ge "$target" ] || due+=("$arm")
     done
-    for pid in "${running[@]}"; do wait "$pid"; done
-    local training=0
-    for arm in $arms; do finished "$OUT/$1/seed$2/$arm" || training=$((training + 1)); done
     [ $training = 0 ] && break
     # A core that no arm trains on evaluates the finished arms meanwhile, rather than
     # idling until the last arm stops.
-    if [ $training -lt "$CORES" ] && ! running "$evaluator"; then
+    if [ $training -lt "$CORES" ] && ! running "$evaluator" && [ -n "$(unevaluated "$1" "$2")" ]; then
       [ -z "$evaluator" ] || wait "$evaluator"
       evaluate_finished "$1" "$2" 1 &
       evaluator=$!
     fi
+    # One thread each while the arms outnumber the cores; the cores neither training nor
+    # evaluating are shared out among the arms left.
+    local free=$CORES; running "$evaluator" && free=$((free - 1))
+    local threads=$(( ${#due[@]} > 0 && free / ${#due[@]} > 1 ? free / ${#due[@]} : 1 ))
+    for arm in "${due[@]}"; do
+      train_chunk "$1" "$2" "$arm" "$target" "$threads" &
+      running+=($!)
+    done
+    for pid in "${running[@]}"; do wait "$pid"; done
     target=$((target + CHUNK))
   done
   [ -z "$evaluator" ] || wait "$evaluator"
@@ -204,10 +214,17 @@ score() { "$bin/bleu" "$@" -b -w 2; }
 # raised cap).
 evaluated() { grep -qs "\"updates\": $(last_update "$1")," "$1/eval.json"; }
 
+unevaluated() { # task seed: the finished arms not evaluated yet
+  local arm
+  for arm in $(arms_of "$1" "$2"); do
+    finished "$OUT/$1/seed$2/$arm" && ! evaluated "$OUT/$1/seed$2/$arm" && echo "$arm"
+  done
+  return 0
+}
+
 evaluate_finished() { # task seed slots: the finished arms not evaluated yet, $3 at a time
   local pids=() arm
-  for arm in $(arms_of "$1" "$2"); do
-    finished "$OUT/$1/seed$2/$arm" && ! evaluated "$OUT/$1/seed$2/$arm" || continue
+  for arm in $(unevaluated "$1" "$2"); do
     evaluate_arm "$1" "$2" "$arm" &
     pids+=($!)
     if [ ${#pids[@]} -ge "$3" ]; then wait "${pids[0]}"; pids=("${pids[@]:1}"); fi
