@@ -13,7 +13,10 @@ both tests' p-values and a 95 % interval of the difference (labo-study-report.py
 sacreBLEU's resamples). The cross-entropy control (α 0) is reported beside, and LABO τ 1
 apart (never the headline arm). Whatever the verdict, a paragraph per task says where the
 arms differ: LABO − LS in test BLEU, chrF, NLL and valid BLEU, and each arm against the
-control (`labo_minus_ls` and `minus_cross_entropy` in the JSON).
+control (`labo_minus_ls` and `minus_cross_entropy` in the JSON). Per seed, every arm at the
+update where the pair's first arm stopped (`at_first_stop`: best validation BLEU by then,
+validation BLEU and NLL there), which tells an arm that stopped earlier from one that is
+worse at the same budget.
 
 The goal: LABO ≥ LS + 0.5 test BLEU (beam 5, averaged model) as the mean over 3 seeds on
 each task, with bootstrap p < 0.05 in a majority of seeds; the block opens with the goal
@@ -46,9 +49,17 @@ GOAL = 0.5
 MODELS = [("beam5", "best", "best checkpoint"), ("beam5_avg", "avg5", "average of 5 ending at the best")]
 METRICS = ["test_bleu", "test_chrf", "test_nll", "valid_bleu"]
 
-spec = importlib.util.spec_from_file_location("labo_report", os.path.join(ROOT, "scripts/labo-study-report.py"))
-labo_report = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(labo_report)
+
+
+def load(name, file):
+    spec = importlib.util.spec_from_file_location(name, os.path.join(ROOT, "scripts", file))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+labo_report = load("labo_report", "labo-study-report.py")
+progress = load("progress", "convergence-study-progress.py")
 
 
 def kept_seeds(task):
@@ -116,6 +127,7 @@ def task_entry(task):
                 "bleu_interval": labo_report.difference_interval(BLEU(), reference, hyps["ls"], hyps["labo"]),
                 "chrf_interval": labo_report.difference_interval(CHRF(), reference, hyps["ls"], hyps["labo"]),
             }
+        row["at_first_stop"] = at_first_stop(task, s, evals[s])
         entry["per_seed"].append(row)
     capped = [f"{arm} seed {s}" for s in seeds for arm in evals[s] if evals[s][arm]["stop_reason"] != "patience"]
     if len(seeds) < PLANNED_SEEDS:
@@ -131,6 +143,21 @@ def task_entry(task):
     if capped:
         entry["verdict"] += "; not converged (reached the cap): " + ", ".join(capped)
     return entry
+
+
+def at_first_stop(task, seed, evals):
+    """Every arm at the update where the pair's first arm stopped: the best validation BLEU
+    (greedy) it had reached by then and its validation BLEU and NLL there, from the kept
+    train.jsonl. Separates "stopped earlier" from "worse at the same budget"."""
+    first = min(evals, key=lambda arm: (evals[arm]["updates"], arm))
+    update = evals[first]["updates"]
+    arms = {}
+    for arm in evals:
+        validations = [v for v in progress.arm_state(os.path.join(KEPT, task, f"seed{seed}", arm))["validations"] if v[0] <= update]
+        best = max(validations, key=lambda v: (v[1], -v[0]))
+        arms[arm] = {"best_valid_bleu": best[1], "best_update": best[0], "valid_bleu": validations[-1][1],
+                     "valid_nll": validations[-1][2]}
+    return {"update": update, "first_stopped": first, "arms": arms}
 
 
 def curves(task):
@@ -204,6 +231,13 @@ def markdown(tasks, goal):
                 lines.append(f"| {r['seed']} | {label} | {d['bleu_difference']:+.2f} | {d['bleu_p_bootstrap']:.3f} | "
                              f"{d['bleu_p_randomization']:.3f} | [{d['bleu_interval'][0]:+.2f}, {d['bleu_interval'][1]:+.2f}] | "
                              f"{d['chrf_difference']:+.2f} | {d['chrf_p_bootstrap']:.3f} |")
+        lines.append("")
+        for r in e["per_seed"]:
+            stop = r["at_first_stop"]
+            arms = stop["arms"]
+            lines.append(f"Seed {r['seed']} at update {stop['update']:,}, where its first arm ({stop['first_stopped']}) stopped: "
+                         "best validation BLEU so far (greedy) " + ", ".join(f"{arm} {a['best_valid_bleu']:.2f}" for arm, a in arms.items())
+                         + "; validation NLL there " + ", ".join(f"{arm} {a['valid_nll']:.3f}" for arm, a in arms.items()) + ".")
         lines += [""] + [f"![{task} curves]({path})" for path in e.get("curves", [])] + [""]
     lines.append(END)
     return "\n".join(lines)
