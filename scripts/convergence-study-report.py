@@ -6,8 +6,8 @@ docs/results/labo-vs-ls.json and one SVG of the training curves per task and see
 Reads what the study keeps for every finished pair (docs/results/convergence/TASK/seedN:
 each arm's eval.json, train.jsonl and test hypotheses of the best and the averaged model,
 and `bleu`'s paired bootstrap and approximate randomization, label smoothing the baseline).
-Per task: mean ± sd over seeds of test BLEU, chrF and NLL of every arm and both final models
-(`beam5`: the best checkpoint; `beam5_avg`: the average of the 5 interval checkpoints ending
+Per task: mean ± sd over seeds of test BLEU, chrF, NLL and length ratio (hypothesis ÷
+reference, sacreBLEU's tokens) of every arm and both final models (`beam5`: the best checkpoint; `beam5_avg`: the average of the 5 interval checkpoints ending
 at the best), the updates each arm needed and why it stopped, and per seed LABO − LS with
 both tests' p-values and a 95 % interval of the difference (labo-study-report.py's, from
 sacreBLEU's resamples). The cross-entropy control (α 0) is reported beside, and LABO τ 1
@@ -47,7 +47,7 @@ BEGIN, END = "<!-- convergence-study:begin -->", "<!-- convergence-study:end -->
 PLANNED_SEEDS = 3
 GOAL = 0.5
 MODELS = [("beam5", "best", "best checkpoint"), ("beam5_avg", "avg5", "average of 5 ending at the best")]
-METRICS = ["test_bleu", "test_chrf", "test_nll", "valid_bleu"]
+METRICS = ["test_bleu", "test_chrf", "test_nll", "valid_bleu", "test_length_ratio"]
 
 
 
@@ -86,12 +86,23 @@ def p_value(file, arm):
     return None, None
 
 
+def length_ratio(reference, hypotheses):
+    """Hypothesis length ÷ reference length in BLEU's tokens (sacreBLEU's; below 1 BLEU's
+    brevity penalty applies): tells a BLEU difference in length from one in n-gram precision."""
+    score = BLEU().corpus_score(labo_report.read_lines(hypotheses), [reference])
+    return score.sys_len / score.ref_len
+
+
 def task_entry(task):
     data, tgt = TASK_DATA[task]
     reference = labo_report.read_lines(os.path.join(ROOT, data, f"test.{tgt}"))
     seeds = kept_seeds(task)
     evals = {s: {arm: json.load(open(os.path.join(KEPT, task, f"seed{s}", arm, "eval.json"))) for arm in arms_of(task, s)}
              for s in seeds}
+    for s in seeds:
+        for arm, e in evals[s].items():
+            for _, model, _ in MODELS:
+                e[model]["test_length_ratio"] = length_ratio(reference, os.path.join(KEPT, task, f"seed{s}", arm, f"test.{model}.beam5.hyp"))
     entry = {"seeds": seeds, "updates": {}, "stop_reasons": {}, "per_seed": [], "cross_entropy": None, "labo_tau1": None}
     for key, model, _ in MODELS:
         entry[key] = {arm: {m: summary([evals[s][arm][model][m] for s in seeds]) for m in METRICS}
@@ -181,7 +192,8 @@ def differences(e):
     text = (f"LABO − LS, mean of {n} seed{'s' if n > 1 else ''} (averaged model; best checkpoint in brackets): "
             + ", ".join(f"{name} {signed(d['beam5_avg'][m], digits)} [{signed(d['beam5'][m], digits)}]"
                         for name, m, digits in [("test BLEU", "test_bleu", 2), ("chrF", "test_chrf", 2),
-                                                ("NLL", "test_nll", 4), ("valid BLEU", "valid_bleu", 2)]) + ".")
+                                                ("NLL", "test_nll", 4), ("valid BLEU", "valid_bleu", 2),
+                                                ("length ratio", "test_length_ratio", 3)]) + ".")
     if e["minus_cross_entropy"]:
         c = e["minus_cross_entropy"]
         text += (f" Against no regularization (cross-entropy, averaged models, seed{'s' if len(e['cross_entropy']['seeds']) > 1 else ''} "
@@ -208,20 +220,23 @@ def markdown(tasks, goal):
         if not e["seeds"]:
             lines += ["No seed finished yet.", ""]
             continue
-        lines += ["| model | arm | test BLEU | test chrF | test NLL | updates | stopped by |", "|---|---|--:|--:|--:|--:|---|"]
+        lines += ["| model | arm | test BLEU | test chrF | test NLL | length ratio | updates | stopped by |",
+                  "|---|---|--:|--:|--:|--:|--:|---|"]
         for key, _, label in MODELS:
             for arm in ["ls", "labo"]:
                 m = e[key][arm]
                 lines.append(f"| {label} | {arm} | {labo_report.fmt(m['test_bleu']['mean'], m['test_bleu']['sd'])} | "
                              f"{labo_report.fmt(m['test_chrf']['mean'], m['test_chrf']['sd'])} | "
                              f"{labo_report.fmt(m['test_nll']['mean'], m['test_nll']['sd'], 4)} | "
+                             f"{labo_report.fmt(m['test_length_ratio']['mean'], m['test_length_ratio']['sd'], 3)} | "
                              f"{', '.join(str(u) for u in e['updates'][arm])} | {', '.join(e['stop_reasons'][arm])} |")
         for name, label in [("cross_entropy", "cross-entropy (control)"), ("labo_tau1", "LABO τ 1 (apart)")]:
             if e[name]:
                 m = e[name]["beam5_avg"]
                 lines.append(f"| average of 5 | {label} | {labo_report.fmt(m['test_bleu']['mean'], m['test_bleu']['sd'])} | "
                              f"{labo_report.fmt(m['test_chrf']['mean'], m['test_chrf']['sd'])} | "
-                             f"{labo_report.fmt(m['test_nll']['mean'], m['test_nll']['sd'], 4)} | | |")
+                             f"{labo_report.fmt(m['test_nll']['mean'], m['test_nll']['sd'], 4)} | "
+                             f"{labo_report.fmt(m['test_length_ratio']['mean'], m['test_length_ratio']['sd'], 3)} | | |")
         lines += ["", differences(e)]
         lines += ["", "| seed | model | BLEU LABO − LS | p (bootstrap) | p (randomization) | 95 % interval | chrF LABO − LS | p (bootstrap) |",
                   "|---|---|--:|--:|--:|---|--:|--:|"]
