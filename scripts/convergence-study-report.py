@@ -7,8 +7,9 @@ Reads what the study keeps for every finished pair (docs/results/convergence/TAS
 each arm's eval.json, train.jsonl and test hypotheses of the best and the averaged model,
 and `bleu`'s paired bootstrap and approximate randomization, label smoothing the baseline).
 Per task: mean ± sd over seeds of test BLEU, chrF, NLL and length ratio (hypothesis ÷
-reference, sacreBLEU's tokens) of every arm and both final models (`beam5`: the best checkpoint; `beam5_avg`: the average of the 5 interval checkpoints ending
-at the best), the updates each arm needed and why it stopped, and per seed LABO − LS with
+reference, sacreBLEU's tokens) of every arm and both final models (`beam5`: the best
+checkpoint; `beam5_avg`: the average of the 5 interval checkpoints ending at the best),
+the updates each arm needed and why it stopped, and per seed LABO − LS with
 both tests' p-values and a 95 % interval of the difference (labo-study-report.py's, from
 sacreBLEU's resamples). The cross-entropy control (α 0) is reported beside, and LABO τ 1
 apart (never the headline arm). Whatever the verdict, a paragraph per task says where the
