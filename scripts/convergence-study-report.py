@@ -161,8 +161,10 @@ def at_first_stop(task, seed, evals):
     """Every arm at the update where the pair's first arm stopped: the best validation BLEU
     (greedy) it had reached by then and its validation BLEU and NLL there, from the kept
     train.jsonl. Separates "stopped earlier" from "worse at the same budget"."""
-    first = min(evals, key=lambda arm: (evals[arm]["updates"], arm))
-    update = evals[first]["updates"]
+    update = min(e["updates"] for e in evals.values())
+    # None when every arm stopped at the same update.
+    first = next((arm for arm in evals if evals[arm]["updates"] == update), None) \
+        if any(e["updates"] != update for e in evals.values()) else None
     arms = {}
     for arm in evals:
         validations = [v for v in progress.arm_state(os.path.join(KEPT, task, f"seed{seed}", arm))["validations"] if v[0] <= update]
@@ -251,7 +253,8 @@ def markdown(tasks, goal):
         for r in e["per_seed"]:
             stop = r["at_first_stop"]
             arms = stop["arms"]
-            lines.append(f"Seed {r['seed']} at update {stop['update']:,}, where its first arm ({stop['first_stopped']}) stopped: "
+            where = f"where its first arm ({stop['first_stopped']}) stopped" if stop["first_stopped"] else "where every arm stopped"
+            lines.append(f"Seed {r['seed']} at update {stop['update']:,}, {where}: "
                          "best validation BLEU so far (greedy) " + ", ".join(f"{arm} {a['best_valid_bleu']:.2f}" for arm, a in arms.items())
                          + "; validation NLL there " + ", ".join(f"{arm} {a['valid_nll']:.3f}" for arm, a in arms.items()) + ".")
         lines += [""] + [f"![{task} curves]({path})" for path in e.get("curves", [])] + [""]
