@@ -51,7 +51,6 @@ MODELS = [("beam5", "best", "best checkpoint"), ("beam5_avg", "avg5", "average o
 METRICS = ["test_bleu", "test_chrf", "test_nll", "valid_bleu", "test_length_ratio"]
 
 
-
 def load(name, file):
     spec = importlib.util.spec_from_file_location(name, os.path.join(ROOT, "scripts", file))
     module = importlib.util.module_from_spec(spec)
@@ -161,10 +160,9 @@ def at_first_stop(task, seed, evals):
     """Every arm at the update where the pair's first arm stopped: the best validation BLEU
     (greedy) it had reached by then and its validation BLEU and NLL there, from the kept
     train.jsonl. Separates "stopped earlier" from "worse at the same budget"."""
-    update = min(e["updates"] for e in evals.values())
-    # None when every arm stopped at the same update.
-    first = next((arm for arm in evals if evals[arm]["updates"] == update), None) \
-        if any(e["updates"] != update for e in evals.values()) else None
+    updates = {arm: e["updates"] for arm, e in evals.items()}
+    update = min(updates.values())
+    first = None if len(set(updates.values())) == 1 else min(updates, key=updates.get)  # None: all stopped together
     arms = {}
     for arm in evals:
         validations = [v for v in progress.arm_state(os.path.join(KEPT, task, f"seed{seed}", arm))["validations"] if v[0] <= update]

@@ -10,11 +10,11 @@
 # arms. When arms stop early, those still training share the cores that no arm and no
 # evaluation uses (on 2 cores, the last arm of a pair trains on both once the early arm
 # has been evaluated): an arm with no partner left has nothing to stay in step with, and
-# a core left idle would cost hours per pair. Each arm's train.jsonl records every segment (precision and why, CPU and
-# its family and model, kernel path, OpenBLAS core, threads) and its end (stop reason,
-# update, elapsed time); $run.commits.train the commit and threads of each chunk. An arm
-# is finished when patience runs out or at the cap ($CAP updates: not converged, and the
-# report says so).
+# a core left idle would cost hours per pair. Each arm's train.jsonl records every
+# segment (precision and why, CPU and its family and model, kernel path, OpenBLAS core,
+# threads) and its end (stop reason, update, elapsed time); $run.commits.train the commit
+# and threads of each chunk. An arm is finished when patience runs out or at the cap
+# ($CAP updates: not converged, and the report says so).
 #
 # Final models as fairseq users evaluate them: the best checkpoint, and the average of the
 # 5 interval checkpoints ending at the best one (`nmt average`), both translated with beam
