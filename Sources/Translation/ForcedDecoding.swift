@@ -22,6 +22,22 @@ public enum ForcedDecoding {
     /// (the model's `makeInt8Weights()`), the layer products run in int8.
     public static func score(sources: [[Int32]], targets: [[Int32]], model: TransformerModel,
                              int8: Int8Weights? = nil) throws -> [ForcedScore] {
+        try score(sources: sources, targets: targets, model: model, int8: int8) { _, _ in }
+    }
+
+    /// As `score(sources:targets:model:int8:)`, and adds every scored position (targets, then
+    /// eos) to `calibration`.
+    public static func score(sources: [[Int32]], targets: [[Int32]], model: TransformerModel,
+                             int8: Int8Weights? = nil, calibration: inout TokenCalibration) throws -> [ForcedScore] {
+        try score(sources: sources, targets: targets, model: model, int8: int8) { row, reference in
+            calibration.add(logProbabilities: row, reference: reference)
+        }
+    }
+
+    /// The full forward pass; `visit` sees each scored position's log-softmax row (V values)
+    /// and its reference index, in sentence order.
+    private static func score(sources: [[Int32]], targets: [[Int32]], model: TransformerModel, int8: Int8Weights?,
+                              visit: (UnsafeBufferPointer<Float>, Int) -> Void) throws -> [ForcedScore] {
         guard sources.count == targets.count else {
             throw SearchError.sentenceCountMismatch(sources: sources.count, targets: targets.count)
         }
@@ -34,6 +50,9 @@ public enum ForcedDecoding {
         let logits = model.forward(batch, mode: .inference, engine: engine, workspace: ws)     // (N, V), packed rows
         Softmax.logSoftmaxForward(logits, into: logits)
         let v = config.targetVocabularySize
+        for r in batch.packedTarget.indices {
+            visit(UnsafeBufferPointer(start: logits.data + r * v, count: v), Int(batch.packedTarget[r]))
+        }
         var row = 0
         return (0..<batch.size).map { b in
             let start = row

@@ -47,6 +47,20 @@ import TestSupport
         // re-encodes to the same pieces for this corpus.
         #expect(sum != nil && abs(sum! - Double(fields[3])!) < 1e-3, "score \(scored.stdout) vs beam \(fields[3])")
 
+        // --calibration: the same positions, their mean NLL from the scores, in a JSON file.
+        let calibrationFile = dir.appendingPathComponent("calibration.json")
+        let calibrated = try Self.nmt(["score", "--model", checkpoint.path, "--src", src.path, "--tgt", tgt.path, "--threads", "1",
+                                       "--calibration", calibrationFile.path, "--calibration-bins", "10"], input: Data())
+        #expect(calibrated.status == 0 && calibrated.stdout == scored.stdout, "\(calibrated.stderr)")
+        let calibration = try JSONSerialization.jsonObject(with: Data(contentsOf: calibrationFile)) as? [String: Any]
+        let average = Double(scored.stdout.split(separator: "\t").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "")
+        let positions = sum.flatMap { s in average.map { Int(($0 == 0 ? 0 : s / $0).rounded()) } }
+        #expect(calibration?["positions"] as? Int == positions && calibration?["bin_count"] as? Int == 10, "\(String(describing: calibration))")
+        #expect(abs((calibration?["nll"] as? Double ?? .nan) + (average ?? .nan)) < 1e-4, "\(String(describing: calibration))")
+        let noBins = try Self.nmt(["score", "--model", checkpoint.path, "--src", src.path, "--tgt", tgt.path,
+                                   "--calibration", calibrationFile.path, "--calibration-bins", "0"], input: Data())
+        #expect(noBins.status != 0 && noBins.stderr.contains("--calibration-bins must be at least 1"), "\(noBins.stderr)")
+
         // fairseq-generate's H and P lines, scores in base 2: the positional scores sum to the
         // hypothesis score when lenpen is 0.
         let fairseq = try Self.nmt(["translate", "--model", checkpoint.path, "--beam", "2", "--nbest", "1", "--lenpen", "0",
