@@ -17,7 +17,10 @@ arms differ: LABO − LS in test BLEU, chrF, NLL and valid BLEU, and each arm ag
 control (`labo_minus_ls` and `minus_cross_entropy` in the JSON). Per seed, every arm at the
 update where the pair's first arm stopped (`at_first_stop`: best validation BLEU by then,
 validation BLEU and NLL there), which tells an arm that stopped earlier from one that is
-worse at the same budget.
+worse at the same budget. Where the kept arms carry them (`nmt score --calibration` on the
+test references), the token-level calibration of every model: accuracy of the most probable
+token, its mean probability (confidence), the mean entropy of the prediction and the expected
+calibration error; label regularizers differ there first (Müller et al., 2019).
 
 The goal: LABO ≥ LS + 0.5 test BLEU (beam 5, averaged model) as the mean over 3 seeds on
 each task, with bootstrap p < 0.05 in a majority of seeds; the block opens with the goal
@@ -49,6 +52,9 @@ PLANNED_SEEDS = 3
 GOAL = 0.5
 MODELS = [("beam5", "best", "best checkpoint"), ("beam5_avg", "avg5", "average of 5 ending at the best")]
 METRICS = ["test_bleu", "test_chrf", "test_nll", "valid_bleu", "test_length_ratio"]
+# The figures of test.<model>.calibration.json, as metrics, beside their JSON keys.
+CALIBRATION = [("test_accuracy", "accuracy"), ("test_confidence", "mean_confidence"), ("test_entropy", "mean_entropy"),
+               ("test_ece", "ece")]
 
 
 def load(name, file):
@@ -103,9 +109,16 @@ def task_entry(task):
         for arm, e in evals[s].items():
             for _, model, _ in MODELS:
                 e[model]["test_length_ratio"] = length_ratio(reference, os.path.join(KEPT, task, f"seed{s}", arm, f"test.{model}.beam5.hyp"))
-    entry = {"seeds": seeds, "updates": {}, "stop_reasons": {}, "per_seed": [], "cross_entropy": None, "labo_tau1": None}
+                calibration = os.path.join(KEPT, task, f"seed{s}", arm, f"test.{model}.calibration.json")
+                if os.path.exists(calibration):
+                    figures = json.load(open(calibration))
+                    e[model].update({metric: figures[key] for metric, key in CALIBRATION})
+    # Calibration counts only when every kept model has it (arms evaluated before it existed do not).
+    calibrated = all(m in e[model] for s in seeds for e in evals[s].values() for _, model, _ in MODELS for m, _ in CALIBRATION)
+    metrics = METRICS + ([m for m, _ in CALIBRATION] if seeds and calibrated else [])
+    entry = {"seeds": seeds, "calibrated": bool(seeds) and calibrated, "updates": {}, "stop_reasons": {}, "per_seed": [], "cross_entropy": None, "labo_tau1": None}
     for key, model, _ in MODELS:
-        entry[key] = {arm: {m: summary([evals[s][arm][model][m] for s in seeds]) for m in METRICS}
+        entry[key] = {arm: {m: summary([evals[s][arm][model][m] for s in seeds]) for m in metrics}
                       for arm in ["ls", "labo"] if seeds}
     for arm in ["ls", "labo", "ce", "labo-tau1"]:
         have = [s for s in seeds if arm in evals[s]]
@@ -115,15 +128,15 @@ def task_entry(task):
         entry["stop_reasons"][arm] = [evals[s][arm]["stop_reason"] for s in have]
         if arm in ("ce", "labo-tau1"):
             entry["cross_entropy" if arm == "ce" else "labo_tau1"] = {
-                "seeds": have, **{key: {m: summary([evals[s][arm][model][m] for s in have]) for m in METRICS}
+                "seeds": have, **{key: {m: summary([evals[s][arm][model][m] for s in have]) for m in metrics}
                                   for key, model, _ in MODELS}}
     # Where the arms differ, whatever the verdict: LABO − LS per metric (mean over seeds), and
     # each regularized arm against none (the cross-entropy control, on the seeds that have it).
     entry["labo_minus_ls"] = {key: {m: summary([evals[s]["labo"][model][m] - evals[s]["ls"][model][m] for s in seeds])
-                                    for m in METRICS} for key, model, _ in MODELS} if seeds else {}
+                                    for m in metrics} for key, model, _ in MODELS} if seeds else {}
     control = [s for s in seeds if "ce" in evals[s]]
     entry["minus_cross_entropy"] = {arm: {m: summary([evals[s][arm]["avg5"][m] - evals[s]["ce"]["avg5"][m] for s in control])
-                                          for m in METRICS} for arm in ["ls", "labo"]} if control else {}
+                                          for m in metrics} for arm in ["ls", "labo"]} if control else {}
     for s in seeds:
         row = {"seed": s}
         for key, model, _ in MODELS:
@@ -194,7 +207,9 @@ def differences(e):
             + ", ".join(f"{name} {signed(d['beam5_avg'][m], digits)} [{signed(d['beam5'][m], digits)}]"
                         for name, m, digits in [("test BLEU", "test_bleu", 2), ("chrF", "test_chrf", 2),
                                                 ("NLL", "test_nll", 4), ("valid BLEU", "valid_bleu", 2),
-                                                ("length ratio", "test_length_ratio", 3)]) + ".")
+                                                ("length ratio", "test_length_ratio", 3)]
+                        + ([("token accuracy", "test_accuracy", 4), ("confidence", "test_confidence", 4),
+                            ("ECE", "test_ece", 4), ("entropy", "test_entropy", 4)] if e["calibrated"] else [])) + ".")
     if e["minus_cross_entropy"]:
         c = e["minus_cross_entropy"]
         text += (f" Against no regularization (cross-entropy, averaged models, seed{'s' if len(e['cross_entropy']['seeds']) > 1 else ''} "
@@ -238,6 +253,17 @@ def markdown(tasks, goal):
                              f"{labo_report.fmt(m['test_chrf']['mean'], m['test_chrf']['sd'])} | "
                              f"{labo_report.fmt(m['test_nll']['mean'], m['test_nll']['sd'], 4)} | "
                              f"{labo_report.fmt(m['test_length_ratio']['mean'], m['test_length_ratio']['sd'], 3)} | | |")
+        if e["calibrated"]:
+            lines += ["", "Token-level calibration on the test references (forced decoding, `nmt score --calibration`, 20 bins): "
+                      "accuracy of the most probable token, its mean probability, the expected calibration error and the "
+                      "mean entropy of the prediction (nats).", "",
+                      "| model | arm | accuracy | confidence | ECE | entropy |", "|---|---|--:|--:|--:|--:|"]
+            rows = [(label, arm, e[key][arm]) for key, _, label in MODELS for arm in ["ls", "labo"]]
+            rows += [("average of 5", label, e[name]["beam5_avg"]) for name, label in
+                     [("cross_entropy", "cross-entropy (control)"), ("labo_tau1", "LABO τ 1 (apart)")] if e[name]]
+            for label, arm, m in rows:
+                lines.append(f"| {label} | {arm} | " + " | ".join(labo_report.fmt(m[metric]['mean'], m[metric]['sd'], 4)
+                                                                 for metric in ["test_accuracy", "test_confidence", "test_ece", "test_entropy"]) + " |")
         lines += ["", differences(e)]
         lines += ["", "| seed | model | BLEU LABO − LS | p (bootstrap) | p (randomization) | 95 % interval | chrF LABO − LS | p (bootstrap) |",
                   "|---|---|--:|--:|--:|---|--:|--:|"]

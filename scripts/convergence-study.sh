@@ -18,10 +18,12 @@
 #
 # Final models as fairseq users evaluate them: the best checkpoint, and the average of the
 # 5 interval checkpoints ending at the best one (`nmt average`), both translated with beam
-# 5 (valid and test), scored (BLEU, chrF, test NLL by forced decoding); per seed, paired
-# bootstrap and approximate randomization of each arm against label smoothing. Each arm is
-# evaluated on one thread, as soon as it stops if a core is free (an arm that stops early
-# is evaluated while the others train), else when the pair ends, $CORES arms at a time.
+# 5 (valid and test), scored (BLEU, chrF, test NLL by forced decoding) and calibrated on the
+# test references (`nmt score --calibration`: token accuracy, confidence, entropy, ECE); per
+# seed, paired bootstrap and approximate randomization of each arm against label smoothing.
+# Each arm is evaluated on one thread, as soon as it stops if a core is free (an arm that
+# stops early is evaluated while the others train), else when the pair ends, $CORES arms at
+# a time.
 #
 # Resumable at any point (stop it with Ctrl-C or kill, start it again): a finished arm is
 # never retrained, an unfinished one resumes from its last checkpoint. An arm stopped by
@@ -251,7 +253,8 @@ evaluate_arm() { # task seed arm: best and average of 5, beam 5; eval.json besid
     for split in valid test; do
       "$bin/nmt" translate --model "$dir" --input "$data/$split.$src" --output "$run/$split.$model.beam5.hyp" --beam 5 --batch-size 64 --threads 1
     done
-    "$bin/nmt" score --model "$dir" --src "$data/test.$src" --tgt "$data/test.$tgt" --output "$run/test.$model.scores" --threads 1
+    "$bin/nmt" score --model "$dir" --src "$data/test.$src" --tgt "$data/test.$tgt" --output "$run/test.$model.scores" --threads 1 \
+      --calibration "$run/test.$model.calibration.json"
     local nll; nll=$(awk -F'\t' '{ s += $1; n += $1 / $2 } END { printf "%.4f", -s / n }' "$run/test.$model.scores")
     fields+=("\"$model\": {\"valid_bleu\": $(score "$data/valid.$tgt" -i "$run/valid.$model.beam5.hyp"), \"test_bleu\": $(score "$data/test.$tgt" -i "$run/test.$model.beam5.hyp"), \"test_chrf\": $(score "$data/test.$tgt" -i "$run/test.$model.beam5.hyp" -m chrf), \"test_nll\": $nll}")
   done
@@ -261,6 +264,18 @@ evaluate_arm() { # task seed arm: best and average of 5, beam 5; eval.json besid
   printf '{"task": "%s", "seed": %s, "arm": "%s", "best_update": %s, "updates": %s, "stop_reason": "%s", "elapsed_seconds": %s, "averaged": %s,\n %s}\n' \
     "$1" "$2" "$3" "$b" "${updates%.*}" "$(stop_reason "$run")" "$elapsed" "$averaged" "$(IFS=,; echo "${fields[*]}")" > "$run/eval.json.tmp"
   mv "$run/eval.json.tmp" "$run/eval.json"
+}
+
+calibrate_arm() { # task seed arm: the calibration of both final models, where an arm evaluated
+  # before the study measured it lacks one (its models are still in the run directory)
+  local data src tgt; read -r data src tgt <<< "$(task_data "$1")"
+  local run="$OUT/$1/seed$2/$3" model dir
+  for model in best avg5; do
+    [ -f "$run/test.$model.calibration.json" ] && continue
+    dir="$run/checkpoints/best"; [ $model = avg5 ] && dir="$run/avg5"
+    "$bin/nmt" score --model "$dir" --src "$data/test.$src" --tgt "$data/test.$tgt" --threads 1 \
+      --calibration "$run/test.$model.calibration.json" > /dev/null
+  done
 }
 
 significance() { # task seed: each arm against label smoothing, best and averaged, BLEU and chrF
@@ -284,7 +299,8 @@ keep_pair() { # task seed: what the report needs, into $KEEP, atomically per pai
   rm -rf "$kept.tmp"; mkdir -p "$kept.tmp"
   for arm in $(arms_of "$1" "$2"); do
     mkdir -p "$kept.tmp/$arm"
-    cp "$pair/$arm/eval.json" "$pair/$arm/train.jsonl" "$pair/$arm"/test.{best,avg5}.beam5.hyp "$pair/$arm.commits.train" "$kept.tmp/$arm/"
+    cp "$pair/$arm/eval.json" "$pair/$arm/train.jsonl" "$pair/$arm"/test.{best,avg5}.{beam5.hyp,calibration.json} \
+      "$pair/$arm.commits.train" "$kept.tmp/$arm/"
   done
   cp "$pair"/significance.*.json "$kept.tmp/"
   rm -rf "$kept"; mv "$kept.tmp" "$kept"
@@ -297,6 +313,7 @@ for task in $TASKS; do
     echo "$task seed $seed: arms $(arms_of "$task" "$seed"), chunks of $CHUNK updates, patience $PATIENCE, cap $CAP" >&2
     train_pair "$task" "$seed"
     evaluate_finished "$task" "$seed" "$CORES"
+    for arm in $(arms_of "$task" "$seed"); do calibrate_arm "$task" "$seed" "$arm"; done
     significance "$task" "$seed"
     keep_pair "$task" "$seed"
   done
