@@ -52,18 +52,6 @@ public struct TokenCalibration: Equatable, Sendable {
         entropySum += entropy
     }
 
-    /// Adds every position of `other` (same bin count).
-    public mutating func merge(_ other: TokenCalibration) {
-        precondition(other.bins.count == bins.count, "TokenCalibration.merge: bin counts differ")
-        for b in bins.indices {
-            bins[b].positions += other.bins[b].positions
-            bins[b].correct += other.bins[b].correct
-            bins[b].confidenceSum += other.bins[b].confidenceSum
-        }
-        negativeLogLikelihoodSum += other.negativeLogLikelihoodSum
-        entropySum += other.entropySum
-    }
-
     /// Scored positions.
     public var positions: Int { bins.reduce(0) { $0 + $1.positions } }
     /// Fraction of positions whose most probable token is the reference.

@@ -59,12 +59,6 @@ import Transformer
         #expect(certain.expectedCalibrationError == 0)
     }
 
-    @Test func mergeEqualsAddingTogether() {
-        var merged = Self.calibration(Array(Self.rows[..<2]), binCount: 10)
-        merged.merge(Self.calibration(Array(Self.rows[2...]), binCount: 10))
-        #expect(merged == Self.calibration(Self.rows, binCount: 10))
-    }
-
     @Test func jsonNamesTheFiguresAndOmitsEmptyBins() throws {
         let json = Self.calibration(Self.rows, binCount: 10).json()
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
