@@ -20,7 +20,10 @@ validation BLEU and NLL there), which tells an arm that stopped earlier from one
 worse at the same budget. Where the kept arms carry them (`nmt score --calibration` on the
 test references), the token-level calibration of every model: accuracy of the most probable
 token, its mean probability (confidence), the mean entropy of the prediction and the expected
-calibration error; label regularizers differ there first (Müller et al., 2019).
+calibration error; label regularizers differ there first (Müller et al., 2019). And the
+word F-measure of every arm's averaged model by how often the word occurs in the training
+targets (compare-mt's analysis, Neubig et al., 2019; sacreBLEU's 13a tokens): whether an arm
+loses rare words or frequent ones.
 
 The goal: LABO ≥ LS + 0.5 test BLEU (beam 5, averaged model) as the mean over 3 seeds on
 each task, with bootstrap p < 0.05 in a majority of seeds; the block opens with the goal
@@ -31,6 +34,7 @@ For developers (sacrebleu 2.6.0, numpy, the prepared corpora, a release build of
 python3 scripts/convergence-study-report.py     (KEPT=… TASKS=… RESULTS_MD=… RESULTS_JSON=… CURVES_DIR=… to
 read another study or write elsewhere)
 """
+import collections
 import importlib.util
 import json
 import os
@@ -38,6 +42,7 @@ import statistics
 import subprocess
 
 from sacrebleu.metrics import BLEU, CHRF
+from sacrebleu.tokenizers.tokenizer_13a import Tokenizer13a
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 KEPT = os.environ.get("KEPT", os.path.join(ROOT, "docs/results/convergence"))
@@ -55,6 +60,8 @@ METRICS = ["test_bleu", "test_chrf", "test_nll", "valid_bleu", "test_length_rati
 # The figures of test.<model>.calibration.json, as metrics, beside their JSON keys.
 CALIBRATION = [("test_accuracy", "accuracy"), ("test_confidence", "mean_confidence"), ("test_entropy", "mean_entropy"),
                ("test_ece", "ece")]
+# Frequency in the training targets, inclusive ranges (compare-mt's buckets, merged above 4).
+FREQUENCY_BUCKETS = [(0, 0), (1, 1), (2, 4), (5, 9), (10, 99), (100, 999), (1000, None)]
 
 
 def load(name, file):
@@ -97,6 +104,50 @@ def length_ratio(reference, hypotheses):
     brevity penalty applies): tells a BLEU difference in length from one in n-gram precision."""
     score = BLEU().corpus_score(labo_report.read_lines(hypotheses), [reference])
     return score.sys_len / score.ref_len
+
+
+def word_f_by_frequency(train_counts, references, hypotheses):
+    """compare-mt's word F-measure by frequency bucket: per sentence, each word's matches are
+    min(count in the reference, count in the hypothesis); per bucket of training frequency,
+    precision = matches ÷ hypothesis words, recall = matches ÷ reference words. Returns per
+    bucket the reference words, F, precision and recall."""
+    def bucket(count):
+        return next(b for b, (lo, hi) in enumerate(FREQUENCY_BUCKETS) if count >= lo and (hi is None or count <= hi))
+    sums = [[0, 0, 0] for _ in FREQUENCY_BUCKETS]  # reference words, hypothesis words, matches
+    for reference, hypothesis in zip(references, hypotheses):
+        r, h = collections.Counter(reference), collections.Counter(hypothesis)
+        for word in r.keys() | h.keys():
+            row = sums[bucket(train_counts[word])]
+            row[0] += r[word]
+            row[1] += h[word]
+            row[2] += min(r[word], h[word])
+    result = []
+    for words, produced, matched in sums:
+        precision = matched / produced if produced else 0.0
+        recall = matched / words if words else 0.0
+        f = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        result.append({"reference_words": words, "f": f, "precision": precision, "recall": recall})
+    return result
+
+
+def word_f_entry(task, seeds):
+    """Every arm's averaged model: word F-measure by training frequency, mean over its seeds."""
+    data, tgt = TASK_DATA[task]
+    tokenize = Tokenizer13a()
+    words = lambda path: [tokenize(line).split() for line in labo_report.read_lines(path)]
+    train_counts = collections.Counter(w for line in words(os.path.join(ROOT, data, f"train.{tgt}")) for w in line)
+    references = words(os.path.join(ROOT, data, f"test.{tgt}"))
+    arms = {}
+    for arm in ["ls", "labo", "ce", "labo-tau1"]:
+        have = [s for s in seeds if arm in arms_of(task, s)]
+        if not have:
+            continue
+        per_seed = [word_f_by_frequency(train_counts, references,
+                                        words(os.path.join(KEPT, task, f"seed{s}", arm, "test.avg5.beam5.hyp"))) for s in have]
+        arms[arm] = {"seeds": have, **{m: [summary([seed[b][m] for seed in per_seed]) for b in range(len(FREQUENCY_BUCKETS))]
+                                       for m in ["f", "precision", "recall"]}}
+    reference_words = [row["reference_words"] for row in word_f_by_frequency(train_counts, references, references)]
+    return {"buckets": [[lo, hi] for lo, hi in FREQUENCY_BUCKETS], "reference_words": reference_words, "arms": arms}
 
 
 def task_entry(task):
@@ -153,6 +204,7 @@ def task_entry(task):
             }
         row["at_first_stop"] = at_first_stop(task, s, evals[s])
         entry["per_seed"].append(row)
+    entry["word_f_by_frequency"] = word_f_entry(task, seeds) if seeds else None
     capped = [f"{arm} seed {s}" for s in seeds for arm in evals[s] if evals[s][arm]["stop_reason"] != "patience"]
     if len(seeds) < PLANNED_SEEDS:
         entry["verdict"] = f"incomplete: {len(seeds)} of {PLANNED_SEEDS} seeds"
@@ -219,6 +271,21 @@ def differences(e):
     return text
 
 
+def word_f_table(w):
+    """The word F-measure by training frequency of every arm's averaged model."""
+    arms = list(w["arms"])
+    n = len(w["arms"]["ls"]["seeds"])
+    lines = ["", f"Word F-measure of the averaged models by the word's frequency in the training targets (compare-mt's "
+                 f"analysis, sacreBLEU's 13a tokens; mean of {n} seed{'s' if n > 1 else ''}; recall in brackets):", "",
+             "| frequency | reference words | " + " | ".join(arms) + " | LABO − LS |", "|---|--:|" + "--:|" * (len(arms) + 1)]
+    for b, (lo, hi) in enumerate(w["buckets"]):
+        label = f"{lo:,}+" if hi is None else (f"{lo:,}" if lo == hi else f"{lo:,}–{hi:,}")
+        cells = [f"{w['arms'][arm]['f'][b]['mean']:.4f} ({w['arms'][arm]['recall'][b]['mean']:.3f})" for arm in arms]
+        difference = w["arms"]["labo"]["f"][b]["mean"] - w["arms"]["ls"]["f"][b]["mean"]
+        lines.append(f"| {label} | {w['reference_words'][b]:,} | " + " | ".join(cells) + f" | {difference:+.4f} |")
+    return lines
+
+
 def overall(tasks):
     """The goal across tasks: met only when every task has all its seeds and meets it."""
     done = [t for t, e in tasks.items() if "goal_met" in e]
@@ -265,6 +332,7 @@ def markdown(tasks, goal):
                 lines.append(f"| {label} | {arm} | " + " | ".join(labo_report.fmt(m[metric]['mean'], m[metric]['sd'], 4)
                                                                  for metric in ["test_accuracy", "test_confidence", "test_ece", "test_entropy"]) + " |")
         lines += ["", differences(e)]
+        lines += word_f_table(e["word_f_by_frequency"])
         lines += ["", "| seed | model | BLEU LABO − LS | p (bootstrap) | p (randomization) | 95 % interval | chrF LABO − LS | p (bootstrap) |",
                   "|---|---|--:|--:|--:|---|--:|--:|"]
         for r in e["per_seed"]:
