@@ -32,9 +32,9 @@ public struct TokenCalibration: Equatable, Sendable {
     }
 
     /// Adds one position: `logProbabilities` is the model's log-softmax over the vocabulary
-    /// (V values) and `reference` the index of the reference token. Ties for the most
-    /// probable token go to the lowest index, so a tie counts as correct only when the
-    /// reference is that index.
+    /// (V ≥ 1 values) and `reference` the index of the reference token, in 0..<V (forced
+    /// decoding has checked it against the vocabulary). Ties for the most probable token go
+    /// to the lowest index, so a tie counts as correct only when the reference is that index.
     public mutating func add(logProbabilities: UnsafeBufferPointer<Float>, reference: Int) {
         var best = 0
         var entropy = 0.0
