@@ -19,7 +19,8 @@ update where the pair's first arm stopped (`at_first_stop`: best validation BLEU
 validation BLEU and NLL there), which tells an arm that stopped earlier from one that is
 worse at the same budget. Where the kept arms carry them (`nmt score --calibration` on the
 test references), the token-level calibration of every model: accuracy of the most probable
-token, its mean probability (confidence), the mean entropy of the prediction and the expected
+token, how often the reference is among the 5 most probable, the mean probability of the
+most probable (confidence), the mean entropy of the prediction and the expected
 calibration error; label regularizers differ there first (Müller et al., 2019). And the
 word F-measure of every arm's averaged model by how often the word occurs in the training
 targets (compare-mt's analysis, Neubig et al., 2019; sacreBLEU's 13a tokens): whether an arm
@@ -58,8 +59,8 @@ GOAL = 0.5
 MODELS = [("beam5", "best", "best checkpoint"), ("beam5_avg", "avg5", "average of 5 ending at the best")]
 METRICS = ["test_bleu", "test_chrf", "test_nll", "valid_bleu", "test_length_ratio"]
 # The figures of test.<model>.calibration.json, as metrics, beside their JSON keys.
-CALIBRATION = [("test_accuracy", "accuracy"), ("test_confidence", "mean_confidence"), ("test_entropy", "mean_entropy"),
-               ("test_ece", "ece")]
+CALIBRATION = [("test_accuracy", "accuracy"), ("test_top5_accuracy", "top5_accuracy"), ("test_confidence", "mean_confidence"),
+               ("test_entropy", "mean_entropy"), ("test_ece", "ece")]
 # Frequency in the training targets, inclusive ranges (compare-mt's buckets, merged above 4).
 FREQUENCY_BUCKETS = [(0, 0), (1, 1), (2, 4), (5, 9), (10, 99), (100, 999), (1000, None)]
 
@@ -260,7 +261,8 @@ def differences(e):
                         for name, m, digits in [("test BLEU", "test_bleu", 2), ("chrF", "test_chrf", 2),
                                                 ("NLL", "test_nll", 4), ("valid BLEU", "valid_bleu", 2),
                                                 ("length ratio", "test_length_ratio", 3)]
-                        + ([("token accuracy", "test_accuracy", 4), ("confidence", "test_confidence", 4),
+                        + ([("token accuracy", "test_accuracy", 4), ("top-5 accuracy", "test_top5_accuracy", 4),
+                            ("confidence", "test_confidence", 4),
                             ("ECE", "test_ece", 4), ("entropy", "test_entropy", 4)] if e["calibrated"] else [])) + ".")
     if e["minus_cross_entropy"]:
         c = e["minus_cross_entropy"]
@@ -322,15 +324,17 @@ def markdown(tasks, goal):
                              f"{labo_report.fmt(m['test_length_ratio']['mean'], m['test_length_ratio']['sd'], 3)} | | |")
         if e["calibrated"]:
             lines += ["", "Token-level calibration on the test references (forced decoding, `nmt score --calibration`, 20 bins): "
-                      "accuracy of the most probable token, its mean probability, the expected calibration error and the "
+                      "accuracy of the most probable token, how often the reference is among the 5 most probable, the most "
+                      "probable token's mean probability, the expected calibration error and the "
                       "mean entropy of the prediction (nats).", "",
-                      "| model | arm | accuracy | confidence | ECE | entropy |", "|---|---|--:|--:|--:|--:|"]
+                      "| model | arm | accuracy | top-5 accuracy | confidence | ECE | entropy |", "|---|---|--:|--:|--:|--:|--:|"]
             rows = [(label, arm, e[key][arm]) for key, _, label in MODELS for arm in ["ls", "labo"]]
             rows += [("average of 5", label, e[name]["beam5_avg"]) for name, label in
                      [("cross_entropy", "cross-entropy (control)"), ("labo_tau1", "LABO τ 1 (apart)")] if e[name]]
+            columns = ["test_accuracy", "test_top5_accuracy", "test_confidence", "test_ece", "test_entropy"]
             for label, arm, m in rows:
-                lines.append(f"| {label} | {arm} | " + " | ".join(labo_report.fmt(m[metric]['mean'], m[metric]['sd'], 4)
-                                                                 for metric in ["test_accuracy", "test_confidence", "test_ece", "test_entropy"]) + " |")
+                lines.append(f"| {label} | {arm} | "
+                             + " | ".join(labo_report.fmt(m[c]['mean'], m[c]['sd'], 4) for c in columns) + " |")
         lines += ["", differences(e)]
         lines += word_f_table(e["word_f_by_frequency"])
         lines += ["", "| seed | model | BLEU LABO − LS | p (bootstrap) | p (randomization) | 95 % interval | chrF LABO − LS | p (bootstrap) |",

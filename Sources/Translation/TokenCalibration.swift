@@ -25,6 +25,10 @@ public struct TokenCalibration: Equatable, Sendable {
     public private(set) var negativeLogLikelihoodSum = 0.0
     /// Σ entropy of the predicted distribution (nats) over the positions.
     public private(set) var entropySum = 0.0
+    /// Positions whose reference is among the `topK` most probable tokens.
+    public private(set) var topKCorrect = 0
+    /// The k of `topKAccuracy`: 5, as language-model evaluations report it.
+    public static let topK = 5
 
     /// `binCount` equal-width confidence intervals (20 unless given; at least 1).
     public init(binCount: Int = 20) {
@@ -34,12 +38,16 @@ public struct TokenCalibration: Equatable, Sendable {
     /// Adds one position: `logProbabilities` is the model's log-softmax over the vocabulary
     /// (V ≥ 1 values) and `reference` the index of the reference token, in 0..<V (forced
     /// decoding has checked it against the vocabulary). Ties for the most probable token go
-    /// to the lowest index, so a tie counts as correct only when the reference is that index.
+    /// to the lowest index, so a tie counts as correct only when the reference is that index;
+    /// the reference's rank follows the same order.
     public mutating func add(logProbabilities: UnsafeBufferPointer<Float>, reference: Int) {
+        let referenceLogP = logProbabilities[reference]
         var best = 0
+        var ahead = 0    // tokens ranked before the reference
         var entropy = 0.0
         for (v, logP) in logProbabilities.enumerated() {
             if logP > logProbabilities[best] { best = v }
+            if logP > referenceLogP || (logP == referenceLogP && v < reference) { ahead += 1 }
             // p·log p → 0 as p → 0; an underflowed −∞ must not give 0·∞ = NaN.
             if logP > -.infinity { entropy -= Double(exp(logP)) * Double(logP) }
         }
@@ -48,7 +56,8 @@ public struct TokenCalibration: Equatable, Sendable {
         bins[bin].positions += 1
         bins[bin].confidenceSum += confidence
         if best == reference { bins[bin].correct += 1 }
-        negativeLogLikelihoodSum -= Double(logProbabilities[reference])
+        if ahead < Self.topK { topKCorrect += 1 }
+        negativeLogLikelihoodSum -= Double(referenceLogP)
         entropySum += entropy
     }
 
@@ -56,6 +65,9 @@ public struct TokenCalibration: Equatable, Sendable {
     public var positions: Int { bins.reduce(0) { $0 + $1.positions } }
     /// Fraction of positions whose most probable token is the reference.
     public var accuracy: Double { mean(Double(bins.reduce(0) { $0 + $1.correct })) }
+    /// Fraction of positions whose reference is among the `topK` most probable tokens: with
+    /// `accuracy`, whether a model that misses the reference still ranks it near the top.
+    public var topKAccuracy: Double { mean(Double(topKCorrect)) }
     /// Mean probability of the most probable token.
     public var meanConfidence: Double { mean(bins.reduce(0) { $0 + $1.confidenceSum }) }
     /// Mean −log p(reference) (nats): the NLL `nmt score` reports per token.
@@ -75,8 +87,9 @@ public struct TokenCalibration: Equatable, Sendable {
 }
 
 extension TokenCalibration {
-    /// The summary as JSON: positions, nll, accuracy, mean_confidence, mean_entropy, ece, and
-    /// per bin its interval, positions, accuracy and mean confidence (empty bins omitted).
+    /// The summary as JSON: positions, nll, accuracy, top5_accuracy, mean_confidence,
+    /// mean_entropy, ece, and per bin its interval, positions, accuracy and mean confidence
+    /// (empty bins omitted).
     public func json() -> String {
         func number(_ x: Double) -> String { x.isFinite ? String(format: "%.6f", x) : "null" }
         let width = 1.0 / Double(bins.count)
@@ -91,6 +104,7 @@ extension TokenCalibration {
           "positions": \(positions),
           "nll": \(number(negativeLogLikelihood)),
           "accuracy": \(number(accuracy)),
+          "top\(Self.topK)_accuracy": \(number(topKAccuracy)),
           "mean_confidence": \(number(meanConfidence)),
           "mean_entropy": \(number(meanEntropy)),
           "ece": \(number(expectedCalibrationError)),

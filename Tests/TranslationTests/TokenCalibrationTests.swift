@@ -59,12 +59,26 @@ import Transformer
         #expect(certain.expectedCalibrationError == 0)
     }
 
+    /// The reference's rank decides top-5 accuracy: 5th counts, 6th does not, and among equal
+    /// probabilities the lower indices rank first (as for the prediction).
+    @Test func topFiveAccuracyFollowsTheReferencesRank() {
+        let descending: [Float] = [0.30, 0.20, 0.15, 0.12, 0.10, 0.08, 0.03, 0.02]
+        let uniform = [Float](repeating: 0.125, count: 8)
+        #expect(Self.calibration([(descending, 4)], binCount: 10).topKAccuracy == 1)
+        #expect(Self.calibration([(descending, 5)], binCount: 10).topKAccuracy == 0)
+        #expect(Self.calibration([(uniform, 4)], binCount: 10).topKAccuracy == 1)
+        #expect(Self.calibration([(uniform, 5)], binCount: 10).topKAccuracy == 0)
+        let mixed = Self.calibration([(descending, 0), (descending, 3), (descending, 7), (uniform, 2)], binCount: 10)
+        #expect(mixed.accuracy == 0.25 && mixed.topKAccuracy == 0.75)
+        #expect(Self.calibration(Self.rows, binCount: 10).topKAccuracy == 1, "V = 3: every reference is in the top 5")
+    }
+
     @Test func jsonNamesTheFiguresAndOmitsEmptyBins() throws {
         let json = Self.calibration(Self.rows, binCount: 10).json()
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
         #expect(object["positions"] as? Int == 4 && object["bin_count"] as? Int == 10)
         #expect(abs((object["ece"] as? Double ?? -1) - 0.4075) < 1e-6)
-        #expect(abs((object["accuracy"] as? Double ?? -1) - 0.5) < 1e-9)
+        #expect(abs((object["accuracy"] as? Double ?? -1) - 0.5) < 1e-9 && object["top5_accuracy"] as? Double == 1)
         let bins = try #require(object["bins"] as? [[String: Any]])
         #expect(bins.map { $0["positions"] as? Int } == [1, 1, 2])
         #expect(bins.map { $0["lower"] as? Double } == [0.4, 0.6, 0.7])
@@ -104,5 +118,6 @@ import Transformer
         #expect(abs(stepped.meanEntropy - calibration.meanEntropy) < 1e-4)
         // Predictions agree unless two tokens tie within rounding, which would move one position.
         #expect(abs(stepped.accuracy - calibration.accuracy) <= 1.0 / Double(positions))
+        #expect(abs(stepped.topKAccuracy - calibration.topKAccuracy) <= 1.0 / Double(positions))
     }
 }

@@ -13,7 +13,7 @@ struct ScoreCommand: ParsableCommand {
         discussion: """
             Writes one line per sentence pair: the summed log-probability of the target tokens and eos, a tab, and its per-token average (natural log).
 
-            With --calibration, also writes the model's token-level calibration on these targets as JSON: at every scored position the most probable token is the prediction and its probability the confidence; the file holds the positions, the mean NLL, the accuracy, the mean confidence, the mean entropy (nats), the expected calibration error over equal-width confidence bins, and each bin's accuracy and confidence.
+            With --calibration, also writes the model's token-level calibration on these targets as JSON: at every scored position the most probable token is the prediction and its probability the confidence; the file holds the positions, the mean NLL, the accuracy, the top-5 accuracy (the target among the 5 most probable tokens), the mean confidence, the mean entropy (nats), the expected calibration error over equal-width confidence bins, and each bin's accuracy and confidence.
             """
     )
 
@@ -29,7 +29,7 @@ struct ScoreCommand: ParsableCommand {
     var batchSize = 32
     @Option(help: "Threads for BLAS and the kernels.")
     var threads = 2
-    @Option(help: ArgumentHelp("Also write token-level calibration (accuracy, confidence, entropy, ECE) as JSON here.",
+    @Option(help: ArgumentHelp("Also write token-level calibration (accuracy, top-5 accuracy, confidence, entropy, ECE) as JSON here.",
                                valueName: "json"))
     var calibration: String?
     @Option(help: "Equal-width confidence bins of the calibration.")
