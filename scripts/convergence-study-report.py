@@ -61,7 +61,7 @@ METRICS = ["test_bleu", "test_chrf", "test_nll", "valid_bleu", "test_length_rati
 # The figures of test.<model>.calibration.json, as metrics, beside their JSON keys.
 CALIBRATION = [("test_accuracy", "accuracy"), ("test_top5_accuracy", "top5_accuracy"), ("test_confidence", "mean_confidence"),
                ("test_entropy", "mean_entropy"), ("test_ece", "ece")]
-# Frequency in the training targets, inclusive ranges (compare-mt's buckets, merged above 4).
+# Frequency in the training targets, inclusive ranges (compare-mt's buckets, with 2, 3 and 4 merged).
 FREQUENCY_BUCKETS = [(0, 0), (1, 1), (2, 4), (5, 9), (10, 99), (100, 999), (1000, None)]
 
 
@@ -166,9 +166,11 @@ def task_entry(task):
                     figures = json.load(open(calibration))
                     e[model].update({metric: figures[key] for metric, key in CALIBRATION})
     # Calibration counts only when every kept model has it (arms evaluated before it existed do not).
-    calibrated = all(m in e[model] for s in seeds for e in evals[s].values() for _, model, _ in MODELS for m, _ in CALIBRATION)
-    metrics = METRICS + ([m for m, _ in CALIBRATION] if seeds and calibrated else [])
-    entry = {"seeds": seeds, "calibrated": bool(seeds) and calibrated, "updates": {}, "stop_reasons": {}, "per_seed": [], "cross_entropy": None, "labo_tau1": None}
+    calibrated = bool(seeds) and all(m in e[model] for s in seeds for e in evals[s].values()
+                                     for _, model, _ in MODELS for m, _ in CALIBRATION)
+    metrics = METRICS + ([m for m, _ in CALIBRATION] if calibrated else [])
+    entry = {"seeds": seeds, "calibrated": calibrated, "updates": {}, "stop_reasons": {}, "per_seed": [],
+             "cross_entropy": None, "labo_tau1": None}
     for key, model, _ in MODELS:
         entry[key] = {arm: {m: summary([evals[s][arm][model][m] for s in seeds]) for m in metrics}
                       for arm in ["ls", "labo"] if seeds}
