@@ -19,7 +19,7 @@
 # Final models as fairseq users evaluate them: the best checkpoint, and the average of the
 # 5 interval checkpoints ending at the best one (`nmt average`), both translated with beam
 # 5 (valid and test), scored (BLEU, chrF, test NLL by forced decoding) and calibrated on the
-# test references (`nmt score --calibration`: token accuracy, confidence, entropy, ECE); per
+# test references (`nmt score --calibration`: accuracy, top-5 accuracy, confidence, ECE); per
 # seed, paired bootstrap and approximate randomization of each arm against label smoothing.
 # Each arm is evaluated on one thread, as soon as it stops if a core is free (an arm that
 # stops early is evaluated while the others train), else when the pair ends, $CORES arms at
@@ -266,18 +266,6 @@ evaluate_arm() { # task seed arm: best and average of 5, beam 5; eval.json besid
   mv "$run/eval.json.tmp" "$run/eval.json"
 }
 
-calibrate_arm() { # task seed arm: the calibration of both final models, where an arm evaluated
-  # before the study measured it lacks one (its models are still in the run directory)
-  local data src tgt; read -r data src tgt <<< "$(task_data "$1")"
-  local run="$OUT/$1/seed$2/$3" model dir
-  for model in best avg5; do
-    [ -f "$run/test.$model.calibration.json" ] && continue
-    dir="$run/checkpoints/best"; [ $model = avg5 ] && dir="$run/avg5"
-    "$bin/nmt" score --model "$dir" --src "$data/test.$src" --tgt "$data/test.$tgt" --threads 1 \
-      --calibration "$run/test.$model.calibration.json" > /dev/null
-  done
-}
-
 significance() { # task seed: each arm against label smoothing, best and averaged, BLEU and chrF
   local data tgt; read -r data _ tgt <<< "$(task_data "$1")"
   local pair="$OUT/$1/seed$2"
@@ -313,7 +301,6 @@ for task in $TASKS; do
     echo "$task seed $seed: arms $(arms_of "$task" "$seed"), chunks of $CHUNK updates, patience $PATIENCE, cap $CAP" >&2
     train_pair "$task" "$seed"
     evaluate_finished "$task" "$seed" "$CORES"
-    for arm in $(arms_of "$task" "$seed"); do calibrate_arm "$task" "$seed" "$arm"; done
     significance "$task" "$seed"
     keep_pair "$task" "$seed"
   done
