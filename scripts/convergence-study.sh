@@ -19,7 +19,7 @@
 # Final models as fairseq users evaluate them: the best checkpoint, and the average of the
 # 5 interval checkpoints ending at the best one (`nmt average`), both translated with beam
 # 5 (valid and test), scored (BLEU, chrF, test NLL by forced decoding) and calibrated on the
-# test references (`nmt score --calibration`: accuracy, top-5 accuracy, confidence, ECE); per
+# test references (`nmt score --calibration`: accuracy, top-5 accuracy, confidence, entropy, ECE); per
 # seed, paired bootstrap and approximate randomization of each arm against label smoothing.
 # Each arm is evaluated on one thread, as soon as it stops if a core is free (an arm that
 # stops early is evaluated while the others train), else when the pair ends, $CORES arms at
