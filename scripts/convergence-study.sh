@@ -14,7 +14,9 @@
 # segment (precision and why, CPU and its family and model, kernel path, OpenBLAS core,
 # threads) and its end (stop reason, update, elapsed time); $run.commits.train the commit
 # and threads of each chunk. An arm is finished when patience runs out or at the cap
-# ($CAP updates: not converged, and the report says so).
+# ($CAP updates: not converged, and the report says so). The corpus's checksums are kept
+# with the task's finished pairs ($KEEP/<task>/corpus.sha256), and the study refuses to go
+# on with a corpus that differs from them (a new machine prepares it again).
 #
 # Final models as fairseq users evaluate them: the best checkpoint, and the average of the
 # 5 interval checkpoints ending at the best one (`nmt average`), both translated with beam
@@ -83,6 +85,25 @@ prepare_task() {
     bible-es-en) bash corpora/bible-es-en/prepare.sh ;;
     libreoffice-de-en) bash corpora/libreoffice-de-en/prepare.sh ;;
   esac
+}
+
+check_corpus() { # task: the prepared corpus must be the one the task's runs trained on
+  # A study outlives machines, and a new machine prepares the corpus again from Debian's
+  # packages: a package update that changed the text would move a resumed pair, or a later
+  # seed, onto other data without a word. The first preparation's checksums are kept
+  # (committed with the finished pairs); every start compares the corpus with them.
+  local data; read -r data _ <<< "$(task_data "$1")"
+  local kept="$KEEP/$1/corpus.sha256" now
+  now=$(cd "$data" && sha256sum train.* valid.* test.*)
+  if [ -f "$kept" ]; then
+    [ "$now" = "$(cat "$kept")" ] && return 0
+    echo "error: the prepared corpus in $data differs from the one $1's runs trained on ($kept):" >&2
+    diff <(cat "$kept") <(echo "$now") >&2 || true
+    echo "restore that corpus (its report.txt names the packages it came from), or move $KEEP/$1 and $OUT/$1 aside to start $1 again" >&2
+    exit 1
+  fi
+  mkdir -p "$KEEP/$1"
+  echo "$now" > "$kept.tmp" && mv "$kept.tmp" "$kept"
 }
 
 arms_of() { # task seed → the arms of that pair
@@ -296,6 +317,7 @@ keep_pair() { # task seed: what the report needs, into $KEEP, atomically per pai
 
 for task in $TASKS; do
   prepare_task "$task"
+  check_corpus "$task"
   for seed in $SEEDS; do
     if [ -f "$KEEP/$task/seed$seed/significance.avg5.ar.json" ]; then echo "$task seed $seed: done (kept in $KEEP)" >&2; continue; fi
     echo "$task seed $seed: arms $(arms_of "$task" "$seed"), chunks of $CHUNK updates, patience $PATIENCE, cap $CAP" >&2
