@@ -12,8 +12,11 @@ its own --max-update, which is not a stop), and the machines and precisions its 
     python3 scripts/convergence-study-progress.py --curves     # every validation, arm by arm
     python3 scripts/convergence-study-progress.py --curves --markdown   # the same, a table per pair
 
-OUT=… reads another study's runs (default runs/convergence), CAP=… its update cap (20000). Reads only: it never touches a
-run, so it can be called while the study trains. Needs nothing beyond Python 3.
+OUT=… reads another study's runs (default runs/convergence), CAP=… its update cap (20000). A pair
+whose run directories are gone (a new machine) but which the study kept (KEEP=…, default
+docs/results/convergence: every finished pair's train.jsonl) is read from what was kept. Reads
+only: it never touches a run, so it can be called while the study trains. Needs nothing beyond
+Python 3.
 """
 import json
 import os
@@ -21,6 +24,7 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.environ.get("OUT", os.path.join(ROOT, "runs/convergence"))
+KEEP = os.environ.get("KEEP", os.path.join(ROOT, "docs/results/convergence"))
 CAP = int(os.environ.get("CAP", "20000"))  # the study's cap: a run stopped there is finished
 ARM_ORDER = ["ls", "labo", "ce", "labo-tau1"]
 
@@ -68,8 +72,11 @@ def arm_state(run):
             "segments": segments, "stop": stop}
 
 
-def last_checkpoint(run):
-    """The update of the run's last checkpoint (its checkpoints/last link), 0 before the first."""
+def last_checkpoint(run, state):
+    """The update of the run's last checkpoint (its checkpoints/last link), 0 before the first;
+    a kept run (no checkpoints) ended with one at its last update."""
+    if not os.path.isdir(os.path.join(run, "checkpoints")) and state["stop"]:
+        return state["update"]
     try:
         name = os.readlink(os.path.join(run, "checkpoints", "last"))
     except OSError:
@@ -78,21 +85,30 @@ def last_checkpoint(run):
     return int(digits) if digits.isdigit() else 0
 
 
-def runs():
-    """(task, seed, arm, directory) of every arm with a train.jsonl, in study order."""
-    if not os.path.isdir(OUT):
-        return
-    for task in sorted(os.listdir(OUT)):
-        task_dir = os.path.join(OUT, task)
+def pairs(base):
+    """{(task, seed): directory} of every pair under base."""
+    found = {}
+    if not os.path.isdir(base):
+        return found
+    for task in os.listdir(base):
+        task_dir = os.path.join(base, task)
         if not os.path.isdir(task_dir):
             continue
-        for seed in sorted(os.listdir(task_dir), key=lambda s: int(s[4:]) if s[4:].isdigit() else 0):
-            seed_dir = os.path.join(task_dir, seed)
-            if not seed.startswith("seed") or not os.path.isdir(seed_dir):
-                continue
-            arms = [a for a in os.listdir(seed_dir) if os.path.isfile(os.path.join(seed_dir, a, "train.jsonl"))]
-            for arm in sorted(arms, key=lambda a: ARM_ORDER.index(a) if a in ARM_ORDER else len(ARM_ORDER)):
-                yield task, seed, arm, os.path.join(seed_dir, arm)
+        for seed in os.listdir(task_dir):
+            if seed.startswith("seed") and seed[4:].isdigit() and os.path.isdir(os.path.join(task_dir, seed)):
+                found[(task, seed)] = os.path.join(task_dir, seed)
+    return found
+
+
+def runs():
+    """(task, seed, arm, directory) of every arm with a train.jsonl, in study order: the run
+    directories, and the kept copy of a pair whose run directories are gone."""
+    every = {**pairs(KEEP), **pairs(OUT)}
+    for task, seed in sorted(every, key=lambda pair: (pair[0], int(pair[1][4:]))):
+        seed_dir = every[(task, seed)]
+        arms = [a for a in os.listdir(seed_dir) if os.path.isfile(os.path.join(seed_dir, a, "train.jsonl"))]
+        for arm in sorted(arms, key=lambda a: ARM_ORDER.index(a) if a in ARM_ORDER else len(ARM_ORDER)):
+            yield task, seed, arm, os.path.join(seed_dir, arm)
 
 
 def table(markdown):
@@ -103,11 +119,11 @@ def table(markdown):
         s = arm_state(run)
         best = f"{s['best'][1]:.2f} ({s['best'][0]})" if s["best"] else "–"
         last = s["validations"][-1] if s["validations"] else None
-        rows.append([task, seed[4:], arm, str(s["update"]), str(last_checkpoint(run)), best, f"{last[1]:.2f}" if last else "–",
+        rows.append([task, seed[4:], arm, str(s["update"]), str(last_checkpoint(run, s)), best, f"{last[1]:.2f}" if last else "–",
                      f"{last[2]:.3f}" if last else "–", str(s["since_best"]), s["stop"] or "no",
                      ", ".join(s["segments"])])
     if not rows:
-        print(f"no runs under {OUT}", file=sys.stderr)
+        print(f"no runs under {OUT} and none kept under {KEEP}", file=sys.stderr)
         return 1
     if markdown:
         print("| " + " | ".join(header) + " |")
