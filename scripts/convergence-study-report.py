@@ -41,6 +41,7 @@ import json
 import os
 import statistics
 import subprocess
+import sys
 
 from sacrebleu.metrics import BLEU, CHRF
 from sacrebleu.tokenizers.tokenizer_13a import Tokenizer13a
@@ -153,8 +154,13 @@ def word_f_entry(task, seeds):
 
 def task_entry(task):
     data, tgt = TASK_DATA[task]
-    reference = labo_report.read_lines(os.path.join(ROOT, data, f"test.{tgt}"))
     seeds = kept_seeds(task)
+    # The corpus is read only for a task with finished pairs: one not started yet may not be
+    # prepared on this machine.
+    if seeds and not os.path.exists(os.path.join(ROOT, data, f"train.{tgt}")):
+        sys.exit(f"convergence-study-report: {task} has finished pairs but no prepared corpus in {data}; "
+                 f"run corpora/{task}/prepare.sh (the study checks it against {KEPT}/{task}/corpus.sha256)")
+    reference = labo_report.read_lines(os.path.join(ROOT, data, f"test.{tgt}")) if seeds else []
     evals = {s: {arm: json.load(open(os.path.join(KEPT, task, f"seed{s}", arm, "eval.json"))) for arm in arms_of(task, s)}
              for s in seeds}
     for s in seeds:
