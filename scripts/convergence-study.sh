@@ -98,7 +98,7 @@ check_corpus() { # task: the prepared corpus must be the one the task's runs tra
   if [ -f "$kept" ]; then
     [ "$now" = "$(cat "$kept")" ] && return 0
     echo "error: the prepared corpus in $data differs from the one $1's runs trained on ($kept):" >&2
-    diff <(cat "$kept") <(echo "$now") >&2 || true
+    diff "$kept" <(echo "$now") >&2 || true
     echo "restore that corpus (its report.txt names the packages it came from), or move $KEEP/$1 and $OUT/$1 aside to start $1 again" >&2
     exit 1
   fi
