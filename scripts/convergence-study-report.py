@@ -32,7 +32,7 @@ across tasks (`tasks_goal`). A run that reached the update
 cap has not converged, and the verdict says so.
 
 For developers (sacrebleu 2.6.0, numpy, the prepared corpora, a release build of nmt):
-python3 scripts/convergence-study-report.py     (KEPT=… TASKS=… RESULTS_MD=… RESULTS_JSON=… CURVES_DIR=… to
+python3 scripts/convergence-study-report.py     (KEEP=… TASKS=… RESULTS_MD=… RESULTS_JSON=… CURVES_DIR=… to
 read another study or write elsewhere)
 """
 import collections
@@ -47,7 +47,8 @@ from sacrebleu.metrics import BLEU, CHRF
 from sacrebleu.tokenizers.tokenizer_13a import Tokenizer13a
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-KEPT = os.environ.get("KEPT", os.path.join(ROOT, "docs/results/convergence"))
+# KEEP, as in convergence-study.sh and -progress.py; KEPT is the name this script read before.
+KEPT = os.environ.get("KEEP") or os.environ.get("KEPT") or os.path.join(ROOT, "docs/results/convergence")
 TASK_DATA = {"bible-es-en": ("corpora/bible-es-en/data", "en"), "libreoffice-de-en": ("corpora/libreoffice-de-en/data", "en"),
              "tiny-es-en": ("corpora/tiny-es-en", "en")}
 TASKS = os.environ.get("TASKS", "bible-es-en libreoffice-de-en").split()
