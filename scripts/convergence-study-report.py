@@ -158,10 +158,11 @@ def task_entry(task):
     seeds = kept_seeds(task)
     # The corpus is read only for a task with finished pairs: one not started yet may not be
     # prepared on this machine.
-    if seeds and not os.path.exists(os.path.join(ROOT, data, f"train.{tgt}")):
+    references = os.path.join(ROOT, data, f"test.{tgt}")
+    if seeds and not os.path.exists(references):
         sys.exit(f"convergence-study-report: {task} has finished pairs but no prepared corpus in {data}; "
                  f"run corpora/{task}/prepare.sh (the study checks it against {KEPT}/{task}/corpus.sha256)")
-    reference = labo_report.read_lines(os.path.join(ROOT, data, f"test.{tgt}")) if seeds else []
+    reference = labo_report.read_lines(references) if seeds else []
     evals = {s: {arm: json.load(open(os.path.join(KEPT, task, f"seed{s}", arm, "eval.json"))) for arm in arms_of(task, s)}
              for s in seeds}
     for s in seeds:
