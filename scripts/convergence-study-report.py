@@ -221,12 +221,15 @@ def task_entry(task):
         entry["verdict"] = f"incomplete: {len(seeds)} of {PLANNED_SEEDS} seeds"
     else:
         mean = statistics.fmean(r["beam5_avg"]["bleu_difference"] for r in entry["per_seed"])
-        significant = sum(1 for r in entry["per_seed"] if (r["beam5_avg"]["bleu_p_bootstrap"] or 1) < 0.05
-                          and r["beam5_avg"]["bleu_difference"] > 0)
-        met = mean >= GOAL and significant * 2 > len(seeds)
+        def significant(sign):  # seeds where the averaged models differ in this direction with p < 0.05
+            return sum(1 for r in entry["per_seed"] if (r["beam5_avg"]["bleu_p_bootstrap"] or 1) < 0.05
+                       and r["beam5_avg"]["bleu_difference"] * sign > 0)
+        better, worse = significant(+1), significant(-1)
+        met = mean >= GOAL and better * 2 > len(seeds)
         entry["goal_met"] = met
         entry["verdict"] = (f"{'met' if met else 'missed'}: LABO − LS {mean:+.2f} BLEU (averaged model, mean of "
-                            f"{len(seeds)} seeds), p < 0.05 in {significant} of {len(seeds)}")
+                            f"{len(seeds)} seeds); LABO better with p < 0.05 in {better} of {len(seeds)} seeds, "
+                            f"worse in {worse}")
     if capped:
         entry["verdict"] += "; not converged (reached the cap): " + ", ".join(capped)
     return entry
