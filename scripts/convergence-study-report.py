@@ -78,6 +78,11 @@ labo_report = load("labo_report", "labo-study-report.py")
 progress = load("progress", "convergence-study-progress.py")
 
 
+def kept(task, seed, *parts):
+    """A path in what the study kept of one seed of a task: KEEP/task/seedN[/parts...]."""
+    return os.path.join(KEEP, task, f"seed{seed}", *parts)
+
+
 def kept_seeds(task):
     base = os.path.join(KEEP, task)
     if not os.path.isdir(base):
@@ -86,7 +91,7 @@ def kept_seeds(task):
 
 
 def arms_of(task, seed):
-    return [arm for arm in ["ls", "labo", "ce", "labo-tau1"] if os.path.isdir(os.path.join(KEEP, task, f"seed{seed}", arm))]
+    return [arm for arm in ["ls", "labo", "ce", "labo-tau1"] if os.path.isdir(kept(task, seed, arm))]
 
 
 def summary(values):
@@ -146,7 +151,7 @@ def word_f_entry(task, seeds):
         if not have:
             continue
         per_seed = [word_f_by_frequency(train_counts, references,
-                                        words(os.path.join(KEEP, task, f"seed{s}", arm, "test.avg5.beam5.hyp"))) for s in have]
+                                        words(kept(task, s, arm, "test.avg5.beam5.hyp"))) for s in have]
         arms[arm] = {"seeds": have, **{m: [summary([seed[b][m] for seed in per_seed]) for b in range(len(FREQUENCY_BUCKETS))]
                                        for m in ["f", "precision", "recall"]}}
     reference_words = [row["reference_words"] for row in word_f_by_frequency(train_counts, references, references)]
@@ -163,13 +168,13 @@ def task_entry(task):
         sys.exit(f"convergence-study-report: {task} has finished pairs but no prepared corpus in {data}; "
                  f"run corpora/{task}/prepare.sh (the study checks it against {KEEP}/{task}/corpus.sha256)")
     reference = labo_report.read_lines(references) if seeds else []
-    evals = {s: {arm: json.load(open(os.path.join(KEEP, task, f"seed{s}", arm, "eval.json"))) for arm in arms_of(task, s)}
+    evals = {s: {arm: json.load(open(kept(task, s, arm, "eval.json"))) for arm in arms_of(task, s)}
              for s in seeds}
     for s in seeds:
         for arm, e in evals[s].items():
             for _, model, _ in MODELS:
-                e[model]["test_length_ratio"] = length_ratio(reference, os.path.join(KEEP, task, f"seed{s}", arm, f"test.{model}.beam5.hyp"))
-                calibration = os.path.join(KEEP, task, f"seed{s}", arm, f"test.{model}.calibration.json")
+                e[model]["test_length_ratio"] = length_ratio(reference, kept(task, s, arm, f"test.{model}.beam5.hyp"))
+                calibration = kept(task, s, arm, f"test.{model}.calibration.json")
                 if os.path.exists(calibration):
                     figures = json.load(open(calibration))
                     e[model].update({metric: figures[key] for metric, key in CALIBRATION})
@@ -202,10 +207,10 @@ def task_entry(task):
     for s in seeds:
         row = {"seed": s}
         for key, model, _ in MODELS:
-            hyps = {arm: labo_report.read_lines(os.path.join(KEEP, task, f"seed{s}", arm, f"test.{model}.beam5.hyp"))
+            hyps = {arm: labo_report.read_lines(kept(task, s, arm, f"test.{model}.beam5.hyp"))
                     for arm in ["ls", "labo"]}
-            bs = p_value(os.path.join(KEEP, task, f"seed{s}", f"significance.{model}.bs.json"), "labo")
-            ar = p_value(os.path.join(KEEP, task, f"seed{s}", f"significance.{model}.ar.json"), "labo")
+            bs = p_value(kept(task, s, f"significance.{model}.bs.json"), "labo")
+            ar = p_value(kept(task, s, f"significance.{model}.ar.json"), "labo")
             row[key] = {
                 "bleu_difference": evals[s]["labo"][model]["test_bleu"] - evals[s]["ls"][model]["test_bleu"],
                 "chrf_difference": evals[s]["labo"][model]["test_chrf"] - evals[s]["ls"][model]["test_chrf"],
@@ -244,7 +249,7 @@ def at_first_stop(task, seed, evals):
     first = None if len(set(updates.values())) == 1 else min(updates, key=updates.get)  # None: all stopped together
     arms = {}
     for arm in evals:
-        validations = [v for v in progress.arm_state(os.path.join(KEEP, task, f"seed{seed}", arm))["validations"] if v[0] <= update]
+        validations = [v for v in progress.arm_state(kept(task, seed, arm))["validations"] if v[0] <= update]
         best = max(validations, key=lambda v: (v[1], -v[0]))
         arms[arm] = {"best_valid_bleu": best[1], "best_update": best[0], "valid_bleu": validations[-1][1],
                      "valid_nll": validations[-1][2]}
@@ -256,7 +261,7 @@ def curves(task):
     made = []
     for s in kept_seeds(task):
         out = os.path.join(CURVES_DIR, f"convergence-{task}-seed{s}.svg")
-        runs = [os.path.join(KEEP, task, f"seed{s}", arm) for arm in arms_of(task, s)]
+        runs = [kept(task, s, arm) for arm in arms_of(task, s)]
         subprocess.run([os.path.join(ROOT, ".build/release/nmt"), "plot", *runs, "-o", out], check=True)
         made.append(os.path.relpath(out, os.path.dirname(RESULTS_MD)))
     return made
